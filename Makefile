@@ -1,0 +1,48 @@
+# consent-gate: `make demo` and `make test` are all a fresh machine needs (see README).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+# wasm-pack runs the first wasm-opt on PATH: binaryen's from npm, never Debian's (see scripts/setup.sh).
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER := /usr/bin/chromedriver
+
+WASM_PACK := wasm-pack --log-level warn
+PORT ?= 8080
+
+.PHONY: setup build demo test lint unit web-test e2e screenshots size clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(WASM_PACK) build --release --target web --mode no-install --out-dir pkg
+	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js
+
+demo: build
+	PORT=$(PORT) node scripts/serve.mjs
+
+test: setup lint unit web-test e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test
+
+web-test:
+	$(WASM_PACK) test --headless --chrome --mode no-install
+
+e2e: build
+	node --test --test-concurrency=1 tests/e2e/
+
+# Re-makes the README's screenshot from the demo page (the e2e suite writes it).
+screenshots: build
+	UPDATE_SCREENSHOTS=1 node --test --test-concurrency=1 tests/e2e/
+
+size:
+	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js
+
+clean:
+	rm -rf pkg target/e2e

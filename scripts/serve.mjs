@@ -1,0 +1,123 @@
+// The demo's two origins, for `make demo` and the end-to-end suite:
+//   the site    www/ (but not www/tracker/) and the built pkg/, on one port;
+//   the tracker www/tracker/ only, on another port: a "third party" whose every request is logged,
+//               so a person watching the network panel, or a test, sees what was held back.
+// Every HTML page has __TRACKER_ORIGIN__ replaced by the tracker's origin.
+
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(import.meta.url), "../..");
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".gif": "image/gif",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ts": "text/plain; charset=utf-8",
+};
+
+/** Resolves `urlPath` under one of `mounts` ([prefix, directory]); null if outside all of them. */
+function locate(mounts, urlPath) {
+  for (const [prefix, dir] of mounts) {
+    if (!urlPath.startsWith(prefix)) continue;
+    const file = normalize(join(dir, urlPath.slice(prefix.length)));
+    if (file === dir || file.startsWith(dir + sep)) return file;
+  }
+  return null;
+}
+
+function serveFiles(mounts, { trackerOrigin, deny = [] } = {}) {
+  return async (req, res) => {
+    const url = new URL(req.url, "http://x");
+    let path = decodeURIComponent(url.pathname);
+    if (path.endsWith("/")) path += "index.html";
+    if (deny.some((prefix) => path.startsWith(prefix))) return notFound(res);
+    const file = locate(mounts, path);
+    if (!file) return notFound(res);
+    try {
+      if (!(await stat(file)).isFile()) return notFound(res);
+      let body = await readFile(file);
+      const type = TYPES[extname(file)] ?? "application/octet-stream";
+      if (type.startsWith("text/html") && trackerOrigin) {
+        body = Buffer.from(body.toString("utf8").replaceAll("__TRACKER_ORIGIN__", trackerOrigin));
+      }
+      res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+      res.end(body);
+    } catch {
+      notFound(res);
+    }
+  };
+}
+
+function notFound(res) {
+  res.writeHead(404, { "content-type": "text/plain" });
+  res.end("not found\n");
+}
+
+function listen(server, port, host) {
+  return new Promise((ok, fail) => {
+    server.once("error", fail);
+    server.listen(port, host, () => ok(server.address().port));
+  });
+}
+
+/**
+ * Starts both origins. `siteHost`/`trackerHost` are the names the browser uses (the e2e suite maps
+ * them to 127.0.0.1 with Chromium's --host-resolver-rules); both servers listen on 127.0.0.1.
+ * `extraMounts` adds directories to the site (the e2e suite's fixture pages).
+ */
+export async function startServers({
+  sitePort = 0,
+  trackerPort = 0,
+  siteHost = "127.0.0.1",
+  trackerHost = "localhost",
+  extraMounts = [],
+  onTrackerRequest = () => {},
+} = {}) {
+  const trackerLog = [];
+  const trackerFiles = serveFiles([["/", join(root, "www/tracker")]]);
+  const tracker = createServer((req, res) => {
+    const entry = { method: req.method, url: req.url, at: Date.now() };
+    trackerLog.push(entry);
+    onTrackerRequest(entry);
+    if (req.url.startsWith("/collect")) {
+      res.writeHead(204, { "cache-control": "no-store" });
+      return res.end();
+    }
+    return trackerFiles(req, res);
+  });
+  const trackerBound = await listen(tracker, trackerPort, "127.0.0.1");
+  const trackerOrigin = `http://${trackerHost}:${trackerBound}`;
+
+  const mounts = [...extraMounts, ["/pkg/", join(root, "pkg")], ["/", join(root, "www")]];
+  const site = createServer(serveFiles(mounts, { trackerOrigin, deny: ["/tracker/"] }));
+  const siteBound = await listen(site, sitePort, "127.0.0.1");
+  const siteOrigin = `http://${siteHost}:${siteBound}`;
+
+  return {
+    siteOrigin,
+    trackerOrigin,
+    trackerLog,
+    close: () => Promise.all([site, tracker].map((s) => new Promise((ok) => s.close(ok)))),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 8080);
+  const servers = await startServers({
+    sitePort: port,
+    trackerPort: Number(process.env.TRACKER_PORT ?? port + 1),
+    onTrackerRequest: (e) => console.log(`tracker origin got: ${e.method} ${e.url}`),
+  });
+  console.log(`\nconsent-gate demo: ${servers.siteOrigin}/`);
+  console.log(`(the "third-party" trackers are served from ${servers.trackerOrigin}; every request to it is printed here)`);
+  console.log("Ctrl-C to stop.\n");
+}

@@ -1,0 +1,45 @@
+//! The public contract with host pages, in one screen: every element id, `data-*` attribute,
+//! cookie and storage key that consent-gate reads or writes.
+//!
+//! Renaming anything here breaks sites that use it; add, don't change.
+
+/// Id of the `<script type="application/json">` element that holds the site's config.
+pub const CONFIG_ELEMENT_ID: &str = "consent-gate-config";
+
+/// Id of the element consent-gate adds to `<body>` to host its banner (in a shadow root).
+pub const ROOT_ELEMENT_ID: &str = "consent-gate";
+
+/// The category an element belongs to: `<script type="text/plain" data-category="analytics">`.
+pub const ATTR_CATEGORY: &str = "data-category";
+
+/// The `type` a blocked script carries so that the browser neither fetches nor runs it.
+pub const BLOCKED_SCRIPT_TYPE: &str = "text/plain";
+
+/// On a blocked script: the `type` it gets when released (e.g. `module`).
+pub const ATTR_TYPE: &str = "data-type";
+
+/// On a blocked non-script element: attributes held back until release, and the real attribute
+/// each one becomes.
+pub const HELD_ATTRIBUTES: [(&str, &str); 4] = [
+    ("data-src", "src"),
+    ("data-srcset", "srcset"),
+    ("data-href", "href"),
+    ("data-poster", "poster"),
+];
+
+/// Every element the gate holds: blocked scripts, and any element with a held attribute.
+pub const GATED_SELECTOR: &str = "script[type=\"text/plain\"][data-category], \
+     [data-category][data-src], [data-category][data-srcset], \
+     [data-category][data-href], [data-category][data-poster]";
+
+/// On the banner's buttons: what a click on the control means (see [`crate::core::consent::Decision`]).
+pub const ATTR_ACTION: &str = "data-consent-action";
+
+/// First-party cookie that holds the encoded consent record, readable by the site's server.
+pub const COOKIE_NAME: &str = "consent_gate";
+
+/// `localStorage` key of the mirror of the consent cookie.
+pub const STORAGE_KEY: &str = "consent_gate";
+
+/// Dispatched on `document` once consent-gate has started and applied the stored decision.
+pub const EVENT_READY: &str = "consentgate:ready";

@@ -1,0 +1,15 @@
+//! consent-gate: a cookie consent banner and a tracking gate that fails closed.
+//!
+//! The crate has two layers that depend in one direction:
+//!
+//! - [`core`](crate::core) is pure Rust. It owns every decision: what the site's config means,
+//!   whether a stored consent record is still valid, what a visitor's click changes, and whether a
+//!   blocked element may run. It builds and is tested natively, and a server can use it to read the
+//!   consent cookie.
+//! - `web` (wasm32 only) performs what core decides: it reads the DOM and storage, renders the
+//!   banner, and releases the elements the gate allows.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

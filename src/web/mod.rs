@@ -1,0 +1,25 @@
+//! The browser side: performs what [`crate::core`] decides. Compiled for wasm32 only.
+//!
+//! Nothing here decides: it reads the DOM, storage and clock, hands them to core, and carries
+//! out the [`Effect`](crate::core::consent::Effect)s core returns. Every browser call that can be
+//! refused (storage, cookies, stylesheets) is handled as an error that leaves the gate closed.
+
+pub mod banner;
+pub mod controller;
+pub mod gate;
+pub mod report;
+pub mod storage;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The page's one controller, held here so that it lives as long as the page.
+    static APP: RefCell<Option<Rc<RefCell<controller::Controller>>>> = const { RefCell::new(None) };
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    APP.with(|app| *app.borrow_mut() = controller::boot());
+}

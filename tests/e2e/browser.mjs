@@ -1,0 +1,103 @@
+// Shared harness for the end-to-end suite: Debian's Chromium driven by playwright-core, the demo's
+// two origins (scripts/serve.mjs) under names that make them cross-site, and a log of every
+// request the browser makes.
+
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServers } from "../../scripts/serve.mjs";
+
+export const root = resolve(fileURLToPath(import.meta.url), "../../..");
+export const artifacts = join(root, "tests/e2e/.artifacts");
+
+const SITE_HOST = "shop.test";
+const TRACKER_HOST = "tracker.test";
+
+/** Starts the servers and the browser; call `stop()` when done. */
+export async function start() {
+  const servers = await startServers({
+    siteHost: SITE_HOST,
+    trackerHost: TRACKER_HOST,
+    extraMounts: [["/fixtures/", join(root, "tests/e2e/fixtures")]],
+  });
+  mkdirSync(artifacts, { recursive: true });
+  // playwright gives every launch a fresh, empty profile directory of its own.
+  const browser = await chromium
+    .launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--disable-quic",
+      `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1, MAP ${TRACKER_HOST} 127.0.0.1`,
+    ],
+    })
+    .catch(async (error) => {
+      await servers.close();
+      throw error;
+    });
+  return {
+    ...servers,
+    browser,
+    stop: async () => {
+      await browser.close();
+      await servers.close();
+    },
+  };
+}
+
+/**
+ * A fresh visitor: a new browser context (empty cookie jar and storage) with a page that records
+ * every request, console error and uncaught exception, and whether consent-gate said it is ready.
+ */
+export async function visitor(env, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await env.browser.newContext({ viewport });
+  const requests = [];
+  const problems = [];
+  context.on("request", (request) => requests.push(request.url()));
+  await context.addInitScript(() => {
+    window.__consentGateReady = 0;
+    document.addEventListener("consentgate:ready", () => window.__consentGateReady++);
+  });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  return {
+    context,
+    page,
+    requests,
+    problems,
+    /** Requests the browser made to the tracker origin. */
+    trackerRequests: () => requests.filter((url) => url.startsWith(env.trackerOrigin)),
+    /** Loads `path` and waits until consent-gate has started and the network is quiet. */
+    open: async (path = "/") => {
+      await page.goto(env.siteOrigin + path);
+      await page.waitForFunction(() => window.__consentGateReady > 0);
+      await page.waitForLoadState("networkidle");
+    },
+    reload: async () => {
+      await page.reload();
+      await page.waitForFunction(() => window.__consentGateReady > 0);
+      await page.waitForLoadState("networkidle");
+    },
+    cookie: async (name) => (await context.cookies()).find((c) => c.name === name),
+    close: () => context.close(),
+  };
+}
+
+/** The banner's controls, found by their accessible role and name (through the shadow root). */
+export function banner(page) {
+  return {
+    region: page.getByRole("region", { name: /cookies/i }),
+    acceptAll: page.getByRole("button", { name: "Accept all" }),
+    rejectAll: page.getByRole("button", { name: "Reject all" }),
+  };
+}

@@ -1,0 +1,129 @@
+// The walking skeleton's promise, checked on what Chromium actually did: before a decision and
+// after a refusal the tracker origin gets no request at all and sets no cookie; after consent,
+// everything held back loads, and both decisions survive a reload without asking again.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifacts, banner, root, start, visitor } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(() => env?.stop());
+
+const TRACKER_FILES = ["/analytics.js", "/collect", "/pixel.gif", "/video.html"];
+
+function assertNothingFromTracker(v, when) {
+  assert.deepEqual(v.trackerRequests(), [], `browser requests to the tracker origin ${when}`);
+  assert.deepEqual(env.trackerLog.map((e) => e.url), [], `requests the tracker server received ${when}`);
+}
+
+test("before any click: the banner shows, and nothing is requested from the tracker", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open();
+  const { region, acceptAll, rejectAll } = banner(v.page);
+  await region.waitFor();
+  assert.ok(await acceptAll.isVisible());
+  assert.ok(await rejectAll.isVisible());
+
+  assertNothingFromTracker(v, "before a decision");
+  assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined", "analytics ran");
+  assert.equal(await v.cookie("_demo_ga"), undefined, "tracker cookie set");
+  assert.equal(await v.cookie("consent_gate"), undefined, "a decision was stored without one");
+  const held = await v.page.evaluate(() => ({
+    script: document.querySelectorAll('script[type="text/plain"][data-category="analytics"]').length,
+    pixel: document.querySelector("img[data-category=marketing]").hasAttribute("src"),
+    video: document.querySelector("iframe[data-category=marketing]").hasAttribute("src"),
+  }));
+  assert.deepEqual(held, { script: 1, pixel: false, video: false });
+
+  await v.page.screenshot({ path: join(artifacts, "banner.png") });
+  if (process.env.UPDATE_SCREENSHOTS) copyFileSync(join(artifacts, "banner.png"), join(root, "docs/banner.png"));
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("reject all: nothing loads, the refusal is stored, and a reload neither asks again nor loads", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open();
+  await banner(v.page).rejectAll.click();
+  await banner(v.page).region.waitFor({ state: "detached" });
+  await v.page.waitForLoadState("networkidle");
+  assertNothingFromTracker(v, "after Reject all");
+  assert.equal(await v.cookie("_demo_ga"), undefined);
+  const stored = await v.cookie("consent_gate");
+  assert.match(stored?.value ?? "", /^1\.1\.\d+\.$/, "the refusal is stored");
+  assert.equal(stored.path, "/");
+  assert.equal(stored.sameSite, "Lax");
+  assert.ok(stored.expires * 1000 > Date.now() + 180 * 864e5, "kept about six months");
+  assert.equal(await v.page.evaluate(() => localStorage.getItem("consent_gate")), stored.value);
+
+  await v.reload();
+  assert.equal(await banner(v.page).region.count(), 0, "banner shown again after a refusal");
+  assertNothingFromTracker(v, "after Reject all and a reload");
+  assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("accept all: the script runs, its cookie is set, pixel and video load; a reload keeps it", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open();
+  assertNothingFromTracker(v, "before the click");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.waitForFunction(() => document.documentElement.hasAttribute("data-demo-marketing"));
+  await v.page.waitForLoadState("networkidle");
+  assert.equal(await banner(v.page).region.count(), 0, "banner gone");
+
+  const paths = () => v.trackerRequests().map((url) => new URL(url).pathname);
+  assert.deepEqual([...new Set(paths())].sort(), [...TRACKER_FILES].sort());
+  assert.match((await v.cookie("_demo_ga"))?.value ?? "", /^GA1\.1\./, "the analytics cookie exists");
+  assert.match((await v.cookie("consent_gate"))?.value ?? "", /^1\.1\.\d+\.analytics\+marketing$/);
+  assert.equal(
+    await v.page.evaluate(() => document.querySelectorAll('script[type="text/plain"]').length),
+    0,
+    "the held script was replaced"
+  );
+
+  const before = v.trackerRequests().length;
+  await v.reload();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  assert.equal(await banner(v.page).region.count(), 0, "banner shown again after consent");
+  const afterReload = v.trackerRequests().slice(before).map((url) => new URL(url).pathname);
+  for (const file of TRACKER_FILES) assert.ok(afterReload.includes(file), `${file} after reload`);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("a corrupt stored record means ask again, with nothing released", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.context.addCookies([
+    { name: "consent_gate", value: "1.1.99x.analytics+marketing", url: env.siteOrigin },
+  ]);
+  await v.open();
+  await banner(v.page).region.waitFor();
+  assertNothingFromTracker(v, "with a corrupt record");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("an invalid config names the field on the console and keeps every tracker blocked", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/invalid-config.html");
+  await v.page.waitForFunction(() => window.__consentGateFailed === true);
+  await v.page.waitForLoadState("networkidle");
+  const errors = v.problems.join("\n");
+  assert.match(errors, /categories\[1\]\.id: "Analytics" is not a valid id/);
+  assert.match(errors, /expiryDays: 900 is out of range/);
+  assert.match(errors, /stays blocked/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  assertNothingFromTracker(v, "with an invalid config");
+  await v.close();
+});

@@ -1,0 +1,343 @@
+//! The web layer in a real browser (headless Chromium through wasm-bindgen-test): the banner's
+//! DOM, the cookie and localStorage stores, and the gate releasing real elements.
+#![cfg(target_arch = "wasm32")]
+
+use consent_gate::core::config::{Category, Config, Texts};
+use consent_gate::core::consent::{Consent, Decision};
+use consent_gate::core::contract::{CONFIG_ELEMENT_ID, COOKIE_NAME, ROOT_ELEMENT_ID, STORAGE_KEY};
+use consent_gate::core::store::RecordStore;
+use consent_gate::web::banner::Banner;
+use consent_gate::web::storage::{CookieStore, LocalStore};
+use consent_gate::web::{controller, gate};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, HtmlDocument, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PIXEL: &str =
+    "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+
+fn document() -> Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a test page has a document")
+}
+
+fn config() -> Config {
+    let category = |id: &str, required| Category {
+        id: id.into(),
+        required,
+        title: None,
+    };
+    Config {
+        revision: 1,
+        expiry_days: 182,
+        categories: vec![
+            category("necessary", true),
+            category("analytics", false),
+            category("marketing", false),
+        ],
+        texts: Texts::default(),
+        privacy_policy_url: Some("/privacy".into()),
+    }
+}
+
+/// Adds `html` to the body inside a fresh container (the test's own fixture) and returns it.
+fn fixture(html: &str) -> Element {
+    let container = document().create_element("div").expect("div");
+    container.set_inner_html(html);
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append");
+    container
+}
+
+fn clear_stored_decision() {
+    let document: HtmlDocument = document().unchecked_into();
+    document
+        .set_cookie(&format!("{COOKIE_NAME}=; Max-Age=0; Path=/"))
+        .expect("cookie");
+    if let Ok(Some(storage)) = web_sys::window().expect("window").local_storage() {
+        storage.remove_item(STORAGE_KEY).expect("remove");
+    }
+}
+
+fn global(name: &str) -> JsValue {
+    js_sys::Reflect::get(&web_sys::window().expect("window"), &name.into()).expect("reflect")
+}
+
+#[wasm_bindgen_test]
+fn banner_shows_config_text_as_text_never_as_html() {
+    let mut config = config();
+    config.texts.title = "<img src=x onerror=\"window.__pwned=1\">Cookies".into();
+    config.texts.description = "<b>bold</b> & \"quoted\"".into();
+    let banner = Banner::show(&document(), &config, |_| {}).expect("shown");
+    let root = banner.root();
+    let title = root
+        .query_selector("h2")
+        .expect("query")
+        .expect("a heading");
+    assert_eq!(
+        title.text_content().as_deref(),
+        Some(config.texts.title.as_str())
+    );
+    assert!(
+        root.query_selector("img, b").expect("query").is_none(),
+        "markup was parsed"
+    );
+    assert!(global("__pwned").is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn banner_is_a_labelled_region_first_in_the_body_with_two_equal_buttons() {
+    let banner = Banner::show(&document(), &config(), |_| {}).expect("shown");
+    let first = document()
+        .body()
+        .and_then(|b| b.first_element_child())
+        .expect("a child");
+    assert_eq!(first.id(), ROOT_ELEMENT_ID, "first in keyboard order");
+    let region = banner
+        .root()
+        .query_selector("[role=region]")
+        .expect("q")
+        .expect("region");
+    assert_eq!(
+        region.get_attribute("aria-labelledby").as_deref(),
+        Some("cg-title")
+    );
+    let buttons = banner.root().query_selector_all("button").expect("query");
+    assert_eq!(buttons.length(), 2);
+    let mut seen = Vec::new();
+    for i in 0..buttons.length() {
+        let button: Element = buttons.item(i).expect("item").unchecked_into();
+        assert_eq!(button.get_attribute("type").as_deref(), Some("button"));
+        assert_eq!(button.class_name(), "", "both controls share one style");
+        seen.push((
+            button.get_attribute("data-consent-action").expect("action"),
+            button.text_content().expect("text"),
+        ));
+    }
+    assert_eq!(
+        seen,
+        [
+            ("reject-all".into(), "Reject all".into()),
+            ("accept-all".into(), "Accept all".into())
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+fn banner_clicks_report_the_decision_and_dropping_it_removes_it() {
+    let decided = Rc::new(Cell::new(None));
+    let sink = decided.clone();
+    let banner = Banner::show(&document(), &config(), move |d| sink.set(Some(d))).expect("shown");
+    let reject: HtmlElement = banner
+        .root()
+        .query_selector("[data-consent-action=reject-all]")
+        .expect("query")
+        .expect("reject button")
+        .unchecked_into();
+    reject.click();
+    assert_eq!(decided.get(), Some(Decision::RejectAll));
+    drop(banner);
+    assert!(document().get_element_by_id(ROOT_ELEMENT_ID).is_none());
+}
+
+#[wasm_bindgen_test]
+fn banner_leaves_out_a_privacy_link_that_is_not_http_or_relative() {
+    let mut config = config();
+    config.privacy_policy_url = Some("javascript:alert(1)".into());
+    let banner = Banner::show(&document(), &config, |_| {}).expect("shown");
+    assert!(banner.root().query_selector("a").expect("query").is_none());
+    config.privacy_policy_url = Some("/privacy".into());
+    let banner = Banner::show(&document(), &config, |_| {}).expect("shown");
+    let link = banner
+        .root()
+        .query_selector("a")
+        .expect("query")
+        .expect("link");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("/privacy"));
+}
+
+#[wasm_bindgen_test]
+fn cookie_store_round_trips_and_reads_among_other_cookies() {
+    clear_stored_decision();
+    let document = document();
+    let html: &HtmlDocument = document.unchecked_ref();
+    html.set_cookie("other=1; Path=/").expect("cookie");
+    let store = CookieStore::new(&document, "http:".into());
+    assert_eq!(store.load(), Ok(None));
+    store.save("1.1.1763780000.analytics", 60).expect("saved");
+    assert_eq!(store.load(), Ok(Some("1.1.1763780000.analytics".into())));
+    assert!(html.cookie().expect("cookie").contains("other=1"));
+    clear_stored_decision();
+}
+
+#[wasm_bindgen_test]
+fn local_store_round_trips() {
+    clear_stored_decision();
+    let store = LocalStore::new(&web_sys::window().expect("window"));
+    assert_eq!(store.load(), Ok(None));
+    store.save("1.1.1763780000.", 60).expect("saved");
+    assert_eq!(store.load(), Ok(Some("1.1.1763780000.".into())));
+    clear_stored_decision();
+}
+
+#[wasm_bindgen_test]
+fn gate_holds_everything_optional_until_granted_then_releases_it() {
+    let container = fixture(&format!(
+        r#"<img id="t-pixel" data-category="marketing" data-src="{PIXEL}" alt="">
+           <script id="t-inline" type="text/plain" data-category="analytics">window.__cgAnalytics = (window.__cgAnalytics || 0) + 1;</script>
+           <img id="t-needed" data-category="necessary" data-src="{PIXEL}" alt="">"#
+    ));
+    let config = config();
+    let document = document();
+
+    let released = gate::evaluate(&document, &config, &Consent::default()).expect("evaluated");
+    assert_eq!(released, 1, "only the required category");
+    assert!(
+        document
+            .get_element_by_id("t-needed")
+            .expect("img")
+            .has_attribute("src")
+    );
+    assert!(
+        !document
+            .get_element_by_id("t-pixel")
+            .expect("img")
+            .has_attribute("src")
+    );
+    assert!(global("__cgAnalytics").is_undefined(), "held script ran");
+
+    let (rejected, _) = Consent::decide(&config, Decision::RejectAll, 1);
+    assert_eq!(
+        gate::evaluate(&document, &config, &rejected).expect("evaluated"),
+        0
+    );
+
+    let (accepted, _) = Consent::decide(&config, Decision::AcceptAll, 1);
+    assert_eq!(
+        gate::evaluate(&document, &config, &accepted).expect("evaluated"),
+        2
+    );
+    let pixel = document.get_element_by_id("t-pixel").expect("img");
+    assert_eq!(pixel.get_attribute("src").as_deref(), Some(PIXEL));
+    assert!(!pixel.has_attribute("data-src"));
+    assert_eq!(
+        global("__cgAnalytics").as_f64(),
+        Some(1.0),
+        "released script ran once"
+    );
+    let script = document.get_element_by_id("t-inline").expect("script");
+    assert!(
+        !script.has_attribute("type"),
+        "a new, runnable script replaced the held one"
+    );
+
+    assert_eq!(
+        gate::evaluate(&document, &config, &accepted).expect("evaluated"),
+        0,
+        "released twice"
+    );
+    assert_eq!(global("__cgAnalytics").as_f64(), Some(1.0));
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn gate_keeps_undeclared_categories_held_after_accept_all() {
+    let container = fixture(&format!(
+        r#"<img id="t-undeclared" data-category="analytic" data-src="{PIXEL}" alt="">"#
+    ));
+    let (accepted, _) = Consent::decide(&config(), Decision::AcceptAll, 1);
+    assert_eq!(
+        gate::evaluate(&document(), &config(), &accepted).expect("evaluated"),
+        0
+    );
+    assert!(
+        !document()
+            .get_element_by_id("t-undeclared")
+            .expect("img")
+            .has_attribute("src")
+    );
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
+    clear_stored_decision();
+    let container = fixture(&format!(
+        r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"necessary","required":true}},{{"id":"analytics"}}]}}</script>
+           <img id="t-boot" data-category="analytics" data-src="{PIXEL}" alt="">"#
+    ));
+    let controller = controller::boot().expect("a valid config boots");
+    assert!(!controller.borrow().consent().is_decided());
+    let accept: HtmlElement = controller
+        .borrow()
+        .banner()
+        .expect("banner shown without a decision")
+        .root()
+        .query_selector("[data-consent-action=accept-all]")
+        .expect("query")
+        .expect("accept button")
+        .unchecked_into();
+    accept.click();
+
+    assert!(
+        controller.borrow().banner().is_none(),
+        "banner hidden after the decision"
+    );
+    assert!(
+        controller
+            .borrow()
+            .consent()
+            .is_granted(controller.borrow().config(), "analytics")
+    );
+    assert!(
+        document()
+            .get_element_by_id("t-boot")
+            .expect("img")
+            .has_attribute("src")
+    );
+    let cookie = CookieStore::new(&document(), "http:".into())
+        .load()
+        .expect("read");
+    let mirror = LocalStore::new(&web_sys::window().expect("window"))
+        .load()
+        .expect("read");
+    assert!(
+        cookie.as_deref().is_some_and(|v| v.ends_with(".analytics")),
+        "{cookie:?}"
+    );
+    assert_eq!(cookie, mirror);
+
+    let again = controller::boot().expect("boots");
+    assert!(
+        again.borrow().consent().is_decided(),
+        "restored on the next boot"
+    );
+    assert!(again.borrow().banner().is_none());
+    clear_stored_decision();
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn boot_refuses_an_invalid_config_and_releases_nothing() {
+    let container = fixture(&format!(
+        r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"Bad"}}],"colour":"red"}}</script>
+           <img id="t-invalid" data-category="Bad" data-src="{PIXEL}" alt="">"#
+    ));
+    assert!(controller::boot().is_none());
+    assert!(document().get_element_by_id(ROOT_ELEMENT_ID).is_none());
+    assert!(
+        !document()
+            .get_element_by_id("t-invalid")
+            .expect("img")
+            .has_attribute("src")
+    );
+    container.remove();
+}
