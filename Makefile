@@ -32,7 +32,7 @@ unit:
 	cargo test
 
 web-test:
-	$(WASM_PACK) test --headless --chrome --mode no-install
+	$(WASM_PACK) test --headless --chrome --mode no-install -- --test web
 
 e2e: build
 	node --test --test-concurrency=1 tests/e2e/

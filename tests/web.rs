@@ -2,14 +2,16 @@
 //! DOM, the cookie and localStorage stores, and the gate releasing real elements.
 #![cfg(target_arch = "wasm32")]
 
-use consent_gate::core::config::{Category, Config, Texts};
-use consent_gate::core::consent::{Consent, Decision};
-use consent_gate::core::contract::{CONFIG_ELEMENT_ID, COOKIE_NAME, ROOT_ELEMENT_ID, STORAGE_KEY};
+use consent_gate::core::config::{Config, CookieSettings};
+use consent_gate::core::consent::{Action, Consent, Context, Source};
+use consent_gate::core::contract::{
+    CONFIG_ELEMENT_ID, COOKIE_NAME, EVENT_CHANGE, ROOT_ELEMENT_ID, STORAGE_KEY,
+};
 use consent_gate::core::store::RecordStore;
 use consent_gate::web::banner::Banner;
 use consent_gate::web::storage::{CookieStore, LocalStore};
 use consent_gate::web::{controller, gate};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -26,23 +28,36 @@ fn document() -> Document {
         .expect("a test page has a document")
 }
 
+const CONFIG: &str = r#"{
+  "privacyPolicyUrl": "/privacy",
+  "categories": [
+    { "id": "necessary", "required": true },
+    { "id": "analytics" },
+    { "id": "marketing" }
+  ],
+  "services": [
+    { "id": "google-analytics", "category": "analytics",
+      "cookies": [{ "name": "_ga" }, { "name": "_ga_*" }], "storage": ["ga_*"] },
+    { "id": "youtube", "category": "marketing" }
+  ]
+}"#;
+
 fn config() -> Config {
-    let category = |id: &str, required| Category {
-        id: id.into(),
-        required,
-        title: None,
+    Config::from_json(CONFIG).expect("the test config is valid")
+}
+
+/// The consent after `action` on a first visit.
+fn decided(config: &Config, action: Action) -> Consent {
+    let ctx = Context {
+        now: 1_763_780_000,
+        language: "en".into(),
+        gpc: false,
+        fresh_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
     };
-    Config {
-        revision: 1,
-        expiry_days: 182,
-        categories: vec![
-            category("necessary", true),
-            category("analytics", false),
-            category("marketing", false),
-        ],
-        texts: Texts::default(),
-        privacy_policy_url: Some("/privacy".into()),
-    }
+    let (consent, _) = Consent::default()
+        .apply(config, &action, Source::Visitor, &ctx)
+        .expect("a valid action");
+    consent
 }
 
 /// Adds `html` to the body inside a fresh container (the test's own fixture) and returns it.
@@ -143,7 +158,7 @@ fn banner_clicks_report_the_decision_and_dropping_it_removes_it() {
         .expect("reject button")
         .unchecked_into();
     reject.click();
-    assert_eq!(decided.get(), Some(Decision::RejectAll));
+    assert_eq!(decided.take(), Some(Action::RejectAll));
     drop(banner);
     assert!(document().get_element_by_id(ROOT_ELEMENT_ID).is_none());
 }
@@ -170,10 +185,10 @@ fn cookie_store_round_trips_and_reads_among_other_cookies() {
     let document = document();
     let html: &HtmlDocument = document.unchecked_ref();
     html.set_cookie("other=1; Path=/").expect("cookie");
-    let store = CookieStore::new(&document, "http:".into());
+    let store = CookieStore::new(&document, "http:".into(), CookieSettings::default());
     assert_eq!(store.load(), Ok(None));
-    store.save("1.1.1763780000.analytics", 60).expect("saved");
-    assert_eq!(store.load(), Ok(Some("1.1.1763780000.analytics".into())));
+    store.save("2.a.analytics+!marketing", 60).expect("saved");
+    assert_eq!(store.load(), Ok(Some("2.a.analytics+!marketing".into())));
     assert!(html.cookie().expect("cookie").contains("other=1"));
     clear_stored_decision();
 }
@@ -181,7 +196,7 @@ fn cookie_store_round_trips_and_reads_among_other_cookies() {
 #[wasm_bindgen_test]
 fn local_store_round_trips() {
     clear_stored_decision();
-    let store = LocalStore::new(&web_sys::window().expect("window"));
+    let store = LocalStore::new(&web_sys::window().expect("window"), STORAGE_KEY.into());
     assert_eq!(store.load(), Ok(None));
     store.save("1.1.1763780000.", 60).expect("saved");
     assert_eq!(store.load(), Ok(Some("1.1.1763780000.".into())));
@@ -214,13 +229,13 @@ fn gate_holds_everything_optional_until_granted_then_releases_it() {
     );
     assert!(global("__cgAnalytics").is_undefined(), "held script ran");
 
-    let (rejected, _) = Consent::decide(&config, Decision::RejectAll, 1);
+    let rejected = decided(&config, Action::RejectAll);
     assert_eq!(
         gate::evaluate(&document, &config, &rejected).expect("evaluated"),
         0
     );
 
-    let (accepted, _) = Consent::decide(&config, Decision::AcceptAll, 1);
+    let accepted = decided(&config, Action::AcceptAll);
     assert_eq!(
         gate::evaluate(&document, &config, &accepted).expect("evaluated"),
         2
@@ -253,7 +268,7 @@ fn gate_keeps_undeclared_categories_held_after_accept_all() {
     let container = fixture(&format!(
         r#"<img id="t-undeclared" data-category="analytic" data-src="{PIXEL}" alt="">"#
     ));
-    let (accepted, _) = Consent::decide(&config(), Decision::AcceptAll, 1);
+    let accepted = decided(&config(), Action::AcceptAll);
     assert_eq!(
         gate::evaluate(&document(), &config(), &accepted).expect("evaluated"),
         0
@@ -303,14 +318,16 @@ fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
             .expect("img")
             .has_attribute("src")
     );
-    let cookie = CookieStore::new(&document(), "http:".into())
+    let cookie = CookieStore::new(&document(), "http:".into(), CookieSettings::default())
         .load()
         .expect("read");
-    let mirror = LocalStore::new(&web_sys::window().expect("window"))
+    let mirror = LocalStore::new(&web_sys::window().expect("window"), STORAGE_KEY.into())
         .load()
         .expect("read");
     assert!(
-        cookie.as_deref().is_some_and(|v| v.ends_with(".analytics")),
+        cookie
+            .as_deref()
+            .is_some_and(|v| v.starts_with("2.") && v.ends_with(".accept-all.0.analytics.")),
         "{cookie:?}"
     );
     assert_eq!(cookie, mirror);
@@ -339,5 +356,121 @@ fn boot_refuses_an_invalid_config_and_releases_nothing() {
             .expect("img")
             .has_attribute("src")
     );
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn gate_releases_an_element_by_its_service_alone() {
+    let container = fixture(&format!(
+        r#"<iframe id="t-youtube" data-category="marketing" data-service="youtube" data-src="{PIXEL}"></iframe>
+           <img id="t-marketing" data-category="marketing" data-src="{PIXEL}" alt="">"#
+    ));
+    let config = config();
+    let youtube_only = decided(
+        &config,
+        Action::Set(consent_gate::core::consent::Choices {
+            services: vec![("youtube".into(), true)],
+            ..Default::default()
+        }),
+    );
+    assert_eq!(
+        gate::evaluate(&document(), &config, &youtube_only).expect("evaluated"),
+        1
+    );
+    let held = |id: &str| {
+        !document()
+            .get_element_by_id(id)
+            .expect("element")
+            .has_attribute("src")
+    };
+    assert!(!held("t-youtube"));
+    assert!(held("t-marketing"), "the category was not granted");
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn withdrawing_purges_the_services_cookies_and_keys_and_reports_the_change() {
+    clear_stored_decision();
+    let container = fixture(&format!(
+        r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{CONFIG}</script>"#
+    ));
+    let controller = controller::boot().expect("boots");
+    controller::act(&controller, &Action::AcceptAll, Source::Visitor).expect("valid");
+
+    // What the analytics service left behind once it ran.
+    let html: HtmlDocument = document().unchecked_into();
+    let host = web_sys::window()
+        .expect("window")
+        .location()
+        .hostname()
+        .expect("host");
+    html.set_cookie("_ga=GA1.1; Path=/").expect("cookie");
+    html.set_cookie("_ga_X1=GS1; Path=/").expect("cookie");
+    html.set_cookie(&format!("_ga_D=GS2; Path=/; Domain={host}"))
+        .expect("cookie");
+    html.set_cookie("kept=1; Path=/").expect("cookie");
+    let storage = web_sys::window()
+        .expect("window")
+        .local_storage()
+        .expect("ls")
+        .expect("ls");
+    storage.set_item("ga_session", "x").expect("set");
+    storage.set_item("cart", "3").expect("set");
+
+    let seen: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+    let sink = seen.clone();
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::CustomEvent)>::new(
+        move |event: web_sys::CustomEvent| sink.borrow_mut().push(event.detail()),
+    );
+    document()
+        .add_event_listener_with_callback(EVENT_CHANGE, listener.as_ref().unchecked_ref())
+        .expect("listen");
+
+    controller::act(&controller, &Action::Withdraw, Source::Api).expect("valid");
+
+    let cookies = html.cookie().expect("cookies");
+    let names: Vec<&str> = consent_gate::core::cookie::names(&cookies).collect();
+    assert!(!names.iter().any(|n| n.starts_with("_ga")), "{cookies}");
+    assert!(names.contains(&"kept"), "{cookies}");
+    assert_eq!(storage.get_item("ga_session").expect("get"), None);
+    assert_eq!(storage.get_item("cart").expect("get").as_deref(), Some("3"));
+
+    let seen = seen.borrow();
+    assert_eq!(seen.len(), 1);
+    let json = js_sys::JSON::stringify(&seen[0]).expect("json");
+    assert_eq!(
+        String::from(json),
+        r#"{"first":false,"method":"api","granted":{"categories":[],"services":[]},"revoked":{"categories":["analytics","marketing"],"services":["google-analytics","youtube"]}}"#
+    );
+    document()
+        .remove_event_listener_with_callback(EVENT_CHANGE, listener.as_ref().unchecked_ref())
+        .expect("unlisten");
+    html.set_cookie("kept=; Max-Age=0; Path=/").expect("cookie");
+    storage.remove_item("cart").expect("remove");
+    clear_stored_decision();
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn the_cookie_name_comes_from_the_config() {
+    clear_stored_decision();
+    let container = fixture(&format!(
+        r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"analytics"}}],"cookie":{{"name":"cg_test"}}}}</script>"#
+    ));
+    let controller = controller::boot().expect("boots");
+    controller::act(&controller, &Action::RejectAll, Source::Visitor).expect("valid");
+    let html: HtmlDocument = document().unchecked_into();
+    let cookies = html.cookie().expect("cookies");
+    assert!(cookies.contains("cg_test=2."), "{cookies}");
+    assert!(!cookies.contains(&format!("{COOKIE_NAME}=")), "{cookies}");
+    let storage = web_sys::window()
+        .expect("window")
+        .local_storage()
+        .expect("ls")
+        .expect("ls");
+    assert!(storage.get_item("cg_test").expect("get").is_some());
+    html.set_cookie("cg_test=; Max-Age=0; Path=/")
+        .expect("cookie");
+    storage.remove_item("cg_test").expect("remove");
     container.remove();
 }

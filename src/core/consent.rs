@@ -1,140 +1,356 @@
-//! The consent state machine: from a stored record (or none) and a visitor's decisions to the
-//! current consent, and the effects the web layer must perform at each step.
+//! The consent state machine: from a stored record (or none) and the visitor's actions to the
+//! consent in force, and the effects the web layer must perform at each step.
 //!
 //! Rules:
-//! - With no valid decision, only required categories are granted and the banner is shown.
+//! - With no valid decision, only required categories (and their services) are granted and the
+//!   banner is shown.
 //! - A record is valid only for the config revision it was given under, until it expires, and
 //!   not if it claims to come from the future (a clock set back, or a forged value): each of
 //!   those means "ask again", never "grant".
-//! - Accept all grants every category the config declares; reject all grants only the required
-//!   ones. Both are stored, so neither visitor is asked again on the next page.
-//! - A category that the stored record does not name is refused, so a category added after an
-//!   "accept all" is not granted by it.
+//! - Nothing optional is granted without an explicit action: accept all grants every optional
+//!   category and service; reject all and withdraw grant none; choices grant exactly what they
+//!   name, and a category's choice carries to the services in it that the choice does not name.
+//! - A category or service added to the config since the decision has no decision: it is refused
+//!   and the visitor is asked about it, while the rest of the decision stays in force. An old
+//!   "accept all" never grants it.
+//! - Whatever was granted and no longer is (a withdrawal, a refusal after a grant) is purged: its
+//!   cookies and storage keys are deleted.
+//! - With Global Privacy Control in the `us` mode, the signal refuses its categories without
+//!   asking (method `gpc`), unless the visitor decided while sending it. The signal is never
+//!   consent to anything.
 
-use crate::core::config::Config;
-use crate::core::record::{self, Record};
+use crate::core::config::{Config, Cookie, GpcMode, Signal};
+use crate::core::record::{self, LegacyRecord, Method, Record, Stored};
+use std::fmt;
 
 /// Seconds in a day.
-const DAY: u64 = 24 * 60 * 60;
+pub const DAY: u64 = 24 * 60 * 60;
 
 /// How far in the future a record's timestamp may be before it is void: clocks drift, and a
 /// visitor who decided on another device's time should not be asked again for a few minutes'
 /// difference, but a record dated next year is not a decision this browser made.
 const CLOCK_SKEW: u64 = DAY;
 
-/// What a visitor can decide from the banner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// Grant every category.
-    AcceptAll,
-    /// Refuse every optional category.
-    RejectAll,
+/// The texts hash of a record migrated from version 1, which did not store one.
+pub const UNKNOWN_TEXTS_HASH: &str = "0000000000000000";
+
+/// What the browser tells core about the moment of an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// Unix seconds by the browser's clock.
+    pub now: u64,
+    /// The language the visitor is shown the texts in.
+    pub language: String,
+    /// Whether `navigator.globalPrivacyControl` is true.
+    pub gpc: bool,
+    /// A fresh consent id ([`record::consent_id`]), used if the action starts a new record.
+    pub fresh_id: String,
 }
 
-impl Decision {
-    /// The decision a control's `data-consent-action` value stands for.
-    pub fn from_action(action: &str) -> Option<Decision> {
-        match action {
-            "accept-all" => Some(Decision::AcceptAll),
-            "reject-all" => Some(Decision::RejectAll),
-            _ => None,
-        }
-    }
+/// Why the banner is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// No decision is stored (or what is stored does not decode).
+    FirstVisit,
+    /// The stored decision expired.
+    Expired,
+    /// The site bumped its config revision.
+    NewRevision,
+    /// The config declares categories or services the visitor has not decided on.
+    Added(Grants),
+}
 
-    /// The `data-consent-action` value of the control that makes this decision.
-    pub fn action(self) -> &'static str {
-        match self {
-            Decision::AcceptAll => "accept-all",
-            Decision::RejectAll => "reject-all",
-        }
+/// A set of categories and services.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Grants {
+    /// Category ids, in config order.
+    pub categories: Vec<String>,
+    /// Service ids, in config order.
+    pub services: Vec<String>,
+}
+
+impl Grants {
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.categories.is_empty() && self.services.is_empty()
     }
 }
 
-/// What the web layer must do after a step of the state machine, in order.
+/// What changed with a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// No decision was in force before this one.
+    pub first: bool,
+    /// How it was given.
+    pub method: Method,
+    /// Optional categories and services granted now and not before.
+    pub granted: Grants,
+    /// Optional categories and services granted before and not now.
+    pub revoked: Grants,
+}
+
+/// What to delete because it is no longer consented to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Purge {
+    /// The services whose traces are deleted.
+    pub services: Vec<String>,
+    /// Their declared cookies.
+    pub cookies: Vec<Cookie>,
+    /// Their declared `localStorage` keys (names or `prefix*` patterns).
+    pub storage: Vec<String>,
+}
+
+/// What the web layer must do after a step of the state machine, in the order given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Show the banner: there is no valid decision.
-    ShowBanner,
-    /// Remove the banner: the visitor decided.
-    HideBanner,
     /// Store this encoded record (cookie and its mirror) for this many seconds.
     Persist {
         /// The encoded record ([`record::encode`]).
         value: String,
-        /// Cookie lifetime: the config's expiry.
+        /// Until the record expires.
         max_age_secs: u64,
     },
-    /// Release every held element whose category is now granted ([`crate::core::gate`]).
-    EvaluateGate,
+    /// Show the banner, for this reason.
+    ShowBanner(Prompt),
+    /// Remove the banner (and the preferences) if shown: the visitor decided.
+    HideBanner,
+    /// Delete these cookies and keys.
+    Purge(Purge),
+    /// Tell Google Consent Mode the state of all seven signals.
+    ConsentMode(Vec<(Signal, bool)>),
+    /// Release every held element whose category or service is in this set (everything granted
+    /// now, required ones included).
+    Activate(Grants),
+    /// Tell the page's code what changed.
+    Changed(Change),
+    /// Send this consent receipt (JSON) to the config's `logEndpoint`.
+    Receipt(String),
+}
+
+/// A visitor's action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Grant every optional category and service.
+    AcceptAll,
+    /// Refuse every optional category and service.
+    RejectAll,
+    /// Grant and refuse what is named; keep the rest as decided (refused if never decided).
+    Set(Choices),
+    /// Take back every grant (the same decision as reject all, given from the preferences or the
+    /// API after a grant).
+    Withdraw,
+}
+
+impl Action {
+    /// The action a banner control's `data-consent-action` value stands for.
+    pub fn from_control(name: &str) -> Option<Action> {
+        match name {
+            "accept-all" => Some(Action::AcceptAll),
+            "reject-all" => Some(Action::RejectAll),
+            _ => None,
+        }
+    }
+
+    /// The `data-consent-action` value of the control that takes this action, if one does.
+    pub fn control(&self) -> Option<&'static str> {
+        match self {
+            Action::AcceptAll => Some("accept-all"),
+            Action::RejectAll => Some("reject-all"),
+            Action::Set(_) | Action::Withdraw => None,
+        }
+    }
+}
+
+/// Who acted: the visitor in consent-gate's own UI, or the site's code through the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The banner or the preferences.
+    Visitor,
+    /// The JS API (recorded as method `api`).
+    Api,
+}
+
+/// Per-category and per-service choices.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Choices {
+    /// `(category id, granted)`.
+    pub categories: Vec<(String, bool)>,
+    /// `(service id, granted)`.
+    pub services: Vec<(String, bool)>,
+}
+
+/// Choices that name something the config does not allow choosing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceError {
+    /// Not a declared category.
+    UnknownCategory {
+        /// What was named.
+        id: String,
+        /// The optional categories there are.
+        known: Vec<String>,
+    },
+    /// Not a declared service.
+    UnknownService {
+        /// What was named.
+        id: String,
+        /// The services there are.
+        known: Vec<String>,
+    },
+    /// A required category, or a service in one: it cannot be refused.
+    Required {
+        /// What was named.
+        id: String,
+    },
+}
+
+impl fmt::Display for ChoiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChoiceError::UnknownCategory { id, known } => write!(
+                f,
+                "{id:?} is not a category of this site: the optional categories are {}",
+                known.join(", ")
+            ),
+            ChoiceError::UnknownService { id, known } => write!(
+                f,
+                "{id:?} is not a service of this site: the services are {}",
+                known.join(", ")
+            ),
+            ChoiceError::Required { id } => write!(
+                f,
+                "{id:?} is required by the site and is always granted: it cannot be refused"
+            ),
+        }
+    }
 }
 
 /// The consent in force on this page view.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Consent {
+    /// The valid record in force.
     record: Option<Record>,
+    /// A record that lapsed (expired, older revision): what it granted may have left traces, which
+    /// a later refusal purges.
+    lapsed: Option<Record>,
+    /// Why the visitor is being asked, if they are.
+    prompt: Option<Prompt>,
 }
 
 impl Consent {
-    /// The consent at page load: the first stored value that decodes, if it is still valid for
-    /// this config at `now` (Unix seconds); otherwise none.
+    /// The consent at page load and what to do about it: the first stored value that decodes
+    /// (migrated if it is of an older version), checked against the config at `ctx.now`.
     ///
     /// `stored` lists what each store holds, most authoritative first (the cookie, then its
     /// mirror); a store that failed to read gives `None`.
-    pub fn restore<I, S>(config: &Config, stored: I, now: u64) -> Consent
+    pub fn restore<I, S>(config: &Config, stored: I, ctx: &Context) -> (Consent, Vec<Effect>)
     where
         I: IntoIterator<Item = Option<S>>,
         S: AsRef<str>,
     {
-        let record = stored
+        let decoded = stored
             .into_iter()
             .flatten()
-            .find_map(|value| record::decode(value.as_ref()))
-            .filter(|record| is_valid(config, record, now));
-        Consent { record }
-    }
+            .find_map(|value| record::decode(value.as_ref()));
+        let mut migrated = false;
+        let record = match decoded {
+            Some(Stored::Current(record)) => Some(record),
+            Some(Stored::Legacy(legacy)) => {
+                migrated = true;
+                Some(migrate(config, &legacy, ctx))
+            }
+            None => None,
+        };
+        let consent = Consent::check(config, record, ctx.now);
 
-    /// The effects of loading a page with this consent.
-    pub fn start(&self) -> Vec<Effect> {
-        if self.record.is_some() {
-            vec![Effect::EvaluateGate]
-        } else {
-            vec![Effect::ShowBanner, Effect::EvaluateGate]
+        let gpc_applies = config.gpc.mode == GpcMode::Us
+            && ctx.gpc
+            && consent.record.as_ref().is_none_or(|r| {
+                !r.gpc
+                    && config.gpc_categories().into_iter().any(|id| {
+                        r.category(id) == Some(true)
+                            || config
+                                .services
+                                .iter()
+                                .any(|s| s.category == id && r.service(&s.id) == Some(true))
+                    })
+            });
+        if gpc_applies {
+            let mut refused = Choices::default();
+            for id in config.gpc_categories() {
+                refused.categories.push((id.to_owned(), false));
+            }
+            let (consent, effects) = consent.decide(config, &refused, Method::Gpc, ctx);
+            return (consent, effects);
         }
+
+        let mut effects = Vec::new();
+        if migrated {
+            if let Some(record) = &consent.record {
+                effects.push(persist(record, ctx.now));
+            }
+        }
+        if let Some(prompt) = &consent.prompt {
+            effects.push(Effect::ShowBanner(prompt.clone()));
+        }
+        effects.push(Effect::ConsentMode(consent.consent_mode(config)));
+        effects.push(Effect::Activate(consent.grants(config)));
+        (consent, effects)
     }
 
-    /// The consent after the visitor's `decision` at `now`, and what to do about it.
-    pub fn decide(config: &Config, decision: Decision, now: u64) -> (Consent, Vec<Effect>) {
-        let granted = match decision {
-            Decision::AcceptAll => config
-                .categories
-                .iter()
-                .filter(|c| !c.required)
-                .map(|c| c.id.clone())
+    /// The consent after `action` by `source` at `ctx`, and what to do about it.
+    ///
+    /// # Errors
+    /// [`Action::Set`] naming an undeclared or required category or service; the consent is
+    /// then unchanged.
+    pub fn apply(
+        &self,
+        config: &Config,
+        action: &Action,
+        source: Source,
+        ctx: &Context,
+    ) -> Result<(Consent, Vec<Effect>), ChoiceError> {
+        let by_visitor = |method| match source {
+            Source::Visitor => method,
+            Source::Api => Method::Api,
+        };
+        let all = |granted: bool| Choices {
+            categories: config
+                .optional_categories()
+                .map(|c| (c.id.clone(), granted))
                 .collect(),
-            Decision::RejectAll => Vec::new(),
+            services: Vec::new(),
         };
-        let record = Record {
-            revision: config.revision,
-            decided_at: now,
-            granted,
-        };
-        let effects = vec![
-            Effect::Persist {
-                value: record::encode(&record),
-                max_age_secs: u64::from(config.expiry_days) * DAY,
-            },
-            Effect::HideBanner,
-            Effect::EvaluateGate,
-        ];
-        (
-            Consent {
-                record: Some(record),
-            },
-            effects,
-        )
+        Ok(match action {
+            Action::AcceptAll => {
+                self.decide(config, &all(true), by_visitor(Method::AcceptAll), ctx)
+            }
+            Action::RejectAll | Action::Withdraw => {
+                self.decide(config, &all(false), by_visitor(Method::RejectAll), ctx)
+            }
+            Action::Set(choices) => {
+                check_choices(config, choices)?;
+                self.decide(config, choices, by_visitor(Method::Custom), ctx)
+            }
+        })
     }
 
-    /// Whether the visitor has a valid decision on record.
+    /// The consent at `now` if the record in force lapsed since the page loaded (the web layer
+    /// asks when the page becomes visible again); `None` if nothing changed.
+    pub fn recheck(&self, config: &Config, now: u64) -> Option<(Consent, Vec<Effect>)> {
+        let record = self.record.clone()?;
+        let consent = Consent::check(config, Some(record), now);
+        if consent.record.is_some() {
+            return None;
+        }
+        let effects = vec![
+            Effect::ShowBanner(consent.prompt.clone().unwrap_or(Prompt::Expired)),
+            Effect::ConsentMode(consent.consent_mode(config)),
+        ];
+        Some((consent, effects))
+    }
+
+    /// Whether the visitor has a valid decision on record (even if newer parts of the config
+    /// still need one).
     pub fn is_decided(&self) -> bool {
         self.record.is_some()
     }
@@ -144,8 +360,13 @@ impl Consent {
         self.record.as_ref()
     }
 
-    /// Whether `category` may run: required by the config, or granted by a valid decision.
-    /// A category the config does not declare is never granted.
+    /// Why the visitor is being asked, if they are.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.prompt.as_ref()
+    }
+
+    /// Whether elements of `category` may run: required by the config, or granted by a valid
+    /// decision. A category the config does not declare is never granted.
     pub fn is_granted(&self, config: &Config, category: &str) -> bool {
         match config.category(category) {
             None => false,
@@ -153,159 +374,317 @@ impl Consent {
             Some(_) => self
                 .record
                 .as_ref()
-                .is_some_and(|r| r.granted.iter().any(|g| g == category)),
+                .is_some_and(|r| r.category(category) == Some(true)),
         }
     }
-}
 
-fn is_valid(config: &Config, record: &Record, now: u64) -> bool {
-    let expires_at = record
-        .decided_at
-        .saturating_add(u64::from(config.expiry_days) * DAY);
-    record.revision == config.revision
-        && now < expires_at
-        && record.decided_at <= now.saturating_add(CLOCK_SKEW)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::testing::shop_config;
-
-    const NOW: u64 = 1_763_780_000;
-
-    fn stored(value: &str) -> [Option<&str>; 1] {
-        [Some(value)]
+    /// Whether elements of `service` may run: in a required category, or granted by a valid
+    /// decision. A service the config does not declare is never granted.
+    pub fn is_service_granted(&self, config: &Config, service: &str) -> bool {
+        let Some(s) = config.service(service) else {
+            return false;
+        };
+        match config.category(&s.category) {
+            None => false,
+            Some(c) if c.required => true,
+            Some(_) => self
+                .record
+                .as_ref()
+                .is_some_and(|r| r.service(service) == Some(true)),
+        }
     }
 
-    fn granted(consent: &Consent) -> Vec<&'static str> {
-        ["necessary", "analytics", "marketing", "undeclared"]
+    /// Everything granted now, required categories and their services included.
+    pub fn grants(&self, config: &Config) -> Grants {
+        Grants {
+            categories: config
+                .categories
+                .iter()
+                .filter(|c| self.is_granted(config, &c.id))
+                .map(|c| c.id.clone())
+                .collect(),
+            services: config
+                .services
+                .iter()
+                .filter(|s| self.is_service_granted(config, &s.id))
+                .map(|s| s.id.clone())
+                .collect(),
+        }
+    }
+
+    /// The state of the seven Consent Mode signals: a signal is granted when a granted category or
+    /// service maps it, and denied otherwise.
+    pub fn consent_mode(&self, config: &Config) -> Vec<(Signal, bool)> {
+        Signal::ALL
             .into_iter()
-            .filter(|c| consent.is_granted(&shop_config(), c))
+            .map(|signal| {
+                let by_category = config
+                    .categories
+                    .iter()
+                    .any(|c| c.consent_mode.contains(&signal) && self.is_granted(config, &c.id));
+                let by_service = config.services.iter().any(|s| {
+                    s.consent_mode.contains(&signal) && self.is_service_granted(config, &s.id)
+                });
+                (signal, by_category || by_service)
+            })
             .collect()
     }
 
-    #[test]
-    fn a_first_visit_shows_the_banner_and_grants_only_required() {
-        let consent = Consent::restore(&shop_config(), [None::<&str>, None], NOW);
-        assert!(!consent.is_decided());
-        assert_eq!(consent.start(), [Effect::ShowBanner, Effect::EvaluateGate]);
-        assert_eq!(granted(&consent), ["necessary"]);
-    }
-
-    #[test]
-    fn accept_all_grants_every_declared_category_and_stores_it() {
-        let (consent, effects) = Consent::decide(&shop_config(), Decision::AcceptAll, NOW);
-        assert_eq!(granted(&consent), ["necessary", "analytics", "marketing"]);
-        assert_eq!(
-            effects,
-            [
-                Effect::Persist {
-                    value: "1.1.1763780000.analytics+marketing".into(),
-                    max_age_secs: 182 * DAY
-                },
-                Effect::HideBanner,
-                Effect::EvaluateGate
-            ]
-        );
-    }
-
-    #[test]
-    fn reject_all_grants_exactly_the_required_and_is_stored_too() {
-        let (consent, effects) = Consent::decide(&shop_config(), Decision::RejectAll, NOW);
-        assert_eq!(granted(&consent), ["necessary"]);
-        assert!(consent.is_decided());
-        assert_eq!(
-            effects[0],
-            Effect::Persist {
-                value: "1.1.1763780000.".into(),
-                max_age_secs: 182 * DAY
-            }
-        );
-    }
-
-    #[test]
-    fn a_stored_decision_is_restored_without_the_banner() {
-        for decision in [Decision::AcceptAll, Decision::RejectAll] {
-            let (decided, effects) = Consent::decide(&shop_config(), decision, NOW);
-            let Effect::Persist { value, .. } = &effects[0] else {
-                panic!("persists first: {effects:?}");
+    /// `record` checked against the config at `now`: in force, lapsed, or absent.
+    fn check(config: &Config, record: Option<Record>, now: u64) -> Consent {
+        let Some(record) = record else {
+            return Consent {
+                prompt: Some(Prompt::FirstVisit),
+                ..Consent::default()
             };
-            let restored = Consent::restore(&shop_config(), stored(value), NOW + DAY);
-            assert_eq!(restored, decided);
-            assert_eq!(restored.start(), [Effect::EvaluateGate]);
+        };
+        let lapses_at = record
+            .expires_at
+            .min(record.last_changed_at.saturating_add(expiry_secs(config)));
+        let lapsed = |prompt| Consent {
+            record: None,
+            lapsed: Some(record.clone()),
+            prompt: Some(prompt),
+        };
+        if record.last_changed_at > now.saturating_add(CLOCK_SKEW) {
+            return Consent {
+                prompt: Some(Prompt::FirstVisit),
+                ..Consent::default()
+            };
+        }
+        if record.revision != config.revision {
+            return lapsed(Prompt::NewRevision);
+        }
+        if now >= lapses_at {
+            return lapsed(Prompt::Expired);
+        }
+        let added = Grants {
+            categories: config
+                .optional_categories()
+                .filter(|c| record.category(&c.id).is_none())
+                .map(|c| c.id.clone())
+                .collect(),
+            services: config
+                .optional_services()
+                .filter(|s| record.service(&s.id).is_none())
+                .map(|s| s.id.clone())
+                .collect(),
+        };
+        Consent {
+            record: Some(record),
+            lapsed: None,
+            prompt: (!added.is_empty()).then_some(Prompt::Added(added)),
         }
     }
 
-    #[test]
-    fn the_cookie_wins_over_its_mirror_and_a_corrupt_one_falls_through() {
-        let config = shop_config();
-        let both = [Some("1.1.1763780000."), Some("1.1.1763780000.analytics")];
-        assert_eq!(
-            granted(&Consent::restore(&config, both, NOW)),
-            ["necessary"]
-        );
-        let corrupt_cookie = [Some("garbage"), Some("1.1.1763780000.analytics")];
-        assert_eq!(
-            granted(&Consent::restore(&config, corrupt_cookie, NOW)),
-            ["necessary", "analytics"]
-        );
-    }
+    /// The new consent from `choices` (already checked), merged over the decision in force.
+    fn decide(
+        &self,
+        config: &Config,
+        choices: &Choices,
+        method: Method,
+        ctx: &Context,
+    ) -> (Consent, Vec<Effect>) {
+        let before = self.record.as_ref();
+        let category_choice = |id: &str| {
+            choices
+                .categories
+                .iter()
+                .find(|(c, _)| c == id)
+                .map(|(_, g)| *g)
+        };
+        let categories: Vec<(String, bool)> = config
+            .optional_categories()
+            .map(|c| {
+                let granted = category_choice(&c.id)
+                    .or_else(|| before.and_then(|r| r.category(&c.id)))
+                    .unwrap_or(false);
+                (c.id.clone(), granted)
+            })
+            .collect();
+        let services: Vec<(String, bool)> = config
+            .optional_services()
+            .map(|s| {
+                let granted = choices
+                    .services
+                    .iter()
+                    .find(|(id, _)| *id == s.id)
+                    .map(|(_, g)| *g)
+                    .or_else(|| category_choice(&s.category))
+                    .or_else(|| before.and_then(|r| r.service(&s.id)))
+                    .unwrap_or(false);
+                (s.id.clone(), granted)
+            })
+            .collect();
+        let record = Record {
+            consent_id: before.map_or_else(|| ctx.fresh_id.clone(), |r| r.consent_id.clone()),
+            first_decided_at: before.map_or(ctx.now, |r| r.first_decided_at),
+            last_changed_at: ctx.now,
+            expires_at: ctx.now.saturating_add(expiry_secs(config)),
+            revision: config.revision,
+            texts_hash: config.texts_hash(),
+            language: ctx.language.clone(),
+            method,
+            gpc: ctx.gpc,
+            categories,
+            services,
+        };
+        let previous = before.or(self.lapsed.as_ref());
+        let change = Change {
+            first: before.is_none(),
+            method,
+            granted: difference(config, Some(&record), previous),
+            revoked: difference(config, previous, Some(&record)),
+        };
+        let after = Consent {
+            record: Some(record),
+            lapsed: None,
+            prompt: None,
+        };
+        let purge = purge(config, previous, &after);
 
-    #[test]
-    fn a_corrupt_record_means_ask_again() {
-        let consent = Consent::restore(&shop_config(), stored("1.1.17637x0000.analytics"), NOW);
-        assert!(!consent.is_decided());
-        assert_eq!(consent.start()[0], Effect::ShowBanner);
-    }
-
-    #[test]
-    fn another_revision_means_ask_again() {
-        let mut config = shop_config();
-        config.revision = 2;
-        let consent = Consent::restore(&config, stored("1.1.1763780000.analytics"), NOW);
-        assert!(!consent.is_decided());
-        assert!(!consent.is_granted(&config, "analytics"));
-    }
-
-    #[test]
-    fn an_expired_record_means_ask_again() {
-        let value = "1.1.1763780000.analytics";
-        let config = shop_config();
-        let last_second = NOW + 182 * DAY - 1;
-        assert!(Consent::restore(&config, stored(value), last_second).is_decided());
-        assert!(!Consent::restore(&config, stored(value), last_second + 1).is_decided());
-    }
-
-    #[test]
-    fn a_record_from_the_future_means_ask_again() {
-        let config = shop_config();
-        let from_tomorrow = format!("1.1.{}.analytics", NOW + DAY);
-        assert!(Consent::restore(&config, stored(&from_tomorrow), NOW).is_decided());
-        let from_next_year = format!("1.1.{}.analytics", NOW + 365 * DAY);
-        assert!(!Consent::restore(&config, stored(&from_next_year), NOW).is_decided());
-        let at_the_end_of_time = format!("1.1.{}.analytics", u64::MAX);
-        assert!(!Consent::restore(&config, stored(&at_the_end_of_time), NOW).is_decided());
-    }
-
-    #[test]
-    fn a_category_added_after_accept_all_is_not_granted_by_it() {
-        let consent = Consent::restore(&shop_config(), stored("1.1.1763780000.analytics"), NOW);
-        assert_eq!(granted(&consent), ["necessary", "analytics"]);
-    }
-
-    #[test]
-    fn a_stored_grant_for_an_undeclared_category_grants_nothing() {
-        let consent = Consent::restore(&shop_config(), stored("1.1.1763780000.undeclared"), NOW);
-        assert!(consent.is_decided());
-        assert_eq!(granted(&consent), ["necessary"]);
-    }
-
-    #[test]
-    fn actions_name_decisions_both_ways() {
-        for decision in [Decision::AcceptAll, Decision::RejectAll] {
-            assert_eq!(Decision::from_action(decision.action()), Some(decision));
+        let mut effects = Vec::new();
+        if let Some(record) = &after.record {
+            effects.push(persist(record, ctx.now));
         }
-        assert_eq!(Decision::from_action("accept"), None);
+        effects.push(Effect::HideBanner);
+        if !purge.services.is_empty() {
+            effects.push(Effect::Purge(purge));
+        }
+        effects.push(Effect::ConsentMode(after.consent_mode(config)));
+        effects.push(Effect::Activate(after.grants(config)));
+        effects.push(Effect::Changed(change));
+        if config.log_endpoint.is_some() {
+            if let Some(record) = &after.record {
+                effects.push(Effect::Receipt(record.to_json()));
+            }
+        }
+        (after, effects)
     }
 }
+
+fn expiry_secs(config: &Config) -> u64 {
+    u64::from(config.expiry_days) * DAY
+}
+
+fn persist(record: &Record, now: u64) -> Effect {
+    Effect::Persist {
+        value: record::encode(record),
+        max_age_secs: record.expires_at.saturating_sub(now),
+    }
+}
+
+/// Optional categories and services granted in `a` and not in `b`.
+fn difference(config: &Config, a: Option<&Record>, b: Option<&Record>) -> Grants {
+    let granted_in = |r: Option<&Record>, category: Option<&str>, service: Option<&str>| {
+        r.is_some_and(|r| match (category, service) {
+            (Some(c), _) => r.category(c) == Some(true),
+            (_, Some(s)) => r.service(s) == Some(true),
+            _ => false,
+        })
+    };
+    Grants {
+        categories: config
+            .optional_categories()
+            .filter(|c| granted_in(a, Some(&c.id), None) && !granted_in(b, Some(&c.id), None))
+            .map(|c| c.id.clone())
+            .collect(),
+        services: config
+            .optional_services()
+            .filter(|s| granted_in(a, None, Some(&s.id)) && !granted_in(b, None, Some(&s.id)))
+            .map(|s| s.id.clone())
+            .collect(),
+    }
+}
+
+/// The traces to delete: of every service that could have run under `previous` (granted itself,
+/// or its whole category granted) and is not granted under `after`.
+fn purge(config: &Config, previous: Option<&Record>, after: &Consent) -> Purge {
+    let mut purge = Purge::default();
+    let Some(previous) = previous else {
+        return purge;
+    };
+    for service in config.optional_services() {
+        let could_run = previous.service(&service.id) == Some(true)
+            || previous.category(&service.category) == Some(true);
+        if could_run && !after.is_service_granted(config, &service.id) {
+            purge.services.push(service.id.clone());
+            purge.cookies.extend(service.cookies.iter().cloned());
+            purge.storage.extend(service.storage.iter().cloned());
+        }
+    }
+    purge
+}
+
+fn check_choices(config: &Config, choices: &Choices) -> Result<(), ChoiceError> {
+    for (id, granted) in &choices.categories {
+        match config.category(id) {
+            None => {
+                return Err(ChoiceError::UnknownCategory {
+                    id: id.clone(),
+                    known: config.optional_categories().map(|c| c.id.clone()).collect(),
+                });
+            }
+            Some(c) if c.required && !granted => {
+                return Err(ChoiceError::Required { id: id.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, granted) in &choices.services {
+        let Some(service) = config.service(id) else {
+            return Err(ChoiceError::UnknownService {
+                id: id.clone(),
+                known: config.services.iter().map(|s| s.id.clone()).collect(),
+            });
+        };
+        if !granted
+            && config
+                .category(&service.category)
+                .is_some_and(|c| c.required)
+        {
+            return Err(ChoiceError::Required { id: id.clone() });
+        }
+    }
+    Ok(())
+}
+
+/// A version 1 record in today's form: the categories it granted stay granted, every other
+/// optional category of its revision was refused, and so were the services in refused categories.
+/// Services in granted categories were never shown to the visitor, so they stay undecided and the
+/// visitor is asked about them.
+fn migrate(config: &Config, legacy: &LegacyRecord, ctx: &Context) -> Record {
+    let granted = |id: &str| legacy.granted.iter().any(|g| g == id);
+    let categories: Vec<(String, bool)> = config
+        .optional_categories()
+        .map(|c| (c.id.clone(), granted(&c.id)))
+        .collect();
+    let services = config
+        .optional_services()
+        .filter(|s| !granted(&s.category))
+        .map(|s| (s.id.clone(), false))
+        .collect();
+    let method = if categories.iter().all(|(_, g)| !g) {
+        Method::RejectAll
+    } else if categories.iter().all(|(_, g)| *g) {
+        Method::AcceptAll
+    } else {
+        Method::Custom
+    };
+    Record {
+        consent_id: ctx.fresh_id.clone(),
+        first_decided_at: legacy.decided_at,
+        last_changed_at: legacy.decided_at,
+        expires_at: legacy.decided_at.saturating_add(expiry_secs(config)),
+        revision: legacy.revision,
+        texts_hash: UNKNOWN_TEXTS_HASH.into(),
+        language: config.language.clone(),
+        method,
+        gpc: false,
+        categories,
+        services,
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

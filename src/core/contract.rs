@@ -12,6 +12,10 @@ pub const ROOT_ELEMENT_ID: &str = "consent-gate";
 /// The category an element belongs to: `<script type="text/plain" data-category="analytics">`.
 pub const ATTR_CATEGORY: &str = "data-category";
 
+/// The one service an element belongs to, which then decides alone:
+/// `<iframe data-category="marketing" data-service="youtube" data-src="...">`.
+pub const ATTR_SERVICE: &str = "data-service";
+
 /// The `type` a blocked script carries so that the browser neither fetches nor runs it.
 pub const BLOCKED_SCRIPT_TYPE: &str = "text/plain";
 
@@ -29,17 +33,29 @@ pub const HELD_ATTRIBUTES: [(&str, &str); 4] = [
 
 /// Every element the gate holds: blocked scripts, and any element with a held attribute.
 pub const GATED_SELECTOR: &str = "script[type=\"text/plain\"][data-category], \
+     script[type=\"text/plain\"][data-service], \
      [data-category][data-src], [data-category][data-srcset], \
-     [data-category][data-href], [data-category][data-poster]";
+     [data-category][data-href], [data-category][data-poster], \
+     [data-service][data-src], [data-service][data-srcset], \
+     [data-service][data-href], [data-service][data-poster]";
 
-/// On the banner's buttons: what a click on the control means (see [`crate::core::consent::Decision`]).
+/// On the banner's buttons: what a click on the control means (`accept-all`, `reject-all`).
 pub const ATTR_ACTION: &str = "data-consent-action";
 
-/// First-party cookie that holds the encoded consent record, readable by the site's server.
+/// First-party cookie that holds the encoded consent record, readable by the site's server
+/// (the config's `cookie.name` may rename it).
 pub const COOKIE_NAME: &str = "consent_gate";
 
-/// `localStorage` key of the mirror of the consent cookie.
+/// `localStorage` key of the mirror of the consent cookie (follows `cookie.name` too).
 pub const STORAGE_KEY: &str = "consent_gate";
 
 /// Dispatched on `document` once consent-gate has started and applied the stored decision.
 pub const EVENT_READY: &str = "consentgate:ready";
+
+/// Dispatched on `document` when a visitor decides for the first time (or again, after the record
+/// lapsed); `detail` as for [`EVENT_CHANGE`].
+pub const EVENT_CONSENT: &str = "consentgate:consent";
+
+/// Dispatched on `document` after every decision, with `detail`
+/// `{ first, method, granted: { categories, services }, revoked: { categories, services } }`.
+pub const EVENT_CHANGE: &str = "consentgate:change";

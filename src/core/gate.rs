@@ -9,7 +9,11 @@
 //!   `embed`, `link`, with `data-srcset`, `data-href`, `data-poster`): the URL is held in a `data-*`
 //!   attribute the browser ignores, and release moves it to the real attribute.
 //!
-//! An element whose category the config does not declare stays held: the gate fails closed.
+//! An element may name a `data-service` instead of (or beside) its `data-category`: it is then
+//! released when that service is granted, whatever its category's decision.
+//!
+//! An element whose category or service the config does not declare stays held: the gate fails
+//! closed.
 
 use crate::core::config::Config;
 use crate::core::consent::Consent;
@@ -18,17 +22,29 @@ use crate::core::contract::{ATTR_TYPE, HELD_ATTRIBUTES};
 /// Whether a held element may run now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// Its category is granted: release it.
+    /// Its service or category is granted: release it.
     Release,
     /// Keep it held (not granted, undeclared, or no category at all).
     Hold,
 }
 
-/// The verdict for an element carrying `data-category="{category}"`.
-pub fn verdict(config: &Config, consent: &Consent, category: Option<&str>) -> Verdict {
-    match category {
-        Some(category) if consent.is_granted(config, category.trim()) => Verdict::Release,
-        _ => Verdict::Hold,
+/// The verdict for an element carrying `data-category="{category}"` and/or
+/// `data-service="{service}"`. The service, when named, decides alone.
+pub fn verdict(
+    config: &Config,
+    consent: &Consent,
+    category: Option<&str>,
+    service: Option<&str>,
+) -> Verdict {
+    let granted = match (service, category) {
+        (Some(service), _) => consent.is_service_granted(config, service.trim()),
+        (None, Some(category)) => consent.is_granted(config, category.trim()),
+        (None, None) => false,
+    };
+    if granted {
+        Verdict::Release
+    } else {
+        Verdict::Hold
     }
 }
 
@@ -83,11 +99,11 @@ pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {
     Release::InPlace { set, remove }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::core::consent::Decision;
-    use crate::core::testing::shop_config;
+    use crate::core::consent::{Action, Choices, Source};
+    use crate::core::testing::{NOW, context, shop_config};
 
     fn attrs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -96,51 +112,83 @@ mod tests {
             .collect()
     }
 
+    fn decided(action: Action) -> Consent {
+        let (consent, _) = Consent::default()
+            .apply(&shop_config(), &action, Source::Visitor, &context(NOW))
+            .expect("valid action");
+        consent
+    }
+
+    fn by_category(consent: &Consent, category: Option<&str>) -> Verdict {
+        verdict(&shop_config(), consent, category, None)
+    }
+
+    fn by_service(consent: &Consent, service: &str) -> Verdict {
+        verdict(&shop_config(), consent, Some("marketing"), Some(service))
+    }
+
     #[test]
     fn nothing_optional_runs_before_a_decision() {
-        let config = shop_config();
         let consent = Consent::default();
-        assert_eq!(verdict(&config, &consent, Some("analytics")), Verdict::Hold);
-        assert_eq!(verdict(&config, &consent, Some("marketing")), Verdict::Hold);
-        assert_eq!(
-            verdict(&config, &consent, Some("necessary")),
-            Verdict::Release
-        );
+        assert_eq!(by_category(&consent, Some("analytics")), Verdict::Hold);
+        assert_eq!(by_category(&consent, Some("marketing")), Verdict::Hold);
+        assert_eq!(by_category(&consent, Some("necessary")), Verdict::Release);
+        assert_eq!(by_service(&consent, "meta-pixel"), Verdict::Hold);
     }
 
     #[test]
     fn granted_categories_run_and_refused_ones_stay_held() {
-        let config = shop_config();
-        let (accepted, _) = Consent::decide(&config, Decision::AcceptAll, 1);
-        let (rejected, _) = Consent::decide(&config, Decision::RejectAll, 1);
+        let accepted = decided(Action::AcceptAll);
+        let rejected = decided(Action::RejectAll);
+        assert_eq!(by_category(&accepted, Some("analytics")), Verdict::Release);
         assert_eq!(
-            verdict(&config, &accepted, Some("analytics")),
+            by_category(&accepted, Some(" marketing ")),
             Verdict::Release
         );
+        assert_eq!(by_category(&rejected, Some("analytics")), Verdict::Hold);
+        assert_eq!(by_category(&rejected, Some("marketing")), Verdict::Hold);
+    }
+
+    #[test]
+    fn a_named_service_decides_alone() {
+        let youtube_only = decided(Action::Set(Choices {
+            services: vec![("youtube".into(), true)],
+            ..Choices::default()
+        }));
+        assert_eq!(by_service(&youtube_only, "youtube"), Verdict::Release);
+        assert_eq!(by_service(&youtube_only, "meta-pixel"), Verdict::Hold);
+        assert_eq!(by_category(&youtube_only, Some("marketing")), Verdict::Hold);
+
+        let marketing_but_not_meta = decided(Action::Set(Choices {
+            categories: vec![("marketing".into(), true)],
+            services: vec![("meta-pixel".into(), false)],
+        }));
         assert_eq!(
-            verdict(&config, &accepted, Some(" marketing ")),
-            Verdict::Release
-        );
-        assert_eq!(
-            verdict(&config, &rejected, Some("analytics")),
+            by_service(&marketing_but_not_meta, "meta-pixel"),
             Verdict::Hold
         );
         assert_eq!(
-            verdict(&config, &rejected, Some("marketing")),
-            Verdict::Hold
+            by_service(&marketing_but_not_meta, "youtube"),
+            Verdict::Release
+        );
+        assert_eq!(
+            by_category(&marketing_but_not_meta, Some("marketing")),
+            Verdict::Release
         );
     }
 
     #[test]
-    fn unknown_missing_or_misspelt_categories_stay_held_even_after_accept_all() {
-        let config = shop_config();
-        let (accepted, _) = Consent::decide(&config, Decision::AcceptAll, 1);
+    fn unknown_missing_or_misspelt_names_stay_held_even_after_accept_all() {
+        let accepted = decided(Action::AcceptAll);
         for category in [Some("analytic"), Some("Analytics"), Some(""), None] {
             assert_eq!(
-                verdict(&config, &accepted, category),
+                by_category(&accepted, category),
                 Verdict::Hold,
                 "{category:?}"
             );
+        }
+        for service in ["youtub", "", "analytics"] {
+            assert_eq!(by_service(&accepted, service), Verdict::Hold, "{service:?}");
         }
     }
 

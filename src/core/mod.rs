@@ -1,15 +1,20 @@
 //! Every decision consent-gate makes, as pure functions over plain data.
 //!
 //! Nothing here touches a browser: the web layer hands in strings and numbers (the config
-//! element's JSON, the cookie header, the clock) and gets back data to act on
-//! ([`consent::Effect`], [`gate::Release`]).
+//! element's text, the cookie header, the clock, random bytes) and gets back data to act on
+//! ([`consent::Effect`], [`gate::Release`]). The same code runs on a site's server
+//! ([`server`]).
 
 pub mod config;
 pub mod consent;
 pub mod contract;
+pub mod cookie;
 pub mod gate;
+pub mod json;
 pub mod record;
+pub mod server;
+pub mod sha256;
 pub mod store;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod testing;

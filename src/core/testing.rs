@@ -1,23 +1,55 @@
 //! Fixtures shared by core's tests.
 
-use crate::core::config::{Category, Config, DEFAULT_EXPIRY_DAYS, Texts};
+use crate::core::config::Config;
+use crate::core::consent::Context;
 
-/// The demo shop's config: a required category and two optional ones.
+/// A moment to decide at: 2025-11-22.
+pub const NOW: u64 = 1_763_780_000;
+
+/// The demo shop's config, as a site owner writes it: a required category with a service, and two
+/// optional categories with the processors a shop's privacy policy names.
+pub const SHOP_CONFIG: &str = r#"{
+  "revision": 1,
+  "privacyPolicyUrl": "/privacy.html",
+  "logEndpoint": "/consent-log",
+  "categories": [
+    { "id": "necessary", "required": true, "title": "Strictly necessary",
+      "consentMode": ["security_storage", "functionality_storage"] },
+    { "id": "analytics", "title": "Analytics", "consentMode": ["analytics_storage"] },
+    { "id": "marketing", "title": "Marketing",
+      "consentMode": ["ad_storage", "ad_user_data", "ad_personalization"] }
+  ],
+  "services": [
+    { "id": "shop-session", "category": "necessary", "title": "Shop session",
+      "cookies": [{ "name": "session", "duration": "session" }] },
+    { "id": "google-analytics", "category": "analytics", "title": "Google Analytics",
+      "provider": "Google Ireland Ltd",
+      "cookies": [{ "name": "_ga", "duration": "2 years" }, { "name": "_ga_*", "duration": "2 years" }],
+      "urls": ["www.googletagmanager.com/gtag/js", "google-analytics.com/g/collect"] },
+    { "id": "meta-pixel", "category": "marketing", "title": "Meta pixel",
+      "provider": "Meta Platforms Ireland Ltd",
+      "cookies": [{ "name": "_fbp", "duration": "3 months" }], "storage": ["fb_*"],
+      "urls": ["connect.facebook.net"] },
+    { "id": "youtube", "category": "marketing", "title": "YouTube",
+      "cookies": [{ "name": "VISITOR_INFO1_LIVE", "thirdParty": true }],
+      "urls": ["www.youtube.com/embed"] }
+  ]
+}"#;
+
+/// [`SHOP_CONFIG`], read.
 pub fn shop_config() -> Config {
-    let category = |id: &str, required| Category {
-        id: id.into(),
-        required,
-        title: None,
-    };
-    Config {
-        revision: 1,
-        expiry_days: DEFAULT_EXPIRY_DAYS,
-        categories: vec![
-            category("necessary", true),
-            category("analytics", false),
-            category("marketing", false),
-        ],
-        texts: Texts::default(),
-        privacy_policy_url: Some("/privacy.html".into()),
+    match Config::from_json(SHOP_CONFIG) {
+        Ok(config) => config,
+        Err(errors) => panic!("the shop config is valid: {errors:?}"),
+    }
+}
+
+/// The context of an action at `now`: English, no GPC, a fixed fresh id.
+pub fn context(now: u64) -> Context {
+    Context {
+        now,
+        language: "en".into(),
+        gpc: false,
+        fresh_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
     }
 }

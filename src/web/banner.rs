@@ -6,7 +6,7 @@
 //! The host page can theme it through inherited `--cg-*` custom properties.
 
 use crate::core::config::{Config, is_safe_link};
-use crate::core::consent::Decision;
+use crate::core::consent::Action;
 use crate::core::contract::{ATTR_ACTION, ROOT_ELEMENT_ID};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
@@ -49,7 +49,7 @@ impl Banner {
     pub fn show(
         document: &Document,
         config: &Config,
-        on_decision: impl FnMut(Decision) + 'static,
+        on_decision: impl FnMut(Action) + 'static,
     ) -> Result<Banner, JsValue> {
         let body = document
             .body()
@@ -79,13 +79,13 @@ impl Banner {
         }
         let actions = child(document, &banner, "div", "")?;
         actions.set_class_name("actions");
-        for (decision, text) in [
-            (Decision::RejectAll, &texts.reject_all),
-            (Decision::AcceptAll, &texts.accept_all),
+        for (action, text) in [
+            (Action::RejectAll, &texts.reject_all),
+            (Action::AcceptAll, &texts.accept_all),
         ] {
             let button = child(document, &actions, "button", text)?;
             button.set_attribute("type", "button")?;
-            button.set_attribute(ATTR_ACTION, decision.action())?;
+            button.set_attribute(ATTR_ACTION, action.control().unwrap_or_default())?;
         }
 
         let on_click = Closure::<dyn FnMut(Event)>::new(clicked(on_decision));
@@ -110,17 +110,17 @@ impl Drop for Banner {
     }
 }
 
-/// The click handler: finds the control that was clicked and the decision it stands for.
-fn clicked(mut on_decision: impl FnMut(Decision)) -> impl FnMut(Event) {
+/// The click handler: finds the control that was clicked and the action it stands for.
+fn clicked(mut on_decision: impl FnMut(Action)) -> impl FnMut(Event) {
     move |event: Event| {
-        let decision = event
+        let action = event
             .target()
             .and_then(|target| target.dyn_into::<Element>().ok())
             .and_then(|element| element.closest(&format!("[{ATTR_ACTION}]")).ok().flatten())
             .and_then(|control| control.get_attribute(ATTR_ACTION))
-            .and_then(|action| Decision::from_action(&action));
-        if let Some(decision) = decision {
-            on_decision(decision);
+            .and_then(|name| Action::from_control(&name));
+        if let Some(action) = action {
+            on_decision(action);
         }
     }
 }

@@ -2,12 +2,13 @@
 
 use crate::core::config::Config;
 use crate::core::consent::Consent;
-use crate::core::contract::{ATTR_CATEGORY, GATED_SELECTOR};
+use crate::core::contract::{ATTR_CATEGORY, ATTR_SERVICE, GATED_SELECTOR};
 use crate::core::gate::{Release, Verdict, release, verdict};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlScriptElement};
 
-/// Releases every held element in `document` whose category `consent` grants; returns how many.
+/// Releases every held element in `document` whose service or category `consent` grants;
+/// returns how many.
 ///
 /// # Errors
 /// The browser refused a DOM call; elements not yet reached stay held.
@@ -19,7 +20,8 @@ pub fn evaluate(document: &Document, config: &Config, consent: &Consent) -> Resu
             continue;
         };
         let category = element.get_attribute(ATTR_CATEGORY);
-        if verdict(config, consent, category.as_deref()) == Verdict::Release {
+        let service = element.get_attribute(ATTR_SERVICE);
+        if verdict(config, consent, category.as_deref(), service.as_deref()) == Verdict::Release {
             release_element(document, &element)?;
             released += 1;
         }

@@ -2,8 +2,9 @@
 //! `localStorage` mirror. Both implement core's [`RecordStore`]; either may be refused by the
 //! browser, and then reads as empty and writes as an error.
 
-use crate::core::contract::{COOKIE_NAME, STORAGE_KEY};
-use crate::core::record::{cookie_assignment, find_cookie};
+use crate::core::config::CookieSettings;
+use crate::core::cookie;
+use crate::core::record::find_cookie;
 use crate::core::store::{RecordStore, StoreError};
 use crate::web::report::describe;
 use wasm_bindgen::JsCast;
@@ -13,15 +14,44 @@ use web_sys::{Document, HtmlDocument, Storage, Window};
 pub struct CookieStore {
     document: Option<HtmlDocument>,
     protocol: String,
+    settings: CookieSettings,
 }
 
 impl CookieStore {
-    /// The cookie store of `document`, whose page was loaded over `protocol` (`https:`, ...).
-    pub fn new(document: &Document, protocol: String) -> CookieStore {
+    /// The cookie store of `document`, whose page was loaded over `protocol` (`https:`, ...),
+    /// for the cookie the config describes.
+    pub fn new(document: &Document, protocol: String, settings: CookieSettings) -> CookieStore {
         CookieStore {
             document: document.dyn_ref::<HtmlDocument>().cloned(),
             protocol,
+            settings,
         }
+    }
+
+    /// Every cookie the page can see, as `document.cookie` gives them.
+    ///
+    /// # Errors
+    /// The browser refused to read cookies.
+    pub fn header(&self) -> Result<String, StoreError> {
+        let document = self
+            .document
+            .as_ref()
+            .ok_or_else(|| Self::refused("this document has no cookies".into()))?;
+        document.cookie().map_err(|e| Self::refused(describe(&e)))
+    }
+
+    /// Writes one `document.cookie` assignment (a deletion, when purging).
+    ///
+    /// # Errors
+    /// The browser refused to write cookies.
+    pub fn assign(&self, assignment: &str) -> Result<(), StoreError> {
+        let document = self
+            .document
+            .as_ref()
+            .ok_or_else(|| Self::refused("this document has no cookies".into()))?;
+        document
+            .set_cookie(assignment)
+            .map_err(|e| Self::refused(describe(&e)))
     }
 
     fn refused(reason: String) -> StoreError {
@@ -30,30 +60,20 @@ impl CookieStore {
             reason,
         }
     }
-
-    fn header(&self) -> Result<String, StoreError> {
-        let document = self
-            .document
-            .as_ref()
-            .ok_or_else(|| Self::refused("this document has no cookies".into()))?;
-        document.cookie().map_err(|e| Self::refused(describe(&e)))
-    }
 }
 
 impl RecordStore for CookieStore {
     fn load(&self) -> Result<Option<String>, StoreError> {
-        Ok(find_cookie(&self.header()?, COOKIE_NAME).map(str::to_owned))
+        Ok(find_cookie(&self.header()?, &self.settings.name).map(str::to_owned))
     }
 
     fn save(&self, value: &str, max_age_secs: u64) -> Result<(), StoreError> {
-        let document = self
-            .document
-            .as_ref()
-            .ok_or_else(|| Self::refused("this document has no cookies".into()))?;
-        let assignment = cookie_assignment(COOKIE_NAME, value, max_age_secs, &self.protocol);
-        document
-            .set_cookie(&assignment)
-            .map_err(|e| Self::refused(describe(&e)))?;
+        self.assign(&cookie::assignment(
+            &self.settings,
+            value,
+            max_age_secs,
+            &self.protocol,
+        ))?;
         // With cookies disabled the assignment is dropped without an error: read it back.
         if self.load()?.as_deref() == Some(value) {
             Ok(())
@@ -68,18 +88,20 @@ impl RecordStore for CookieStore {
 /// The `localStorage` mirror of the consent cookie.
 pub struct LocalStore {
     storage: Result<Storage, String>,
+    key: String,
 }
 
 impl LocalStore {
     /// The window's `localStorage`. Merely reading `window.localStorage` throws `SecurityError`
     /// when the visitor blocks site data, so it is probed once here and the refusal kept.
-    pub fn new(window: &Window) -> LocalStore {
+    /// The record is kept under `key`.
+    pub fn new(window: &Window, key: String) -> LocalStore {
         let storage = match window.local_storage() {
             Ok(Some(storage)) => Ok(storage),
             Ok(None) => Err("this browser has no localStorage".into()),
             Err(e) => Err(describe(&e)),
         };
-        LocalStore { storage }
+        LocalStore { storage, key }
     }
 
     fn storage(&self) -> Result<&Storage, StoreError> {
@@ -88,25 +110,42 @@ impl LocalStore {
             reason: reason.clone(),
         })
     }
+
+    /// Every key in `localStorage` now.
+    ///
+    /// # Errors
+    /// The browser refused to read storage.
+    pub fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let storage = self.storage()?;
+        let length = storage.length().map_err(refused)?;
+        Ok((0..length)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .collect())
+    }
+
+    /// Removes `key`.
+    ///
+    /// # Errors
+    /// The browser refused to write storage.
+    pub fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.storage()?.remove_item(key).map_err(refused)
+    }
+}
+
+fn refused(e: wasm_bindgen::JsValue) -> StoreError {
+    StoreError {
+        store: "localStorage",
+        reason: describe(&e),
+    }
 }
 
 impl RecordStore for LocalStore {
     fn load(&self) -> Result<Option<String>, StoreError> {
-        self.storage()?
-            .get_item(STORAGE_KEY)
-            .map_err(|e| StoreError {
-                store: "localStorage",
-                reason: describe(&e),
-            })
+        self.storage()?.get_item(&self.key).map_err(refused)
     }
 
     fn save(&self, value: &str, _max_age_secs: u64) -> Result<(), StoreError> {
         // No expiry here: the record carries its own timestamp, and core voids it when old.
-        self.storage()?
-            .set_item(STORAGE_KEY, value)
-            .map_err(|e| StoreError {
-                store: "localStorage",
-                reason: describe(&e),
-            })
+        self.storage()?.set_item(&self.key, value).map_err(refused)
     }
 }

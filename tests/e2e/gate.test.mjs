@@ -56,7 +56,11 @@ test("reject all: nothing loads, the refusal is stored, and a reload neither ask
   assertNothingFromTracker(v, "after Reject all");
   assert.equal(await v.cookie("_demo_ga"), undefined);
   const stored = await v.cookie("consent_gate");
-  assert.match(stored?.value ?? "", /^1\.1\.\d+\.$/, "the refusal is stored");
+  assert.match(
+    stored?.value ?? "",
+    /^2\.[\w-]{22}\.(\d+)\.\1\.\d+\.1\.[0-9a-f]{16}\.en\.reject-all\.0\.!analytics\+!marketing\.!google-analytics\+!meta-pixel\+!youtube$/,
+    "the refusal is stored, per category and per service"
+  );
   assert.equal(stored.path, "/");
   assert.equal(stored.sameSite, "Lax");
   assert.ok(stored.expires * 1000 > Date.now() + 180 * 864e5, "kept about six months");
@@ -84,7 +88,10 @@ test("accept all: the script runs, its cookie is set, pixel and video load; a re
   const paths = () => v.trackerRequests().map((url) => new URL(url).pathname);
   assert.deepEqual([...new Set(paths())].sort(), [...TRACKER_FILES].sort());
   assert.match((await v.cookie("_demo_ga"))?.value ?? "", /^GA1\.1\./, "the analytics cookie exists");
-  assert.match((await v.cookie("consent_gate"))?.value ?? "", /^1\.1\.\d+\.analytics\+marketing$/);
+  assert.match(
+    (await v.cookie("consent_gate"))?.value ?? "",
+    /\.en\.accept-all\.0\.analytics\+marketing\.google-analytics\+meta-pixel\+youtube$/
+  );
   assert.equal(
     await v.page.evaluate(() => document.querySelectorAll('script[type="text/plain"]').length),
     0,
@@ -122,9 +129,42 @@ test("an invalid config names the field on the console and keeps every tracker b
   await v.page.waitForLoadState("networkidle");
   const errors = v.problems.join("\n");
   assert.match(errors, /categories\[1\]\.id: "Analytics" is not a valid id/);
-  assert.match(errors, /expiryDays: 900 is out of range/);
+  assert.match(errors, /expiryDays: 900 breaks the rule "consent expires within 13 months"/);
+  assert.match(errors, /privacyPolicyURL: is not a key consent-gate knows \(did you mean "privacyPolicyUrl"\?\)/);
   assert.match(errors, /stays blocked/);
   assert.equal(await banner(v.page).region.count(), 0);
   assertNothingFromTracker(v, "with an invalid config");
+  await v.close();
+});
+
+test("a record stored by version 1 is migrated: a refusal stands without asking again", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  const decidedAt = Math.floor(Date.now() / 1000) - 86400;
+  await v.context.addCookies([{ name: "consent_gate", value: `1.1.${decidedAt}.`, url: env.siteOrigin }]);
+  await v.open();
+  assert.equal(await banner(v.page).region.count(), 0, "asked again after a stored refusal");
+  const migrated = (await v.cookie("consent_gate"))?.value ?? "";
+  assert.match(migrated, new RegExp(`^2\\.[\\w-]{22}\\.${decidedAt}\\.${decidedAt}\\.`));
+  assert.match(migrated, /\.0000000000000000\.en\.reject-all\.0\.!analytics\+!marketing\.!google-analytics\+!meta-pixel\+!youtube$/);
+  await v.page.waitForTimeout(300);
+  assertNothingFromTracker(v, "after a migrated refusal");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("a version 1 accept keeps its categories but asks about the services it never saw", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  const decidedAt = Math.floor(Date.now() / 1000) - 86400;
+  await v.context.addCookies([
+    { name: "consent_gate", value: `1.1.${decidedAt}.analytics+marketing`, url: env.siteOrigin },
+  ]);
+  await v.open();
+  await banner(v.page).region.waitFor();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  const migrated = (await v.cookie("consent_gate"))?.value ?? "";
+  assert.match(migrated, /\.accept-all\.0\.analytics\+marketing\.$/, "services stay undecided");
+  assert.deepEqual(v.problems, []);
   await v.close();
 });

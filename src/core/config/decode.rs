@@ -1,0 +1,443 @@
+//! JSON to [`Config`], collecting every shape error with its field path instead of stopping at the
+//! first: a wrong type, a key written twice, a key consent-gate does not know (with the nearest
+//! one it does), a value outside a fixed set.
+
+use super::{
+    Category, Config, ConfigError, Cookie, CookieSettings, Gpc, GpcMode, ItemTexts, SameSite,
+    Service, Signal, Texts, Translation, quoted,
+};
+use crate::core::json::{self, Value};
+
+/// The config in `text` (with defaults for what it leaves out) and the problems met reading it.
+/// `None` only when the text is not a JSON object at all.
+pub(super) fn decode(text: &str) -> (Option<Config>, Vec<ConfigError>) {
+    let value = match json::parse(text) {
+        Ok(value) => value,
+        Err(e) => {
+            return (
+                None,
+                vec![ConfigError::new(
+                    "",
+                    "",
+                    format!("the config is not JSON: {e}"),
+                )],
+            );
+        }
+    };
+    let mut decoder = Decoder { errors: Vec::new() };
+    let config = decoder.config(&value);
+    (config, decoder.errors)
+}
+
+/// The entry of `known` nearest to `word`, if it is near enough to be a slip: the same word in
+/// another case or with `_`/`-`, or at most two edits away (one for short words).
+pub(super) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let folded = fold(word);
+    let limit = if folded.chars().count() < 5 { 1 } else { 2 };
+    known
+        .into_iter()
+        .map(|candidate| (distance(&folded, &fold(candidate)), candidate))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// A JSON object being read: the keys asked for are remembered, so that the rest can be reported.
+struct Object<'v> {
+    path: String,
+    members: &'v [(String, Value)],
+    known: Vec<&'static str>,
+}
+
+/// A field that is present: its path and value.
+type Field<'v> = Option<(String, &'v Value)>;
+
+impl<'v> Object<'v> {
+    fn field(&mut self, key: &'static str) -> Field<'v> {
+        self.known.push(key);
+        let value = self
+            .members
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)?;
+        (!matches!(value, Value::Null)).then(|| (join(&self.path, key), value))
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+struct Decoder {
+    errors: Vec<ConfigError>,
+}
+
+impl Decoder {
+    fn wrong(&mut self, path: String, value: &Value, expected: &str) {
+        let shown = match value {
+            Value::String(s) => quoted(s),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null | Value::Array(_) | Value::Object(_) => String::new(),
+        };
+        let path = if path.is_empty() {
+            "the config".to_owned()
+        } else {
+            path
+        };
+        self.errors.push(ConfigError::new(
+            path,
+            shown,
+            format!("is {}: write {expected}", value.kind()),
+        ));
+    }
+
+    fn object<'v>(&mut self, path: String, value: &'v Value) -> Option<Object<'v>> {
+        match value {
+            Value::Object(members) => Some(Object {
+                path,
+                members,
+                known: Vec::new(),
+            }),
+            other => {
+                self.wrong(path, other, "an object in { }");
+                None
+            }
+        }
+    }
+
+    /// Reports the keys of `object` nobody asked for, and keys written twice.
+    fn finish(&mut self, object: Object<'_>) {
+        for (i, (key, _)) in object.members.iter().enumerate() {
+            let path = join(&object.path, key);
+            if object.members[..i].iter().any(|(k, _)| k == key) {
+                self.errors
+                    .push(ConfigError::new(path, "", "is written twice: keep one"));
+            } else if !object.known.contains(&key.as_str()) {
+                let fix = match suggest(key, object.known.iter().copied()) {
+                    Some(near) => {
+                        format!("is not a key consent-gate knows (did you mean \"{near}\"?)")
+                    }
+                    None => format!(
+                        "is not a key consent-gate knows: the keys here are {}",
+                        object.known.join(", ")
+                    ),
+                };
+                self.errors.push(ConfigError::new(path, "", fix));
+            }
+        }
+    }
+
+    fn string(&mut self, field: Field<'_>) -> Option<String> {
+        match field? {
+            (_, Value::String(s)) => Some(s.clone()),
+            (path, other) => {
+                self.wrong(path, other, "text in double quotes");
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, field: Field<'_>) -> Option<bool> {
+        match field? {
+            (_, Value::Bool(b)) => Some(*b),
+            (path, other) => {
+                self.wrong(path, other, "true or false, without quotes");
+                None
+            }
+        }
+    }
+
+    fn whole_number(&mut self, field: Field<'_>) -> Option<u32> {
+        match field? {
+            (_, Value::Number(n)) if n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX) => {
+                Some(*n as u32)
+            }
+            (path, other) => {
+                self.wrong(path, other, "a whole number, without quotes");
+                None
+            }
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, field: Field<'_>, choices: &[(&'static str, T)]) -> Option<T> {
+        let (path, value) = field?;
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        let Value::String(s) = value else {
+            self.wrong(path, value, &format!("one of \"{}\"", names.join("\", \"")));
+            return None;
+        };
+        if let Some((_, choice)) = choices.iter().find(|(name, _)| name == s) {
+            return Some(*choice);
+        }
+        let fix = match suggest(s, names.iter().copied()) {
+            Some(near) => format!("is not one of the choices (did you mean \"{near}\"?)"),
+            None => format!(
+                "is not one of the choices: write \"{}\"",
+                names.join("\", \"")
+            ),
+        };
+        self.errors.push(ConfigError::new(path, quoted(s), fix));
+        None
+    }
+
+    fn list<T>(
+        &mut self,
+        field: Field<'_>,
+        mut each: impl FnMut(&mut Self, String, &Value) -> Option<T>,
+    ) -> Vec<T> {
+        match field {
+            None => Vec::new(),
+            Some((path, Value::Array(items))) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| each(self, format!("{path}[{i}]"), item))
+                .collect(),
+            Some((path, other)) => {
+                self.wrong(path, other, "a list in [ ]");
+                Vec::new()
+            }
+        }
+    }
+
+    fn strings(&mut self, field: Field<'_>) -> Vec<String> {
+        self.list(field, |d, path, v| d.string(Some((path, v))))
+    }
+
+    /// An object whose keys are the site's (ids, languages) rather than consent-gate's.
+    fn map<T>(
+        &mut self,
+        field: Field<'_>,
+        mut each: impl FnMut(&mut Self, String, &Value) -> Option<T>,
+    ) -> Vec<(String, T)> {
+        let Some((path, value)) = field else {
+            return Vec::new();
+        };
+        let Value::Object(members) = value else {
+            self.wrong(path, value, "an object in { }");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, (key, value)) in members.iter().enumerate() {
+            let member = join(&path, key);
+            if members[..i].iter().any(|(k, _)| k == key) {
+                self.errors
+                    .push(ConfigError::new(member, "", "is written twice: keep one"));
+            } else if let Some(item) = each(self, member, value) {
+                out.push((key.clone(), item));
+            }
+        }
+        out
+    }
+
+    fn signals(&mut self, field: Field<'_>) -> Vec<Signal> {
+        let choices = Signal::ALL.map(|s| (s.name(), s));
+        self.list(field, |d, path, v| d.choice(Some((path, v)), &choices))
+    }
+
+    fn config(&mut self, value: &Value) -> Option<Config> {
+        let mut o = self.object(String::new(), value)?;
+        let defaults = Texts::default();
+        let config = Config {
+            revision: self.whole_number(o.field("revision")).unwrap_or(1),
+            expiry_days: self
+                .whole_number(o.field("expiryDays"))
+                .unwrap_or(super::DEFAULT_EXPIRY_DAYS),
+            language: self
+                .string(o.field("language"))
+                .unwrap_or_else(|| "en".into()),
+            categories: self.list(o.field("categories"), Self::category),
+            services: self.list(o.field("services"), Self::service),
+            texts: match o.field("texts") {
+                Some((path, v)) => self.texts(path, v).unwrap_or(defaults),
+                None => defaults,
+            },
+            translations: self
+                .map(o.field("translations"), Self::translation)
+                .into_iter()
+                .map(|(language, t)| Translation { language, ..t })
+                .collect(),
+            privacy_policy_url: self.string(o.field("privacyPolicyUrl")),
+            log_endpoint: self.string(o.field("logEndpoint")),
+            gpc: match o.field("gpc") {
+                Some((path, v)) => self.gpc(path, v).unwrap_or_default(),
+                None => Gpc::default(),
+            },
+            cookie: match o.field("cookie") {
+                Some((path, v)) => self.cookie_settings(path, v).unwrap_or_default(),
+                None => CookieSettings::default(),
+            },
+        };
+        self.finish(o);
+        Some(config)
+    }
+
+    fn category(&mut self, path: String, value: &Value) -> Option<Category> {
+        let mut o = self.object(path, value)?;
+        let category = Category {
+            id: self.string(o.field("id")).unwrap_or_default(),
+            required: self.boolean(o.field("required")).unwrap_or(false),
+            preselected: self.boolean(o.field("preselected")).unwrap_or(false),
+            title: self.string(o.field("title")),
+            description: self.string(o.field("description")),
+            consent_mode: self.signals(o.field("consentMode")),
+        };
+        self.finish(o);
+        Some(category)
+    }
+
+    fn service(&mut self, path: String, value: &Value) -> Option<Service> {
+        let mut o = self.object(path, value)?;
+        let service = Service {
+            id: self.string(o.field("id")).unwrap_or_default(),
+            category: self.string(o.field("category")).unwrap_or_default(),
+            title: self.string(o.field("title")),
+            description: self.string(o.field("description")),
+            provider: self.string(o.field("provider")),
+            privacy_policy_url: self.string(o.field("privacyPolicyUrl")),
+            cookies: self.list(o.field("cookies"), Self::cookie),
+            storage: self.strings(o.field("storage")),
+            urls: self.strings(o.field("urls")),
+            consent_mode: self.signals(o.field("consentMode")),
+        };
+        self.finish(o);
+        Some(service)
+    }
+
+    fn cookie(&mut self, path: String, value: &Value) -> Option<Cookie> {
+        let mut o = self.object(path, value)?;
+        let cookie = Cookie {
+            name: self.string(o.field("name")).unwrap_or_default(),
+            domain: self.string(o.field("domain")),
+            path: self.string(o.field("path")),
+            provider: self.string(o.field("provider")),
+            duration: self.string(o.field("duration")),
+            purpose: self.string(o.field("purpose")),
+            third_party: self.boolean(o.field("thirdParty")).unwrap_or(false),
+        };
+        self.finish(o);
+        Some(cookie)
+    }
+
+    fn texts(&mut self, path: String, value: &Value) -> Option<Texts> {
+        let mut o = self.object(path, value)?;
+        let d = Texts::default();
+        let texts = Texts {
+            title: self.string(o.field("title")).unwrap_or(d.title),
+            description: self.string(o.field("description")).unwrap_or(d.description),
+            accept_all: self.string(o.field("acceptAll")).unwrap_or(d.accept_all),
+            reject_all: self.string(o.field("rejectAll")).unwrap_or(d.reject_all),
+            privacy_policy: self
+                .string(o.field("privacyPolicy"))
+                .unwrap_or(d.privacy_policy),
+        };
+        self.finish(o);
+        Some(texts)
+    }
+
+    fn translation(&mut self, path: String, value: &Value) -> Option<Translation> {
+        let mut o = self.object(path, value)?;
+        let mut texts = Vec::new();
+        for key in [
+            "title",
+            "description",
+            "acceptAll",
+            "rejectAll",
+            "privacyPolicy",
+        ] {
+            if let Some(text) = self.string(o.field(key)) {
+                texts.push((key.to_owned(), text));
+            }
+        }
+        let translation = Translation {
+            language: String::new(),
+            texts,
+            categories: self.map(o.field("categories"), Self::item_texts),
+            services: self.map(o.field("services"), Self::item_texts),
+        };
+        self.finish(o);
+        Some(translation)
+    }
+
+    fn item_texts(&mut self, path: String, value: &Value) -> Option<ItemTexts> {
+        let mut o = self.object(path, value)?;
+        let texts = ItemTexts {
+            title: self.string(o.field("title")),
+            description: self.string(o.field("description")),
+        };
+        self.finish(o);
+        Some(texts)
+    }
+
+    fn gpc(&mut self, path: String, value: &Value) -> Option<Gpc> {
+        let mut o = self.object(path, value)?;
+        let modes = [
+            ("eu", GpcMode::Eu),
+            ("us", GpcMode::Us),
+            ("off", GpcMode::Off),
+        ];
+        let categories = o.field("categories");
+        let gpc = Gpc {
+            mode: self.choice(o.field("mode"), &modes).unwrap_or_default(),
+            categories: categories.is_some().then(|| self.strings(categories)),
+        };
+        self.finish(o);
+        Some(gpc)
+    }
+
+    fn cookie_settings(&mut self, path: String, value: &Value) -> Option<CookieSettings> {
+        let mut o = self.object(path, value)?;
+        let d = CookieSettings::default();
+        let same_site = [
+            ("lax", SameSite::Lax),
+            ("strict", SameSite::Strict),
+            ("none", SameSite::None),
+        ];
+        let settings = CookieSettings {
+            name: self.string(o.field("name")).unwrap_or(d.name),
+            domain: self.string(o.field("domain")),
+            path: self.string(o.field("path")).unwrap_or(d.path),
+            same_site: self
+                .choice(o.field("sameSite"), &same_site)
+                .unwrap_or_default(),
+        };
+        self.finish(o);
+        Some(settings)
+    }
+}

@@ -1,0 +1,245 @@
+//! Cookie strings: the assignment that stores the consent record, and the assignments that
+//! delete a withdrawn service's cookies.
+//!
+//! A page deletes a cookie by writing it again, expired, with the same name, `Domain` and `Path`
+//! it was set with (RFC 6265 §5.3 step 11). `document.cookie` shows names and values only, so
+//! every combination the cookie may have been set with is written: host-only, and `Domain=` for
+//! the page's host and each parent domain of two or more labels, on `/` and the declared path.
+//! Browsers refuse `Domain=` on a public suffix, so trying one deletes nothing else. What survives
+//! (an `HttpOnly` cookie, a path that was not declared) is found by reading the cookies again.
+
+use crate::core::config::{Cookie, CookieSettings, SameSite};
+
+/// The `document.cookie` assignment that stores the consent record `value` for `max_age_secs`
+/// on a page whose `location.protocol` is `page_protocol`.
+///
+/// `Secure` on https so the cookie is never sent in clear (and always with `SameSite=None`, which
+/// browsers refuse otherwise).
+pub fn assignment(
+    settings: &CookieSettings,
+    value: &str,
+    max_age_secs: u64,
+    page_protocol: &str,
+) -> String {
+    let mut out = format!(
+        "{}={value}; Max-Age={max_age_secs}; Path={}; SameSite={}",
+        settings.name,
+        settings.path,
+        settings.same_site.as_str()
+    );
+    if let Some(domain) = &settings.domain {
+        out.push_str("; Domain=");
+        out.push_str(domain);
+    }
+    if page_protocol == "https:" || settings.same_site == SameSite::None {
+        out.push_str("; Secure");
+    }
+    out
+}
+
+/// The names of the cookies in `header` (a `document.cookie` string).
+pub fn names(header: &str) -> impl Iterator<Item = &str> {
+    header.split(';').filter_map(|pair| {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name).trim();
+        (!name.is_empty()).then_some(name)
+    })
+}
+
+/// Whether `name` matches `pattern`: equal, or starting with the part before a trailing `*`.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == pattern,
+    }
+}
+
+/// The names among `names` that one of `patterns` matches (storage keys to remove on a purge).
+pub fn matching<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
+    names
+        .iter()
+        .map(String::as_str)
+        .filter(|name| patterns.iter().any(|p| matches(p, name)))
+        .collect()
+}
+
+/// The assignments that delete, on a page at `host` loaded over `page_protocol`, every cookie in
+/// `header` that one of `cookies` declares (third-party ones are out of the page's reach).
+pub fn deletions(header: &str, host: &str, page_protocol: &str, cookies: &[Cookie]) -> Vec<String> {
+    let mut out = Vec::new();
+    let secure = if page_protocol == "https:" {
+        "; Secure"
+    } else {
+        ""
+    };
+    for name in names(header) {
+        for cookie in cookies
+            .iter()
+            .filter(|c| !c.third_party && matches(&c.name, name))
+        {
+            let mut paths = vec!["/"];
+            if let Some(path) = cookie.path.as_deref().filter(|p| *p != "/") {
+                paths.push(path);
+            }
+            let mut domains: Vec<Option<String>> = vec![None];
+            domains.extend(parent_domains(host).into_iter().map(Some));
+            if let Some(domain) = &cookie.domain {
+                let domain = domain.trim_start_matches('.').to_owned();
+                if !domains.contains(&Some(domain.clone())) {
+                    domains.push(Some(domain));
+                }
+            }
+            for path in &paths {
+                for domain in &domains {
+                    let domain = domain
+                        .as_ref()
+                        .map_or(String::new(), |d| format!("; Domain={d}"));
+                    let line = format!("{name}=; Max-Age=0; Path={path}{domain}{secure}");
+                    if !out.contains(&line) {
+                        out.push(line);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The names in `header` that one of `cookies` declares: after [`deletions`], the survivors.
+pub fn survivors<'a>(header: &'a str, cookies: &[Cookie]) -> Vec<&'a str> {
+    names(header)
+        .filter(|name| cookies.iter().any(|c| matches(&c.name, name)))
+        .collect()
+}
+
+/// `host` and its parents with at least two labels (`a.shop.example.com` → itself,
+/// `shop.example.com`, `example.com`); none for an IP address.
+fn parent_domains(host: &str) -> Vec<String> {
+    let is_ip = host.contains(':') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if is_ip || host.is_empty() {
+        return Vec::new();
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    (0..labels.len().saturating_sub(1))
+        .map(|i| labels[i..].join("."))
+        .collect()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn cookie(name: &str) -> Cookie {
+        Cookie {
+            name: name.into(),
+            ..Cookie::default()
+        }
+    }
+
+    #[test]
+    fn the_record_cookie_is_first_party_lax_and_secure_on_https() {
+        let settings = CookieSettings::default();
+        assert_eq!(
+            assignment(&settings, "v", 60, "https:"),
+            "consent_gate=v; Max-Age=60; Path=/; SameSite=Lax; Secure"
+        );
+        assert_eq!(
+            assignment(&settings, "v", 60, "http:"),
+            "consent_gate=v; Max-Age=60; Path=/; SameSite=Lax"
+        );
+    }
+
+    #[test]
+    fn the_record_cookie_follows_the_config() {
+        let settings = CookieSettings {
+            name: "cg".into(),
+            domain: Some("example.com".into()),
+            path: "/shop".into(),
+            same_site: SameSite::None,
+        };
+        assert_eq!(
+            assignment(&settings, "v", 1, "http:"),
+            "cg=v; Max-Age=1; Path=/shop; SameSite=None; Domain=example.com; Secure"
+        );
+    }
+
+    #[test]
+    fn patterns_match_names_and_prefixes() {
+        assert!(matches("_ga", "_ga"));
+        assert!(!matches("_ga", "_ga_X1"));
+        assert!(matches("_ga_*", "_ga_X1"));
+        assert!(!matches("_ga_*", "_gat"));
+    }
+
+    #[test]
+    fn storage_keys_match_names_and_prefixes() {
+        let keys = [
+            "fb_a".to_owned(),
+            "fbx".into(),
+            "cart".into(),
+            "_hjid".into(),
+        ];
+        assert_eq!(
+            matching(&keys, &["fb_*".into(), "_hjid".into()]),
+            ["fb_a", "_hjid"]
+        );
+    }
+
+    #[test]
+    fn deletes_on_the_host_and_every_parent_domain() {
+        let lines = deletions(
+            "_ga=GA1; theme=dark; _ga_X1=1",
+            "www.shop.example.com",
+            "http:",
+            &[cookie("_ga"), cookie("_ga_*")],
+        );
+        assert_eq!(
+            lines,
+            [
+                "_ga=; Max-Age=0; Path=/",
+                "_ga=; Max-Age=0; Path=/; Domain=www.shop.example.com",
+                "_ga=; Max-Age=0; Path=/; Domain=shop.example.com",
+                "_ga=; Max-Age=0; Path=/; Domain=example.com",
+                "_ga_X1=; Max-Age=0; Path=/",
+                "_ga_X1=; Max-Age=0; Path=/; Domain=www.shop.example.com",
+                "_ga_X1=; Max-Age=0; Path=/; Domain=shop.example.com",
+                "_ga_X1=; Max-Age=0; Path=/; Domain=example.com",
+            ]
+        );
+    }
+
+    #[test]
+    fn declared_paths_and_domains_are_covered_and_third_party_ones_skipped() {
+        let mut fbp = cookie("_fbp");
+        fbp.path = Some("/shop".into());
+        fbp.domain = Some(".partner.example".into());
+        let mut ide = cookie("IDE");
+        ide.third_party = true;
+        let lines = deletions("_fbp=1; IDE=2", "localhost", "https:", &[fbp, ide]);
+        assert_eq!(
+            lines,
+            [
+                "_fbp=; Max-Age=0; Path=/; Secure",
+                "_fbp=; Max-Age=0; Path=/; Domain=partner.example; Secure",
+                "_fbp=; Max-Age=0; Path=/shop; Secure",
+                "_fbp=; Max-Age=0; Path=/shop; Domain=partner.example; Secure",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ip_host_gets_host_only_deletions() {
+        assert_eq!(
+            deletions("_ga=1", "127.0.0.1", "http:", &[cookie("_ga")]),
+            ["_ga=; Max-Age=0; Path=/"]
+        );
+    }
+
+    #[test]
+    fn survivors_are_the_declared_names_still_present() {
+        assert_eq!(
+            survivors("a=1; _ga=2; _ga_Z=3", &[cookie("_ga_*")]),
+            ["_ga_Z"]
+        );
+        assert!(survivors("", &[cookie("_ga")]).is_empty());
+    }
+}
