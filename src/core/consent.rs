@@ -19,7 +19,7 @@
 //!   asking (method `gpc`), unless the visitor decided while sending it. The signal is never
 //!   consent to anything.
 
-use crate::core::config::{Config, Cookie, GpcMode, Signal};
+use crate::core::config::{Config, Cookie, GpcMode, Signal, quoted};
 use crate::core::record::{self, LegacyRecord, Method, Record, Stored};
 use std::fmt;
 
@@ -208,17 +208,20 @@ impl fmt::Display for ChoiceError {
         match self {
             ChoiceError::UnknownCategory { id, known } => write!(
                 f,
-                "{id:?} is not a category of this site: the optional categories are {}",
+                "{} is not a category of this site: the optional categories are {}",
+                quoted(id),
                 known.join(", ")
             ),
             ChoiceError::UnknownService { id, known } => write!(
                 f,
-                "{id:?} is not a service of this site: the services are {}",
+                "{} is not a service of this site: the services are {}",
+                quoted(id),
                 known.join(", ")
             ),
             ChoiceError::Required { id } => write!(
                 f,
-                "{id:?} is required by the site and is always granted: it cannot be refused"
+                "{} is required by the site and is always granted: it cannot be refused",
+                quoted(id)
             ),
         }
     }

@@ -16,7 +16,8 @@ use crate::web::storage::{CookieStore, LocalStore};
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Document, Window};
 
 /// The consent in force on this page, where it is stored, and the banner while it is shown.
@@ -28,6 +29,7 @@ pub struct Controller {
     cookie: CookieStore,
     local: LocalStore,
     banner: Option<Banner>,
+    on_visible: Option<Closure<dyn FnMut()>>,
 }
 
 /// Starts consent-gate on the current page: reads the config, restores the stored decision and
@@ -64,7 +66,9 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         cookie,
         local,
         banner: None,
+        on_visible: None,
     }));
+    watch_expiry(&controller);
     perform(&controller, effects);
     announce(&controller.borrow().document, EVENT_READY, None);
     Some(controller)
@@ -85,6 +89,58 @@ impl Controller {
     pub fn banner(&self) -> Option<&Banner> {
         self.banner.as_ref()
     }
+}
+
+impl Drop for Controller {
+    fn drop(&mut self) {
+        if let Some(listener) = self.on_visible.take() {
+            let _ = self.document.remove_event_listener_with_callback(
+                VISIBILITY_CHANGE,
+                listener.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+const VISIBILITY_CHANGE: &str = "visibilitychange";
+
+/// A tab left open past the record's expiry must ask again: core is asked whenever the page
+/// becomes visible.
+fn watch_expiry(controller: &Rc<RefCell<Controller>>) {
+    let weak = Rc::downgrade(controller);
+    let listener = Closure::<dyn FnMut()>::new(move || {
+        if let Some(controller) = weak.upgrade() {
+            recheck(&controller);
+        }
+    });
+    let this = controller.borrow();
+    let added = this
+        .document
+        .add_event_listener_with_callback(VISIBILITY_CHANGE, listener.as_ref().unchecked_ref());
+    drop(this);
+    match added {
+        Ok(()) => controller.borrow_mut().on_visible = Some(listener),
+        Err(e) => report::warn(&format!(
+            "cannot watch for the decision expiring while the page is open: {}",
+            describe(&e)
+        )),
+    }
+}
+
+/// Carries out what core says when the record in force has lapsed since the page loaded.
+pub fn recheck(controller: &Rc<RefCell<Controller>>) {
+    let effects = {
+        let mut this = controller.borrow_mut();
+        if this.document.hidden() {
+            return;
+        }
+        let Some((consent, effects)) = this.consent.recheck(&this.config, now()) else {
+            return;
+        };
+        this.consent = consent;
+        effects
+    };
+    perform(controller, effects);
 }
 
 /// Applies `action` by `source` and carries out its effects.
@@ -243,7 +299,7 @@ fn context(window: &Window, config: &Config) -> Context {
         .and_then(|navigator| Reflect::get(&navigator, &"globalPrivacyControl".into()))
         .is_ok_and(|value| value.is_truthy());
     Context {
-        now: (js_sys::Date::now() / 1000.0) as u64,
+        now: now(),
         language: config.language.clone(),
         gpc,
         fresh_id: record::consent_id(random_bytes(window)),
@@ -298,4 +354,9 @@ fn announce(document: &Document, name: &str, detail: Option<&JsValue>) {
     if let Err(e) = dispatched {
         report::warn(&format!("could not dispatch {name}: {}", describe(&e)));
     }
+}
+
+/// Unix seconds by the browser's clock (0 if the clock reads before 1970).
+fn now() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
 }

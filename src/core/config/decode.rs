@@ -112,7 +112,7 @@ impl Decoder {
     fn wrong(&mut self, path: String, value: &Value, expected: &str) {
         let shown = match value {
             Value::String(s) => quoted(s),
-            Value::Number(n) => n.to_string(),
+            Value::Number(n) => n.clone(),
             Value::Bool(b) => b.to_string(),
             Value::Null | Value::Array(_) | Value::Object(_) => String::new(),
         };
@@ -186,9 +186,7 @@ impl Decoder {
 
     fn whole_number(&mut self, field: Field<'_>) -> Option<u32> {
         match field? {
-            (_, Value::Number(n)) if n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX) => {
-                Some(*n as u32)
-            }
+            (_, value) if value.as_u32().is_some() => value.as_u32(),
             (path, other) => {
                 self.wrong(path, other, "a whole number, without quotes");
                 None

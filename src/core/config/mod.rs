@@ -819,12 +819,29 @@ fn is_valid_path(path: &str) -> bool {
             .any(|c| c == ';' || c.is_whitespace() || c.is_control())
 }
 
-fn quoted(text: &str) -> String {
+/// `text` in double quotes for a message, cut after 60 characters. Hand-written rather than
+/// `{:?}`, which would compile Unicode printability tables into the module.
+pub fn quoted(text: &str) -> String {
     const SHOWN: usize = 60;
-    match text.char_indices().nth(SHOWN) {
-        Some((end, _)) => format!("{:?}...", &text[..end]),
-        None => format!("{text:?}"),
+    let (shown, cut) = match text.char_indices().nth(SHOWN) {
+        Some((end, _)) => (&text[..end], "..."),
+        None => (text, ""),
+    };
+    let mut out = String::with_capacity(shown.len() + 5);
+    out.push('"');
+    for c in shown.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
     }
+    out.push('"');
+    out.push_str(cut);
+    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
