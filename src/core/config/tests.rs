@@ -17,6 +17,14 @@ fn shop_with(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
     messages(&json.to_string())
 }
 
+/// The field path of each message.
+fn paths(messages: &[String]) -> Vec<&str> {
+    messages
+        .iter()
+        .map(|m| m.split(':').next().unwrap_or(""))
+        .collect()
+}
+
 fn validated(config: &Config) -> Vec<String> {
     match config.validate() {
         Ok(()) => vec![],
@@ -171,12 +179,8 @@ fn every_problem_is_reported_at_once() {
         c["texts"] = serde_json::json!({"rejectAll": "  "});
         c["privacyPolicyUrl"] = "javascript:alert(1)".into();
     });
-    let paths: Vec<&str> = errors
-        .iter()
-        .map(|e| e.split(':').next().unwrap_or(""))
-        .collect();
     assert_eq!(
-        paths,
+        paths(&errors),
         [
             "categories[1].titel",
             "revision",
@@ -282,12 +286,8 @@ fn links_must_be_http_https_or_relative_everywhere() {
         c["logEndpoint"] = "data:text/plain,x".into();
         c["services"][1]["privacyPolicyUrl"] = "vbscript:x".into();
     });
-    let paths: Vec<&str> = errors
-        .iter()
-        .map(|e| e.split(':').next().unwrap_or(""))
-        .collect();
     assert_eq!(
-        paths,
+        paths(&errors),
         [
             "services[1].privacyPolicyUrl",
             "privacyPolicyUrl",
@@ -306,12 +306,8 @@ fn cookies_storage_keys_and_url_patterns_are_checked() {
         c["services"][2]["storage"][0] = "fb*x*".into();
         c["services"][2]["urls"][0] = "connect facebook".into();
     });
-    let paths: Vec<&str> = errors
-        .iter()
-        .map(|e| e.split(':').next().unwrap_or(""))
-        .collect();
     assert_eq!(
-        paths,
+        paths(&errors),
         [
             "services[1].cookies[0].name",
             "services[1].cookies[0].domain",
@@ -351,11 +347,10 @@ fn the_consent_cookie_settings_are_checked() {
     let errors = shop_with(|c| {
         c["cookie"] = serde_json::json!({"name": "consent gate", "domain": "-", "path": "x"})
     });
-    let paths: Vec<&str> = errors
-        .iter()
-        .map(|e| e.split(':').next().unwrap_or(""))
-        .collect();
-    assert_eq!(paths, ["cookie.name", "cookie.domain", "cookie.path"]);
+    assert_eq!(
+        paths(&errors),
+        ["cookie.name", "cookie.domain", "cookie.path"]
+    );
     assert_eq!(
         shop_with(
             |c| c["cookie"] = serde_json::json!({"name": "cg", "domain": "example.com", "path": "/", "sameSite": "strict"})
