@@ -8,14 +8,15 @@ use consent_gate::core::contract::{
     CONFIG_ELEMENT_ID, COOKIE_NAME, EVENT_CHANGE, ROOT_ELEMENT_ID, STORAGE_KEY,
 };
 use consent_gate::core::store::RecordStore;
-use consent_gate::web::banner::Banner;
+use consent_gate::core::view::{BannerView, Control, PreferencesView, Surface};
 use consent_gate::web::storage::{CookieStore, LocalStore};
+use consent_gate::web::ui::Ui;
 use consent_gate::web::{controller, gate};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlDocument, HtmlElement};
+use web_sys::{Document, Element, HtmlDocument, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -86,20 +87,47 @@ fn global(name: &str) -> JsValue {
     js_sys::Reflect::get(&web_sys::window().expect("window"), &name.into()).expect("reflect")
 }
 
+/// The controls used, in order.
+type Used = Rc<RefCell<Vec<(Control, Surface)>>>;
+
+/// An interface whose controls report into the returned list.
+fn ui() -> (Ui, Used) {
+    let used: Used = Rc::default();
+    let sink = used.clone();
+    let ui = Ui::new(&document(), move |control, surface| {
+        sink.borrow_mut().push((control, surface))
+    })
+    .expect("an interface");
+    (ui, used)
+}
+
+fn find(root: &web_sys::ShadowRoot, selector: &str) -> Element {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn click(root: &web_sys::ShadowRoot, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
 #[wasm_bindgen_test]
 fn banner_shows_config_text_as_text_never_as_html() {
     let mut config = config();
-    config.texts.title = "<img src=x onerror=\"window.__pwned=1\">Cookies".into();
-    config.texts.description = "<b>bold</b> & \"quoted\"".into();
-    let banner = Banner::show(&document(), &config, |_| {}).expect("shown");
-    let root = banner.root();
-    let title = root
-        .query_selector("h2")
-        .expect("query")
-        .expect("a heading");
+    config.texts = vec![
+        (
+            "title".into(),
+            "<img src=x onerror=\"window.__pwned=1\">Cookies".into(),
+        ),
+        ("description".into(), "<b>bold</b> & \"quoted\"".into()),
+    ];
+    let (mut ui, _) = ui();
+    ui.show_banner(&BannerView::new(&config, "en"))
+        .expect("shown");
+    let root = ui.root();
     assert_eq!(
-        title.text_content().as_deref(),
-        Some(config.texts.title.as_str())
+        find(root, "h2").text_content().as_deref(),
+        Some("<img src=x onerror=\"window.__pwned=1\">Cookies")
     );
     assert!(
         root.query_selector("img, b").expect("query").is_none(),
@@ -109,29 +137,28 @@ fn banner_shows_config_text_as_text_never_as_html() {
 }
 
 #[wasm_bindgen_test]
-fn banner_is_a_labelled_region_first_in_the_body_with_two_equal_buttons() {
-    let banner = Banner::show(&document(), &config(), |_| {}).expect("shown");
+fn banner_is_a_labelled_region_first_in_the_body_with_three_equal_buttons() {
+    let (mut ui, _) = ui();
+    ui.show_banner(&BannerView::new(&config(), "en"))
+        .expect("shown");
     let first = document()
         .body()
         .and_then(|b| b.first_element_child())
         .expect("a child");
     assert_eq!(first.id(), ROOT_ELEMENT_ID, "first in keyboard order");
-    let region = banner
-        .root()
-        .query_selector("[role=region]")
-        .expect("q")
-        .expect("region");
+    let region = find(ui.root(), "[data-consent-banner]");
+    assert_eq!(region.get_attribute("role").as_deref(), Some("region"));
     assert_eq!(
         region.get_attribute("aria-labelledby").as_deref(),
         Some("cg-title")
     );
-    let buttons = banner.root().query_selector_all("button").expect("query");
-    assert_eq!(buttons.length(), 2);
+    assert_eq!(region.get_attribute("lang").as_deref(), Some("en"));
+    let buttons = ui.root().query_selector_all("button").expect("query");
     let mut seen = Vec::new();
     for i in 0..buttons.length() {
         let button: Element = buttons.item(i).expect("item").unchecked_into();
         assert_eq!(button.get_attribute("type").as_deref(), Some("button"));
-        assert_eq!(button.class_name(), "", "both controls share one style");
+        assert_eq!(button.class_name(), "", "every control shares one style");
         seen.push((
             button.get_attribute("data-consent-action").expect("action"),
             button.text_content().expect("text"),
@@ -141,42 +168,178 @@ fn banner_is_a_labelled_region_first_in_the_body_with_two_equal_buttons() {
         seen,
         [
             ("reject-all".into(), "Reject all".into()),
-            ("accept-all".into(), "Accept all".into())
+            ("accept-all".into(), "Accept all".into()),
+            ("customize".into(), "Customize".into()),
         ]
     );
 }
 
 #[wasm_bindgen_test]
-fn banner_clicks_report_the_decision_and_dropping_it_removes_it() {
-    let decided = Rc::new(Cell::new(None));
-    let sink = decided.clone();
-    let banner = Banner::show(&document(), &config(), move |d| sink.set(Some(d))).expect("shown");
-    let reject: HtmlElement = banner
-        .root()
-        .query_selector("[data-consent-action=reject-all]")
-        .expect("query")
-        .expect("reject button")
-        .unchecked_into();
-    reject.click();
-    assert_eq!(decided.take(), Some(Action::RejectAll));
-    drop(banner);
+fn controls_report_what_and_where_and_dropping_the_ui_removes_it() {
+    let mut config = config();
+    config.close_button = true;
+    let (mut ui, used) = ui();
+    ui.show_banner(&BannerView::new(&config, "en"))
+        .expect("shown");
+    click(
+        ui.root(),
+        "[data-consent-banner] [data-consent-action=reject-all]",
+    );
+    click(
+        ui.root(),
+        "[data-consent-banner] [data-consent-action=close]",
+    );
+    ui.show_preferences(&PreferencesView::new(&config, &Consent::default(), "en"))
+        .expect("shown");
+    click(
+        ui.root(),
+        "[data-consent-dialog] [data-consent-action=save]",
+    );
+    let opener =
+        fixture(r##"<a href="#" data-consent-action="show-preferences">Cookie settings</a>"##);
+    find_in_document(&opener, "a").click();
+    assert_eq!(
+        *used.borrow(),
+        [
+            (Control::RejectAll, Surface::Banner),
+            (Control::Close, Surface::Banner),
+            (Control::Save, Surface::Dialog),
+            (Control::ShowPreferences, Surface::Page),
+        ]
+    );
+    opener.remove();
+    drop(ui);
     assert!(document().get_element_by_id(ROOT_ELEMENT_ID).is_none());
+}
+
+fn find_in_document(container: &Element, selector: &str) -> HtmlElement {
+    container
+        .query_selector(selector)
+        .expect("query")
+        .expect("element")
+        .unchecked_into()
 }
 
 #[wasm_bindgen_test]
 fn banner_leaves_out_a_privacy_link_that_is_not_http_or_relative() {
     let mut config = config();
     config.privacy_policy_url = Some("javascript:alert(1)".into());
-    let banner = Banner::show(&document(), &config, |_| {}).expect("shown");
-    assert!(banner.root().query_selector("a").expect("query").is_none());
+    let (mut ui, _) = ui();
+    ui.show_banner(&BannerView::new(&config, "en"))
+        .expect("shown");
+    assert!(ui.root().query_selector("a").expect("query").is_none());
     config.privacy_policy_url = Some("/privacy".into());
-    let banner = Banner::show(&document(), &config, |_| {}).expect("shown");
-    let link = banner
+    ui.show_banner(&BannerView::new(&config, "en"))
+        .expect("shown");
+    assert_eq!(
+        find(ui.root(), "a").get_attribute("href").as_deref(),
+        Some("/privacy")
+    );
+}
+
+#[wasm_bindgen_test]
+fn right_to_left_languages_are_marked() {
+    let (mut ui, _) = ui();
+    ui.show_banner(&BannerView::new(&config(), "ar"))
+        .expect("shown");
+    let banner = find(ui.root(), "[data-consent-banner]");
+    assert_eq!(banner.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(banner.get_attribute("lang").as_deref(), Some("ar"));
+    assert_eq!(
+        find(ui.root(), "[data-consent-action=accept-all]")
+            .text_content()
+            .as_deref(),
+        Some("قبول الكل")
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_dialog_is_a_labelled_modal_with_nothing_pre_ticked() {
+    let (mut ui, _) = ui();
+    ui.show_preferences(&PreferencesView::new(&config(), &Consent::default(), "en"))
+        .expect("shown");
+    let dialog = ui.dialog().expect("open");
+    assert!(dialog.open());
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    assert_eq!(
+        dialog.get_attribute("aria-labelledby").as_deref(),
+        Some("cg-p-title")
+    );
+    let switches = ui
         .root()
-        .query_selector("a")
-        .expect("query")
-        .expect("link");
-    assert_eq!(link.get_attribute("href").as_deref(), Some("/privacy"));
+        .query_selector_all("input[role=switch]")
+        .expect("query");
+    let mut states = Vec::new();
+    for i in 0..switches.length() {
+        let input: HtmlInputElement = switches.item(i).expect("item").unchecked_into();
+        states.push((input.value(), input.checked(), input.disabled()));
+    }
+    assert_eq!(
+        states,
+        [
+            ("necessary".into(), true, true),
+            ("analytics".into(), false, false),
+            ("google-analytics".into(), false, false),
+            ("marketing".into(), false, false),
+            ("youtube".into(), false, false),
+        ]
+    );
+    let header = find(ui.root(), "[data-consent-service=google-analytics] th");
+    assert_eq!(header.text_content().as_deref(), Some("Cookie"));
+    ui.hide_preferences();
+    assert!(ui.dialog().is_none());
+    assert!(ui.root().query_selector("dialog").expect("query").is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_category_switch_carries_its_services_and_the_toggles_are_read_back() {
+    let (mut ui, _) = ui();
+    ui.show_preferences(&PreferencesView::new(&config(), &Consent::default(), "en"))
+        .expect("shown");
+    click(ui.root(), "#cg-c-marketing");
+    assert!(
+        find(ui.root(), "#cg-s-youtube")
+            .unchecked_into::<HtmlInputElement>()
+            .checked()
+    );
+    click(ui.root(), "#cg-s-youtube");
+    click(ui.root(), "#cg-s-google-analytics");
+    let (categories, services) = ui.toggles();
+    assert_eq!(
+        categories,
+        [
+            ("analytics".to_owned(), false),
+            ("marketing".to_owned(), true)
+        ]
+    );
+    assert_eq!(
+        services,
+        [
+            ("google-analytics".to_owned(), true),
+            ("youtube".to_owned(), false)
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+fn focus_returns_to_where_it_was_when_the_dialog_closes() {
+    let opener = fixture(r#"<button id="t-opener" type="button">Settings</button>"#);
+    let button = find_in_document(&opener, "#t-opener");
+    button.focus().expect("focus");
+    let (mut ui, _) = ui();
+    ui.show_preferences(&PreferencesView::new(&config(), &Consent::default(), "en"))
+        .expect("shown");
+    let inside = ui
+        .root()
+        .active_element()
+        .expect("focus moved into the dialog");
+    assert_eq!(inside.id(), "cg-p-title");
+    ui.hide_preferences();
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("t-opener")
+    );
+    opener.remove();
 }
 
 #[wasm_bindgen_test]
@@ -293,9 +456,9 @@ fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
     assert!(!controller.borrow().consent().is_decided());
     let accept: HtmlElement = controller
         .borrow()
-        .banner()
+        .ui()
+        .and_then(|ui| ui.banner().cloned())
         .expect("banner shown without a decision")
-        .root()
         .query_selector("[data-consent-action=accept-all]")
         .expect("query")
         .expect("accept button")
@@ -303,7 +466,10 @@ fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
     accept.click();
 
     assert!(
-        controller.borrow().banner().is_none(),
+        controller
+            .borrow()
+            .ui()
+            .is_some_and(|ui| ui.banner().is_none()),
         "banner hidden after the decision"
     );
     assert!(
@@ -337,7 +503,7 @@ fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
         again.borrow().consent().is_decided(),
         "restored on the next boot"
     );
-    assert!(again.borrow().banner().is_none());
+    assert!(again.borrow().ui().is_some_and(|ui| ui.banner().is_none()));
     clear_stored_decision();
     container.remove();
 }

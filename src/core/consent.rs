@@ -525,7 +525,7 @@ impl Consent {
             last_changed_at: ctx.now,
             expires_at: ctx.now.saturating_add(expiry_secs(config)),
             revision: config.revision,
-            texts_hash: config.texts_hash(),
+            texts_hash: crate::core::view::texts_hash(config, &ctx.language),
             language: ctx.language.clone(),
             method,
             gpc: ctx.gpc,

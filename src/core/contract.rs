@@ -39,8 +39,25 @@ pub const GATED_SELECTOR: &str = "script[type=\"text/plain\"][data-category], \
      [data-service][data-src], [data-service][data-srcset], \
      [data-service][data-href], [data-service][data-poster]";
 
-/// On the banner's buttons: what a click on the control means (`accept-all`, `reject-all`).
+/// On every consent-gate control, and on any host-page element that opens the preferences: what
+/// a click means (`accept-all`, `reject-all`, `customize`, `save`, `close`, `show-preferences`;
+/// see [`crate::core::view::Control`]).
 pub const ATTR_ACTION: &str = "data-consent-action";
+
+/// On the banner's root element (a stable hook for tests and tools).
+pub const ATTR_BANNER: &str = "data-consent-banner";
+
+/// On the preferences dialog.
+pub const ATTR_DIALOG: &str = "data-consent-dialog";
+
+/// On a category's block in the dialog, with the category id.
+pub const ATTR_CATEGORY_BLOCK: &str = "data-consent-category";
+
+/// On a service's block in the dialog, with the service id.
+pub const ATTR_SERVICE_BLOCK: &str = "data-consent-service";
+
+/// On consent-gate's floating button that reopens the preferences.
+pub const ATTR_SETTINGS_BUTTON: &str = "data-consent-settings";
 
 /// First-party cookie that holds the encoded consent record, readable by the site's server
 /// (the config's `cookie.name` may rename it).

@@ -10,11 +10,13 @@ pub mod consent;
 pub mod contract;
 pub mod cookie;
 pub mod gate;
+pub mod i18n;
 pub mod json;
 pub mod record;
 pub mod server;
 pub mod sha256;
 pub mod store;
+pub mod view;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod testing;

@@ -7,28 +7,31 @@ use crate::core::consent::{
 };
 use crate::core::contract::{CONFIG_ELEMENT_ID, EVENT_CHANGE, EVENT_CONSENT, EVENT_READY};
 use crate::core::cookie;
+use crate::core::i18n;
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, load_each, save_each};
-use crate::web::banner::Banner;
+use crate::core::view::{self, BannerView, Command, Control, PreferencesView, Surface};
 use crate::web::gate;
 use crate::web::report::{self, describe};
 use crate::web::storage::{CookieStore, LocalStore};
+use crate::web::ui::Ui;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Window};
 
-/// The consent in force on this page, where it is stored, and the banner while it is shown.
+/// The consent in force on this page, where it is stored, and the interface.
 pub struct Controller {
     window: Window,
     document: Document,
     config: Config,
     consent: Consent,
+    language: String,
     cookie: CookieStore,
     local: LocalStore,
-    banner: Option<Banner>,
+    ui: Option<Ui>,
     on_visible: Option<Closure<dyn FnMut()>>,
 }
 
@@ -57,17 +60,20 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
             "{refusal}; the visitor's decision is read from elsewhere or asked again"
         ));
     }
-    let (consent, effects) = Consent::restore(&config, stored, &context(&window, &config));
+    let language = pick_language(&window, &document, &config);
+    let (consent, effects) = Consent::restore(&config, stored, &context(&window, &language));
     let controller = Rc::new(RefCell::new(Controller {
         window,
         document,
         config,
         consent,
+        language,
         cookie,
         local,
-        banner: None,
+        ui: None,
         on_visible: None,
     }));
+    attach_ui(&controller);
     watch_expiry(&controller);
     perform(&controller, effects);
     announce(&controller.borrow().document, EVENT_READY, None);
@@ -85,9 +91,74 @@ impl Controller {
         &self.config
     }
 
-    /// Whether the banner is on the page.
-    pub fn banner(&self) -> Option<&Banner> {
-        self.banner.as_ref()
+    /// The interface, if the page could host it.
+    pub fn ui(&self) -> Option<&Ui> {
+        self.ui.as_ref()
+    }
+
+    /// The language the interface is shown in.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+}
+
+/// The interface: banner, dialog and settings button, reporting their controls here.
+fn attach_ui(controller: &Rc<RefCell<Controller>>) {
+    let weak = Rc::downgrade(controller);
+    let on_control = move |control: Control, surface: Surface| {
+        if let Some(controller) = weak.upgrade() {
+            use_control(&controller, control, surface);
+        }
+    };
+    let ui = Ui::new(&controller.borrow().document, on_control);
+    match ui {
+        Ok(ui) => controller.borrow_mut().ui = Some(ui),
+        Err(e) => report::error(&format!(
+            "the consent interface could not be added to the page ({}); every optional category stays refused",
+            describe(&e)
+        )),
+    }
+}
+
+/// Carries out what a control means where it was used.
+pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surface: Surface) {
+    let decided = match view::command(control, surface) {
+        Command::Decide(action) => act(controller, &action, Source::Visitor),
+        Command::SaveToggles => {
+            let choices = {
+                let this = controller.borrow();
+                let (categories, services) = this.ui.as_ref().map(Ui::toggles).unwrap_or_default();
+                view::choices_from_toggles(&this.config, categories, services)
+            };
+            act(controller, &Action::Set(choices), Source::Visitor)
+        }
+        Command::OpenPreferences => {
+            show_preferences(controller);
+            Ok(())
+        }
+        Command::ClosePreferences => {
+            if let Some(ui) = controller.borrow_mut().ui.as_mut() {
+                ui.hide_preferences();
+            }
+            Ok(())
+        }
+    };
+    if let Err(e) = decided {
+        report::error(&e.to_string());
+    }
+}
+
+/// Opens the preferences dialog with the toggles as the consent in force has them.
+pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
+    let mut this = controller.borrow_mut();
+    let view = PreferencesView::new(&this.config, &this.consent, &this.language);
+    if let Some(ui) = this.ui.as_mut() {
+        if let Err(e) = ui.show_preferences(&view) {
+            report::error(&format!(
+                "the preferences could not be shown: {}",
+                describe(&e)
+            ));
+        }
     }
 }
 
@@ -154,7 +225,7 @@ pub fn act(
 ) -> Result<(), ChoiceError> {
     let effects = {
         let mut this = controller.borrow_mut();
-        let ctx = context(&this.window, &this.config);
+        let ctx = context(&this.window, &this.language);
         let (consent, effects) = this.consent.apply(&this.config, action, source, &ctx)?;
         this.consent = consent;
         effects
@@ -167,45 +238,65 @@ pub fn act(
 /// (released scripts run synchronously when inserted; event listeners run on dispatch).
 fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
     for effect in effects {
-        match effect {
-            Effect::Persist {
-                value,
-                max_age_secs,
-            } => persist(&controller.borrow(), &value, max_age_secs),
-            Effect::ShowBanner(_) => show_banner(controller),
-            Effect::HideBanner => {
-                let banner = controller.borrow_mut().banner.take();
-                drop(banner);
-            }
-            Effect::Purge(purge) => remove_traces(&controller.borrow(), &purge),
-            Effect::Activate(_) => {
-                let (document, config, consent) = {
-                    let this = controller.borrow();
-                    (
-                        this.document.clone(),
-                        this.config.clone(),
-                        this.consent.clone(),
-                    )
-                };
-                if let Err(e) = gate::evaluate(&document, &config, &consent) {
-                    report::error(&format!(
-                        "releasing consented elements failed: {}",
-                        describe(&e)
-                    ));
-                }
-            }
-            Effect::Changed(change) => {
-                let document = controller.borrow().document.clone();
-                let detail = change_detail(&change);
-                if change.first {
-                    announce(&document, EVENT_CONSENT, Some(&detail));
-                }
-                announce(&document, EVENT_CHANGE, Some(&detail));
-            }
-            // Google Consent Mode and consent receipts are not connected to the page yet; the
-            // README's feature list says so.
-            Effect::ConsentMode(_) | Effect::Receipt(_) => {}
+        perform_one(controller, effect);
+    }
+    let mut this = controller.borrow_mut();
+    let visible = view::settings_button_visible(&this.config, &this.consent);
+    let words = view::Words::new(&this.config, &this.language);
+    let theme = this.config.theme.name();
+    if let Some(ui) = this.ui.as_mut() {
+        if !visible {
+            ui.hide_settings_button();
+        } else if let Err(e) = ui.show_settings_button(&words, theme) {
+            report::warn(&format!(
+                "the settings button could not be shown: {}",
+                describe(&e)
+            ));
         }
+    }
+}
+
+fn perform_one(controller: &Rc<RefCell<Controller>>, effect: Effect) {
+    match effect {
+        Effect::Persist {
+            value,
+            max_age_secs,
+        } => persist(&controller.borrow(), &value, max_age_secs),
+        Effect::ShowBanner(_) => show_banner(controller),
+        Effect::HideBanner => {
+            if let Some(ui) = controller.borrow_mut().ui.as_mut() {
+                ui.hide_banner();
+                ui.hide_preferences();
+            }
+        }
+        Effect::Purge(purge) => remove_traces(&controller.borrow(), &purge),
+        Effect::Activate(_) => {
+            let (document, config, consent) = {
+                let this = controller.borrow();
+                (
+                    this.document.clone(),
+                    this.config.clone(),
+                    this.consent.clone(),
+                )
+            };
+            if let Err(e) = gate::evaluate(&document, &config, &consent) {
+                report::error(&format!(
+                    "releasing consented elements failed: {}",
+                    describe(&e)
+                ));
+            }
+        }
+        Effect::Changed(change) => {
+            let document = controller.borrow().document.clone();
+            let detail = change_detail(&change);
+            if change.first {
+                announce(&document, EVENT_CONSENT, Some(&detail));
+            }
+            announce(&document, EVENT_CHANGE, Some(&detail));
+        }
+        // Google Consent Mode and consent receipts are not connected to the page yet; the
+        // README's feature list says so.
+        Effect::ConsentMode(_) | Effect::Receipt(_) => {}
     }
 }
 
@@ -252,28 +343,44 @@ fn remove_traces(this: &Controller, purge: &Purge) {
 }
 
 fn show_banner(controller: &Rc<RefCell<Controller>>) {
-    if controller.borrow().banner.is_some() {
-        return;
-    }
-    let weak: Weak<RefCell<Controller>> = Rc::downgrade(controller);
-    let on_action = move |action: Action| {
-        if let Some(controller) = weak.upgrade() {
-            if let Err(e) = act(&controller, &action, Source::Visitor) {
-                report::error(&e.to_string());
-            }
-        }
+    let mut this = controller.borrow_mut();
+    let view = BannerView::new(&this.config, &this.language);
+    let shown = match this.ui.as_mut() {
+        Some(ui) => ui.show_banner(&view),
+        None => return,
     };
-    let shown = {
-        let this = controller.borrow();
-        Banner::show(&this.document, &this.config, on_action)
-    };
-    match shown {
-        Ok(banner) => controller.borrow_mut().banner = Some(banner),
-        Err(e) => report::error(&format!(
+    if let Err(e) = shown {
+        report::error(&format!(
             "the banner could not be shown ({}); every optional category stays refused",
             describe(&e)
-        )),
+        ));
     }
+}
+
+/// The language to show: the config's `displayLanguage`, else `<html lang>`, else the browser's
+/// `navigator.languages`, among those the config offers.
+fn pick_language(window: &Window, document: &Document, config: &Config) -> String {
+    let html_lang = document
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"));
+    let navigator: Vec<String> = Reflect::get(window, &"navigator".into())
+        .and_then(|navigator| Reflect::get(&navigator, &"languages".into()))
+        .ok()
+        .filter(Array::is_array)
+        .map(|languages| {
+            Array::from(&languages)
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    i18n::pick_language(
+        &view::languages(config),
+        config.display_language.as_deref(),
+        html_lang.as_deref(),
+        &navigator,
+    )
+    .to_owned()
 }
 
 /// The site's config from its `<script type="application/json" id="consent-gate-config">`.
@@ -294,13 +401,13 @@ fn read_config(document: &Document) -> Result<Config, Vec<String>> {
 
 /// What core needs to know about this moment: the clock, the language, the privacy signal, and
 /// fresh randomness for a new consent id.
-fn context(window: &Window, config: &Config) -> Context {
+fn context(window: &Window, language: &str) -> Context {
     let gpc = Reflect::get(window, &"navigator".into())
         .and_then(|navigator| Reflect::get(&navigator, &"globalPrivacyControl".into()))
         .is_ok_and(|value| value.is_truthy());
     Context {
         now: now(),
-        language: config.language.clone(),
+        language: language.to_owned(),
         gpc,
         fresh_id: record::consent_id(random_bytes(window)),
     }

@@ -4,11 +4,11 @@
 //! out the [`Effect`](crate::core::consent::Effect)s core returns. Every browser call that can be
 //! refused (storage, cookies, stylesheets) is handled as an error that leaves the gate closed.
 
-pub mod banner;
 pub mod controller;
 pub mod gate;
 pub mod report;
 pub mod storage;
+pub mod ui;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -93,11 +93,42 @@ export async function visitor(env, { viewport = { width: 1280, height: 800 } } =
   };
 }
 
-/** The banner's controls, found by their accessible role and name (through the shadow root). */
+/** The banner and its controls (playwright's locators pierce the open shadow root). */
 export function banner(page) {
+  const region = page.locator("[data-consent-banner]");
   return {
-    region: page.getByRole("region", { name: /cookies/i }),
-    acceptAll: page.getByRole("button", { name: "Accept all" }),
-    rejectAll: page.getByRole("button", { name: "Reject all" }),
+    region,
+    acceptAll: region.getByRole("button", { name: "Accept all" }),
+    rejectAll: region.getByRole("button", { name: "Reject all" }),
+    customize: region.getByRole("button", { name: "Customize" }),
   };
+}
+
+/** The preferences dialog and its controls. */
+export function dialog(page) {
+  const element = page.locator("[data-consent-dialog]");
+  return {
+    element,
+    acceptAll: element.getByRole("button", { name: "Accept all" }),
+    rejectAll: element.getByRole("button", { name: "Reject all" }),
+    save: element.getByRole("button", { name: "Save choices" }),
+    close: element.getByRole("button", { name: "Close" }),
+    toggle: (name) => element.getByRole("switch", { name, exact: true }),
+    services: (category) => element.locator(`[data-consent-category="${category}"] summary`),
+  };
+}
+
+/** What has keyboard focus, looking through shadow roots. */
+export function focused(page) {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return {
+      tag: active?.tagName.toLowerCase(),
+      id: active?.id ?? "",
+      action: active?.getAttribute("data-consent-action") ?? "",
+      text: active?.textContent?.trim() ?? "",
+      inDialog: Boolean(active?.closest("[data-consent-dialog]")),
+    };
+  });
 }

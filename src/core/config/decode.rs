@@ -3,9 +3,10 @@
 //! one it does), a value outside a fixed set.
 
 use super::{
-    Category, Config, ConfigError, Cookie, CookieSettings, Gpc, GpcMode, ItemTexts, SameSite,
-    Service, Signal, Texts, Translation, quoted,
+    Category, Config, ConfigError, Cookie, CookieSettings, Gpc, GpcMode, ItemTexts, Layout,
+    SameSite, Service, Signal, Theme, Translation, quoted,
 };
+use crate::core::i18n::KEYS;
 use crate::core::json::{self, Value};
 
 /// The config in `text` (with defaults for what it leaves out) and the problems met reading it.
@@ -271,7 +272,17 @@ impl Decoder {
 
     fn config(&mut self, value: &Value) -> Option<Config> {
         let mut o = self.object(String::new(), value)?;
-        let defaults = Texts::default();
+        let layouts = [
+            ("box", Layout::Box),
+            ("bar", Layout::Bar),
+            ("bar-top", Layout::BarTop),
+            ("modal", Layout::Modal),
+        ];
+        let themes = [
+            ("auto", Theme::Auto),
+            ("light", Theme::Light),
+            ("dark", Theme::Dark),
+        ];
         let config = Config {
             revision: self.whole_number(o.field("revision")).unwrap_or(1),
             expiry_days: self
@@ -283,8 +294,8 @@ impl Decoder {
             categories: self.list(o.field("categories"), Self::category),
             services: self.list(o.field("services"), Self::service),
             texts: match o.field("texts") {
-                Some((path, v)) => self.texts(path, v).unwrap_or(defaults),
-                None => defaults,
+                Some((path, v)) => self.texts(path, v).unwrap_or_default(),
+                None => Vec::new(),
             },
             translations: self
                 .map(o.field("translations"), Self::translation)
@@ -301,6 +312,13 @@ impl Decoder {
                 Some((path, v)) => self.cookie_settings(path, v).unwrap_or_default(),
                 None => CookieSettings::default(),
             },
+            display_language: self
+                .string(o.field("displayLanguage"))
+                .filter(|language| language != "auto"),
+            layout: self.choice(o.field("layout"), &layouts).unwrap_or_default(),
+            theme: self.choice(o.field("theme"), &themes).unwrap_or_default(),
+            close_button: self.boolean(o.field("closeButton")).unwrap_or(false),
+            preferences_button: self.boolean(o.field("preferencesButton")).unwrap_or(false),
         };
         self.finish(o);
         Some(config)
@@ -353,39 +371,30 @@ impl Decoder {
         Some(cookie)
     }
 
-    fn texts(&mut self, path: String, value: &Value) -> Option<Texts> {
+    /// Interface words: an object whose keys are those of [`crate::core::i18n::Text`], plus (in a
+    /// translation) `categories` and `services`.
+    fn texts(&mut self, path: String, value: &Value) -> Option<Vec<(String, String)>> {
         let mut o = self.object(path, value)?;
-        let d = Texts::default();
-        let texts = Texts {
-            title: self.string(o.field("title")).unwrap_or(d.title),
-            description: self.string(o.field("description")).unwrap_or(d.description),
-            accept_all: self.string(o.field("acceptAll")).unwrap_or(d.accept_all),
-            reject_all: self.string(o.field("rejectAll")).unwrap_or(d.reject_all),
-            privacy_policy: self
-                .string(o.field("privacyPolicy"))
-                .unwrap_or(d.privacy_policy),
-        };
+        let texts = self.words(&mut o);
         self.finish(o);
         Some(texts)
     }
 
-    fn translation(&mut self, path: String, value: &Value) -> Option<Translation> {
-        let mut o = self.object(path, value)?;
+    fn words(&mut self, o: &mut Object<'_>) -> Vec<(String, String)> {
         let mut texts = Vec::new();
-        for key in [
-            "title",
-            "description",
-            "acceptAll",
-            "rejectAll",
-            "privacyPolicy",
-        ] {
+        for key in KEYS {
             if let Some(text) = self.string(o.field(key)) {
                 texts.push((key.to_owned(), text));
             }
         }
+        texts
+    }
+
+    fn translation(&mut self, path: String, value: &Value) -> Option<Translation> {
+        let mut o = self.object(path, value)?;
         let translation = Translation {
             language: String::new(),
-            texts,
+            texts: self.words(&mut o),
             categories: self.map(o.field("categories"), Self::item_texts),
             services: self.map(o.field("services"), Self::item_texts),
         };

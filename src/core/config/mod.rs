@@ -10,6 +10,7 @@
 
 mod decode;
 
+use crate::core::i18n::Text;
 use std::fmt;
 
 /// Days a decision is kept when the config does not say: six months, the CNIL's recommendation.
@@ -43,8 +44,9 @@ pub struct Config {
     pub categories: Vec<Category>,
     /// The processors the site uses, each in one category.
     pub services: Vec<Service>,
-    /// The banner's words, in [`Config::language`].
-    pub texts: Texts,
+    /// The site's own words for the banner and dialog, in [`Config::language`]: `(key, text)` with
+    /// the keys of [`Text`]; each overrides consent-gate's built-in text.
+    pub texts: Vec<(String, String)>,
     /// The config's texts in other languages.
     pub translations: Vec<Translation>,
     /// Link to the privacy policy, shown in the banner: `http:`, `https:` or relative.
@@ -55,6 +57,65 @@ pub struct Config {
     pub gpc: Gpc,
     /// Where the consent record is stored.
     pub cookie: CookieSettings,
+    /// The language to show whatever the page and browser say; `None` picks one (`"auto"`).
+    pub display_language: Option<String>,
+    /// Where and how the banner sits.
+    pub layout: Layout,
+    /// Light, dark, or the visitor's `prefers-color-scheme`.
+    pub theme: Theme,
+    /// A close control on the banner, which refuses (closing is never consent).
+    pub close_button: bool,
+    /// A floating button that reopens the preferences after a decision.
+    pub preferences_button: bool,
+}
+
+/// Where and how the banner sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// A box in the bottom corner (the inline end). The default.
+    #[default]
+    Box,
+    /// A full-width bar at the bottom.
+    Bar,
+    /// A full-width bar at the top.
+    BarTop,
+    /// A box in the middle, in a modal dialog.
+    Modal,
+}
+
+impl Layout {
+    /// The config value, also the CSS class.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Box => "box",
+            Layout::Bar => "bar",
+            Layout::BarTop => "bar-top",
+            Layout::Modal => "modal",
+        }
+    }
+}
+
+/// The colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Follows `prefers-color-scheme`. The default.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// The config value, also the CSS class.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 /// One purpose (analytics, marketing, ...) that a visitor grants or refuses as a whole.
@@ -120,42 +181,13 @@ pub struct Cookie {
     pub third_party: bool,
 }
 
-/// The banner's words. Every one is shown as text, never parsed as HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Texts {
-    /// The banner's heading.
-    pub title: String,
-    /// What the site does with consent, in a sentence or two.
-    pub description: String,
-    /// The control that grants every category.
-    pub accept_all: String,
-    /// The control that refuses every optional category: as prominent as accept.
-    pub reject_all: String,
-    /// The words of the privacy-policy link.
-    pub privacy_policy: String,
-}
-
-impl Default for Texts {
-    fn default() -> Self {
-        Texts {
-            title: "We value your privacy".into(),
-            description: "We use cookies for analytics and marketing only if you agree. \
-                          You can change your choice at any time."
-                .into(),
-            accept_all: "Accept all".into(),
-            reject_all: "Reject all".into(),
-            privacy_policy: "Privacy policy".into(),
-        }
-    }
-}
-
-/// The config's texts in one more language; what it leaves out falls back to
-/// [`Config::language`].
+/// The config's texts in one more language; what it leaves out falls back to consent-gate's
+/// built-in texts for that language, then to [`Config::language`]'s.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Translation {
     /// The language (`de`, `pt-BR`, ...).
     pub language: String,
-    /// Banner words: `(key, text)` with the keys of [`Texts`] in camelCase.
+    /// Banner and dialog words: `(key, text)` with the keys of [`Text`].
     pub texts: Vec<(String, String)>,
     /// Category titles and descriptions by category id.
     pub categories: Vec<(String, ItemTexts)>,
@@ -486,18 +518,23 @@ impl Config {
                 }
             }
         }
-        for (path, text) in [
-            ("texts.title", &self.texts.title),
-            ("texts.acceptAll", &self.texts.accept_all),
-            ("texts.rejectAll", &self.texts.reject_all),
-        ] {
-            if text.trim().is_empty() {
-                err(
-                    path.into(),
-                    quoted(text),
-                    "is empty: breaks the rule \"refusing is as easy as accepting\", so every control needs words (leave the key out for the default)",
-                );
+        let mut check_texts = |path: &str, texts: &[(String, String)]| {
+            for (key, text) in texts {
+                if Text::from_key(key).is_some_and(Text::is_required) && text.trim().is_empty() {
+                    err(
+                        format!("{path}.{key}"),
+                        quoted(text),
+                        "is empty: breaks the rule \"refusing is as easy as accepting\", so every control needs words (leave the key out for the built-in text)",
+                    );
+                }
             }
+        };
+        check_texts("texts", &self.texts);
+        for translation in &self.translations {
+            check_texts(
+                &format!("translations.{}", translation.language),
+                &translation.texts,
+            );
         }
         for (i, translation) in self.translations.iter().enumerate() {
             let language = &translation.language;
@@ -555,6 +592,19 @@ impl Config {
             &self.privacy_policy_url,
         );
         check_link(&mut err, "logEndpoint".into(), &self.log_endpoint);
+        if let Some(language) = &self.display_language {
+            let offered = crate::core::view::languages(self);
+            if !offered.contains(&language.as_str()) {
+                err(
+                    "displayLanguage".into(),
+                    quoted(language),
+                    &format!(
+                        "is not a language this config offers: use \"auto\", {}, or add translations.{language}",
+                        offered.join(", ")
+                    ),
+                );
+            }
+        }
         if let Some(categories) = &self.gpc.categories {
             for (i, id) in categories.iter().enumerate() {
                 match self.category(id) {
@@ -639,61 +689,6 @@ impl Config {
                 .map(|c| c.id.as_str())
                 .collect(),
         }
-    }
-
-    /// A fingerprint of every text a visitor is shown (banner words, titles, descriptions, cookie
-    /// tables, links, in every language): stored in the record and its receipt, so that the words a
-    /// visitor agreed to can be told apart from later ones. 16 hex digits of SHA-256.
-    pub fn texts_hash(&self) -> String {
-        let mut shown = String::new();
-        let mut add = |text: &str| {
-            shown.push_str(text);
-            shown.push('\u{1f}');
-        };
-        add(&self.language);
-        let t = &self.texts;
-        for text in [
-            &t.title,
-            &t.description,
-            &t.accept_all,
-            &t.reject_all,
-            &t.privacy_policy,
-        ] {
-            add(text);
-        }
-        add(self.privacy_policy_url.as_deref().unwrap_or(""));
-        for c in &self.categories {
-            add(&c.id);
-            add(c.title.as_deref().unwrap_or(""));
-            add(c.description.as_deref().unwrap_or(""));
-        }
-        for s in &self.services {
-            for text in [&s.id, &s.category] {
-                add(text);
-            }
-            for text in [&s.title, &s.description, &s.provider, &s.privacy_policy_url] {
-                add(text.as_deref().unwrap_or(""));
-            }
-            for cookie in &s.cookies {
-                add(&cookie.name);
-                for text in [&cookie.provider, &cookie.duration, &cookie.purpose] {
-                    add(text.as_deref().unwrap_or(""));
-                }
-            }
-        }
-        for translation in &self.translations {
-            add(&translation.language);
-            for (key, text) in &translation.texts {
-                add(key);
-                add(text);
-            }
-            for (id, texts) in translation.categories.iter().chain(&translation.services) {
-                add(id);
-                add(texts.title.as_deref().unwrap_or(""));
-                add(texts.description.as_deref().unwrap_or(""));
-            }
-        }
-        crate::core::sha256::hex(shown.as_bytes())[..16].to_owned()
     }
 }
 

@@ -55,7 +55,10 @@ fn defaults_fill_what_the_owner_left_out() {
     assert_eq!(config.revision, 1);
     assert_eq!(config.expiry_days, DEFAULT_EXPIRY_DAYS);
     assert_eq!(config.language, "en");
-    assert_eq!(config.texts, Texts::default());
+    assert!(config.texts.is_empty());
+    assert_eq!(config.display_language, None);
+    assert_eq!((config.layout, config.theme), (Layout::Box, Theme::Auto));
+    assert!(!config.close_button && !config.preferences_button);
     assert_eq!(config.gpc, Gpc::default());
     assert_eq!(config.cookie, CookieSettings::default());
     assert!(!config.categories[0].required);
@@ -424,26 +427,30 @@ fn long_values_are_cut_in_messages() {
 }
 
 #[test]
-fn the_texts_hash_changes_with_any_shown_text_only() {
-    let base = shop_config().texts_hash();
-    assert_eq!(base.len(), 16);
-    assert!(base.bytes().all(|b| b.is_ascii_hexdigit()));
-    let mut revised = shop_config();
-    revised.revision = 2;
-    revised.expiry_days = 30;
-    assert_eq!(revised.texts_hash(), base, "not a text");
-    let edits: [fn(&mut Config); 5] = [
-        |c| c.texts.description.push('!'),
-        |c| c.categories[1].title = Some("Statistics".into()),
-        |c| c.services[2].provider = None,
-        |c| c.services[1].cookies[0].duration = Some("13 months".into()),
-        |c| c.privacy_policy_url = Some("/privacy-v2.html".into()),
-    ];
-    for edit in edits {
-        let mut config = shop_config();
-        edit(&mut config);
-        assert_ne!(config.texts_hash(), base);
-    }
+fn interface_keys_are_checked() {
+    let errors = shop_with(|c| {
+        c["texts"] = serde_json::json!({"acceptAl": "OK", "save": ""});
+        c["layout"] = "banner".into();
+        c["theme"] = "drak".into();
+        c["displayLanguage"] = "fr".into();
+    });
+    assert_eq!(
+        errors,
+        [
+            r#"texts.acceptAl: is not a key consent-gate knows (did you mean "acceptAll"?)"#,
+            r#"layout: "banner" is not one of the choices: write "box", "bar", "bar-top", "modal""#,
+            r#"theme: "drak" is not one of the choices (did you mean "dark"?)"#,
+            r#"texts.save: "" is empty: breaks the rule "refusing is as easy as accepting", so every control needs words (leave the key out for the built-in text)"#,
+            r#"displayLanguage: "fr" is not a language this config offers: use "auto", en, or add translations.fr"#,
+        ]
+    );
+    let config = Config::from_json(
+        r#"{"categories":[{"id":"a"}],"displayLanguage":"auto","layout":"bar-top","theme":"dark","closeButton":true,"preferencesButton":true}"#,
+    )
+    .expect("valid");
+    assert_eq!(config.display_language, None);
+    assert_eq!((config.layout, config.theme), (Layout::BarTop, Theme::Dark));
+    assert!(config.close_button && config.preferences_button);
 }
 
 #[test]

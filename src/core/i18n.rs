@@ -1,0 +1,357 @@
+//! The words consent-gate brings itself (banner and dialog controls, headings, table headers) in
+//! 24 languages, the choice of a visitor's language, and writing direction.
+//!
+//! A site's own texts (config `texts` and `translations`) override these key by key; see
+//! [`crate::core::view`].
+
+/// One piece of text consent-gate shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// The banner's heading.
+    Title,
+    /// The banner's sentence or two.
+    Description,
+    /// The control that grants everything optional.
+    AcceptAll,
+    /// The control that refuses everything optional.
+    RejectAll,
+    /// The control that opens the preferences.
+    Customize,
+    /// The privacy-policy link.
+    PrivacyPolicy,
+    /// The preferences dialog's heading.
+    PreferencesTitle,
+    /// The preferences dialog's introduction.
+    PreferencesDescription,
+    /// The dialog control that stores the toggles as they are.
+    Save,
+    /// The control that closes the dialog (or, on the banner, refuses).
+    Close,
+    /// Beside a required category's disabled toggle.
+    AlwaysOn,
+    /// The heading of a category's list of services.
+    Services,
+    /// Cookie table header: the cookie's name.
+    Cookie,
+    /// Cookie table header: who reads it.
+    Provider,
+    /// Cookie table header: what it is for.
+    Purpose,
+    /// Cookie table header: how long it lives.
+    Duration,
+    /// The floating button that reopens the preferences.
+    Settings,
+}
+
+impl Text {
+    /// Every text, in the order of [`Text::key`] and of the built-in tables.
+    pub const ALL: [Text; 17] = [
+        Text::Title,
+        Text::Description,
+        Text::AcceptAll,
+        Text::RejectAll,
+        Text::Customize,
+        Text::PrivacyPolicy,
+        Text::PreferencesTitle,
+        Text::PreferencesDescription,
+        Text::Save,
+        Text::Close,
+        Text::AlwaysOn,
+        Text::Services,
+        Text::Cookie,
+        Text::Provider,
+        Text::Purpose,
+        Text::Duration,
+        Text::Settings,
+    ];
+
+    /// The config key that overrides it (in `texts` and `translations.<language>`).
+    pub fn key(self) -> &'static str {
+        KEYS[self as usize]
+    }
+
+    /// The text with config key `key`.
+    pub fn from_key(key: &str) -> Option<Text> {
+        KEYS.iter().position(|k| *k == key).map(|i| Text::ALL[i])
+    }
+
+    /// Whether it labels a control or heading that must never be empty: refusing must be as easy
+    /// to find as accepting.
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Text::Title
+                | Text::AcceptAll
+                | Text::RejectAll
+                | Text::Customize
+                | Text::PreferencesTitle
+                | Text::Save
+                | Text::Close
+        )
+    }
+}
+
+/// Config keys of [`Text::ALL`], in order.
+pub const KEYS: [&str; 17] = [
+    "title",
+    "description",
+    "acceptAll",
+    "rejectAll",
+    "customize",
+    "privacyPolicy",
+    "preferencesTitle",
+    "preferencesDescription",
+    "save",
+    "close",
+    "alwaysOn",
+    "servicesLabel",
+    "cookieName",
+    "cookieProvider",
+    "cookiePurpose",
+    "cookieDuration",
+    "settingsButton",
+];
+
+/// The built-in texts: each language's 17 texts in [`Text::ALL`] order, `|`-separated.
+const BUILT_IN: [(&str, &str); 24] = [
+    (
+        "en",
+        "We value your privacy|We use cookies and similar technologies for analytics and marketing only if you agree. You can change your choice at any time.|Accept all|Reject all|Customize|Privacy policy|Privacy preferences|Choose what you allow. Strictly necessary cookies are always on.|Save choices|Close|Always on|Services|Cookie|Provider|Purpose|Duration|Cookie settings",
+    ),
+    (
+        "de",
+        "Ihre Privatsphäre ist uns wichtig|Wir verwenden Cookies und ähnliche Technologien für Statistik und Marketing nur mit Ihrer Einwilligung. Sie können Ihre Wahl jederzeit ändern.|Alle akzeptieren|Alle ablehnen|Anpassen|Datenschutzerklärung|Datenschutz-Einstellungen|Wählen Sie, was Sie erlauben. Unbedingt erforderliche Cookies sind immer aktiv.|Auswahl speichern|Schließen|Immer aktiv|Dienste|Cookie|Anbieter|Zweck|Speicherdauer|Cookie-Einstellungen",
+    ),
+    (
+        "fr",
+        "Nous respectons votre vie privée|Nous utilisons des cookies et technologies similaires pour la mesure d'audience et le marketing uniquement avec votre accord. Vous pouvez modifier votre choix à tout moment.|Tout accepter|Tout refuser|Personnaliser|Politique de confidentialité|Préférences de confidentialité|Choisissez ce que vous autorisez. Les cookies strictement nécessaires sont toujours actifs.|Enregistrer mes choix|Fermer|Toujours actif|Services|Cookie|Fournisseur|Finalité|Durée|Paramètres des cookies",
+    ),
+    (
+        "es",
+        "Respetamos tu privacidad|Usamos cookies y tecnologías similares para analítica y marketing solo si lo aceptas. Puedes cambiar tu elección en cualquier momento.|Aceptar todo|Rechazar todo|Personalizar|Política de privacidad|Preferencias de privacidad|Elige lo que permites. Las cookies estrictamente necesarias están siempre activas.|Guardar selección|Cerrar|Siempre activas|Servicios|Cookie|Proveedor|Finalidad|Duración|Configuración de cookies",
+    ),
+    (
+        "it",
+        "Rispettiamo la tua privacy|Usiamo cookie e tecnologie simili per statistiche e marketing solo con il tuo consenso. Puoi modificare la tua scelta in qualsiasi momento.|Accetta tutto|Rifiuta tutto|Personalizza|Informativa sulla privacy|Preferenze sulla privacy|Scegli cosa consentire. I cookie strettamente necessari sono sempre attivi.|Salva le scelte|Chiudi|Sempre attivi|Servizi|Cookie|Fornitore|Finalità|Durata|Impostazioni cookie",
+    ),
+    (
+        "nl",
+        "Wij respecteren uw privacy|Wij gebruiken cookies en vergelijkbare technieken voor statistieken en marketing alleen met uw toestemming. U kunt uw keuze altijd wijzigen.|Alles accepteren|Alles weigeren|Aanpassen|Privacybeleid|Privacyvoorkeuren|Kies wat u toestaat. Strikt noodzakelijke cookies staan altijd aan.|Keuze opslaan|Sluiten|Altijd aan|Diensten|Cookie|Aanbieder|Doel|Bewaartermijn|Cookie-instellingen",
+    ),
+    (
+        "pl",
+        "Szanujemy Twoją prywatność|Używamy plików cookie i podobnych technologii do analityki i marketingu tylko za Twoją zgodą. Możesz zmienić swój wybór w dowolnym momencie.|Akceptuj wszystkie|Odrzuć wszystkie|Dostosuj|Polityka prywatności|Ustawienia prywatności|Wybierz, na co się zgadzasz. Niezbędne pliki cookie są zawsze włączone.|Zapisz wybór|Zamknij|Zawsze włączone|Usługi|Plik cookie|Dostawca|Cel|Okres przechowywania|Ustawienia plików cookie",
+    ),
+    (
+        "pt",
+        "Respeitamos a sua privacidade|Utilizamos cookies e tecnologias semelhantes para análise e marketing apenas com o seu consentimento. Pode alterar a sua escolha a qualquer momento.|Aceitar tudo|Rejeitar tudo|Personalizar|Política de privacidade|Preferências de privacidade|Escolha o que permite. Os cookies estritamente necessários estão sempre ativos.|Guardar escolhas|Fechar|Sempre ativos|Serviços|Cookie|Fornecedor|Finalidade|Duração|Definições de cookies",
+    ),
+    (
+        "sl",
+        "Spoštujemo vašo zasebnost|Piškotke in podobne tehnologije za analitiko in trženje uporabljamo le z vašo privolitvijo. Svojo izbiro lahko kadar koli spremenite.|Sprejmi vse|Zavrni vse|Prilagodi|Pravilnik o zasebnosti|Nastavitve zasebnosti|Izberite, kaj dovolite. Nujno potrebni piškotki so vedno vklopljeni.|Shrani izbiro|Zapri|Vedno vklopljeno|Storitve|Piškotek|Ponudnik|Namen|Trajanje|Nastavitve piškotkov",
+    ),
+    (
+        "hr",
+        "Poštujemo vašu privatnost|Kolačiće i slične tehnologije za analitiku i marketing koristimo samo uz vašu privolu. Svoj izbor možete promijeniti u bilo kojem trenutku.|Prihvati sve|Odbij sve|Prilagodi|Pravila privatnosti|Postavke privatnosti|Odaberite što dopuštate. Nužni kolačići uvijek su uključeni.|Spremi odabir|Zatvori|Uvijek uključeno|Usluge|Kolačić|Pružatelj|Svrha|Trajanje|Postavke kolačića",
+    ),
+    (
+        "hu",
+        "Tiszteletben tartjuk adatait|Sütiket és hasonló technológiákat csak az Ön hozzájárulásával használunk elemzésre és marketingre. Döntését bármikor megváltoztathatja.|Összes elfogadása|Összes elutasítása|Testreszabás|Adatvédelmi tájékoztató|Adatvédelmi beállítások|Válassza ki, mit engedélyez. A feltétlenül szükséges sütik mindig be vannak kapcsolva.|Választás mentése|Bezárás|Mindig bekapcsolva|Szolgáltatások|Süti|Szolgáltató|Cél|Időtartam|Süti-beállítások",
+    ),
+    (
+        "sv",
+        "Vi värnar om din integritet|Vi använder cookies och liknande tekniker för statistik och marknadsföring endast om du samtycker. Du kan ändra ditt val när som helst.|Godkänn alla|Avvisa alla|Anpassa|Integritetspolicy|Integritetsinställningar|Välj vad du tillåter. Nödvändiga cookies är alltid på.|Spara val|Stäng|Alltid på|Tjänster|Cookie|Leverantör|Syfte|Lagringstid|Cookieinställningar",
+    ),
+    (
+        "cs",
+        "Vážíme si vašeho soukromí|Soubory cookie a podobné technologie pro analytiku a marketing používáme pouze s vaším souhlasem. Svou volbu můžete kdykoli změnit.|Přijmout vše|Odmítnout vše|Přizpůsobit|Zásady ochrany osobních údajů|Nastavení soukromí|Vyberte, co povolíte. Nezbytné soubory cookie jsou vždy zapnuté.|Uložit volbu|Zavřít|Vždy zapnuto|Služby|Cookie|Poskytovatel|Účel|Doba uložení|Nastavení cookies",
+    ),
+    (
+        "da",
+        "Vi respekterer dit privatliv|Vi bruger cookies og lignende teknologier til statistik og markedsføring kun med dit samtykke. Du kan til enhver tid ændre dit valg.|Accepter alle|Afvis alle|Tilpas|Privatlivspolitik|Privatlivsindstillinger|Vælg, hvad du tillader. Nødvendige cookies er altid slået til.|Gem valg|Luk|Altid slået til|Tjenester|Cookie|Udbyder|Formål|Varighed|Cookieindstillinger",
+    ),
+    (
+        "fi",
+        "Arvostamme yksityisyyttäsi|Käytämme evästeitä ja vastaavia tekniikoita analytiikkaan ja markkinointiin vain suostumuksellasi. Voit muuttaa valintaasi milloin tahansa.|Hyväksy kaikki|Hylkää kaikki|Mukauta|Tietosuojaseloste|Tietosuoja-asetukset|Valitse, mitä sallit. Välttämättömät evästeet ovat aina käytössä.|Tallenna valinnat|Sulje|Aina käytössä|Palvelut|Eväste|Tarjoaja|Käyttötarkoitus|Kesto|Evästeasetukset",
+    ),
+    (
+        "el",
+        "Σεβόμαστε το απόρρητό σας|Χρησιμοποιούμε cookies και παρόμοιες τεχνολογίες για στατιστικά και μάρκετινγκ μόνο με τη συγκατάθεσή σας. Μπορείτε να αλλάξετε την επιλογή σας ανά πάσα στιγμή.|Αποδοχή όλων|Απόρριψη όλων|Προσαρμογή|Πολιτική απορρήτου|Ρυθμίσεις απορρήτου|Επιλέξτε τι επιτρέπετε. Τα απολύτως απαραίτητα cookies είναι πάντα ενεργά.|Αποθήκευση επιλογών|Κλείσιμο|Πάντα ενεργά|Υπηρεσίες|Cookie|Πάροχος|Σκοπός|Διάρκεια|Ρυθμίσεις cookies",
+    ),
+    (
+        "ro",
+        "Respectăm confidențialitatea ta|Folosim cookie-uri și tehnologii similare pentru analiză și marketing doar cu acordul tău. Îți poți schimba alegerea oricând.|Acceptă tot|Respinge tot|Personalizează|Politica de confidențialitate|Preferințe de confidențialitate|Alege ce permiți. Cookie-urile strict necesare sunt mereu active.|Salvează alegerile|Închide|Mereu active|Servicii|Cookie|Furnizor|Scop|Durată|Setări cookie",
+    ),
+    (
+        "sk",
+        "Vážime si vaše súkromie|Súbory cookie a podobné technológie na analytiku a marketing používame iba s vaším súhlasom. Svoju voľbu môžete kedykoľvek zmeniť.|Prijať všetko|Odmietnuť všetko|Prispôsobiť|Zásady ochrany súkromia|Nastavenia súkromia|Vyberte, čo povolíte. Nevyhnutné súbory cookie sú vždy zapnuté.|Uložiť voľbu|Zavrieť|Vždy zapnuté|Služby|Cookie|Poskytovateľ|Účel|Doba uchovávania|Nastavenia cookies",
+    ),
+    (
+        "bg",
+        "Уважаваме вашата поверителност|Използваме бисквитки и подобни технологии за анализ и маркетинг само с ваше съгласие. Можете да промените избора си по всяко време.|Приемане на всички|Отхвърляне на всички|Персонализиране|Политика за поверителност|Настройки за поверителност|Изберете какво разрешавате. Строго необходимите бисквитки са винаги включени.|Запазване на избора|Затваряне|Винаги включени|Услуги|Бисквитка|Доставчик|Цел|Срок|Настройки за бисквитки",
+    ),
+    (
+        "et",
+        "Austame teie privaatsust|Kasutame küpsiseid ja sarnaseid tehnoloogiaid analüütikaks ja turunduseks ainult teie nõusolekul. Saate oma valikut igal ajal muuta.|Nõustu kõigiga|Keeldu kõigist|Kohanda|Privaatsuspoliitika|Privaatsusseaded|Valige, mida lubate. Hädavajalikud küpsised on alati sees.|Salvesta valik|Sulge|Alati sees|Teenused|Küpsis|Pakkuja|Eesmärk|Kestus|Küpsiste seaded",
+    ),
+    (
+        "lv",
+        "Mēs cienām jūsu privātumu|Sīkdatnes un līdzīgas tehnoloģijas analītikai un mārketingam izmantojam tikai ar jūsu piekrišanu. Savu izvēli varat mainīt jebkurā laikā.|Pieņemt visas|Noraidīt visas|Pielāgot|Privātuma politika|Privātuma iestatījumi|Izvēlieties, ko atļaujat. Obligātās sīkdatnes vienmēr ir ieslēgtas.|Saglabāt izvēli|Aizvērt|Vienmēr ieslēgtas|Pakalpojumi|Sīkdatne|Nodrošinātājs|Mērķis|Ilgums|Sīkdatņu iestatījumi",
+    ),
+    (
+        "lt",
+        "Gerbiame jūsų privatumą|Slapukus ir panašias technologijas analitikai ir rinkodarai naudojame tik gavę jūsų sutikimą. Savo pasirinkimą galite bet kada pakeisti.|Priimti visus|Atmesti visus|Tinkinti|Privatumo politika|Privatumo nustatymai|Pasirinkite, ką leidžiate. Būtinieji slapukai visada įjungti.|Išsaugoti pasirinkimą|Uždaryti|Visada įjungti|Paslaugos|Slapukas|Teikėjas|Paskirtis|Trukmė|Slapukų nustatymai",
+    ),
+    (
+        "ar",
+        "نحترم خصوصيتك|نستخدم ملفات تعريف الارتباط والتقنيات المشابهة للتحليلات والتسويق فقط بموافقتك. يمكنك تغيير اختيارك في أي وقت.|قبول الكل|رفض الكل|تخصيص|سياسة الخصوصية|تفضيلات الخصوصية|اختر ما تسمح به. ملفات تعريف الارتباط الضرورية مفعّلة دائمًا.|حفظ الاختيارات|إغلاق|مفعّلة دائمًا|الخدمات|ملف تعريف الارتباط|المزوّد|الغرض|المدة|إعدادات ملفات تعريف الارتباط",
+    ),
+    (
+        "he",
+        "אנחנו מכבדים את פרטיותך|אנו משתמשים בעוגיות ובטכנולוגיות דומות לניתוח נתונים ולשיווק רק בהסכמתך. אפשר לשנות את הבחירה בכל עת.|לקבל הכול|לדחות הכול|התאמה אישית|מדיניות פרטיות|העדפות פרטיות|בחרו מה אתם מאפשרים. עוגיות הכרחיות פעילות תמיד.|שמירת הבחירות|סגירה|פעיל תמיד|שירותים|עוגייה|ספק|מטרה|משך|הגדרות עוגיות",
+    ),
+];
+
+/// The languages with built-in texts.
+pub fn built_in_languages() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(language, _)| *language)
+}
+
+/// The built-in `text` in `language` (matched on its primary subtag: `pt-BR` reads `pt`), or
+/// `None` where consent-gate has no texts in that language.
+pub fn built_in(language: &str, text: Text) -> Option<&'static str> {
+    let primary = primary(language);
+    BUILT_IN
+        .iter()
+        .find(|(l, _)| l.eq_ignore_ascii_case(primary))
+        .and_then(|(_, texts)| texts.split('|').nth(text as usize))
+}
+
+/// Whether `language` is written right to left.
+pub fn is_rtl(language: &str) -> bool {
+    let primary = primary(language).to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "ar" | "he" | "fa" | "ur" | "yi" | "dv" | "ps"
+    )
+}
+
+fn primary(language: &str) -> &str {
+    language.split('-').next().unwrap_or(language)
+}
+
+/// The language to show, from those `available` (the config's own first): the config's choice
+/// `forced` if any, else the page's `<html lang>`, else the first of the browser's
+/// `navigator.languages` that is available, else the config's own. A match is exact
+/// (case-insensitive) or on the primary subtag (`de-AT` → `de`, `pt` → `pt-BR`).
+pub fn pick_language<'a>(
+    available: &[&'a str],
+    forced: Option<&str>,
+    html_lang: Option<&str>,
+    navigator: &[String],
+) -> &'a str {
+    let find = |wanted: &str| {
+        let wanted = wanted.trim();
+        available
+            .iter()
+            .find(|a| a.eq_ignore_ascii_case(wanted))
+            .or_else(|| {
+                available
+                    .iter()
+                    .find(|a| primary(a).eq_ignore_ascii_case(primary(wanted)))
+            })
+            .copied()
+    };
+    forced
+        .and_then(find)
+        .or_else(|| html_lang.and_then(find))
+        .or_else(|| navigator.iter().find_map(|l| find(l)))
+        .or_else(|| available.first().copied())
+        .unwrap_or("en")
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_text() {
+        for (language, texts) in BUILT_IN {
+            let parts: Vec<&str> = texts.split('|').collect();
+            assert_eq!(parts.len(), Text::ALL.len(), "{language}");
+            for (text, part) in Text::ALL.iter().zip(&parts) {
+                assert!(!part.trim().is_empty(), "{language} {}", text.key());
+                assert_eq!(part.trim(), *part, "{language} {}", text.key());
+            }
+        }
+    }
+
+    #[test]
+    fn the_24_languages_the_product_promises() {
+        let languages: Vec<&str> = built_in_languages().collect();
+        assert_eq!(
+            languages,
+            [
+                "en", "de", "fr", "es", "it", "nl", "pl", "pt", "sl", "hr", "hu", "sv", "cs", "da",
+                "fi", "el", "ro", "sk", "bg", "et", "lv", "lt", "ar", "he"
+            ]
+        );
+    }
+
+    #[test]
+    fn reject_and_accept_differ_in_every_language() {
+        for language in built_in_languages() {
+            assert_ne!(
+                built_in(language, Text::AcceptAll),
+                built_in(language, Text::RejectAll),
+                "{language}"
+            );
+        }
+    }
+
+    #[test]
+    fn texts_are_found_by_primary_subtag() {
+        assert_eq!(built_in("de-AT", Text::AcceptAll), Some("Alle akzeptieren"));
+        assert_eq!(built_in("PT-br", Text::Save), Some("Guardar escolhas"));
+        assert_eq!(built_in("ja", Text::Save), None);
+    }
+
+    #[test]
+    fn keys_name_texts_both_ways() {
+        for text in Text::ALL {
+            assert_eq!(Text::from_key(text.key()), Some(text));
+        }
+        assert_eq!(Text::from_key("accept"), None);
+    }
+
+    #[test]
+    fn right_to_left_languages() {
+        for language in ["ar", "he", "ar-EG", "fa"] {
+            assert!(is_rtl(language), "{language}");
+        }
+        for language in ["en", "de", "arn"] {
+            assert!(!is_rtl(language), "{language}");
+        }
+    }
+
+    #[test]
+    fn the_config_then_the_page_then_the_browser_then_the_default() {
+        let available = ["en", "de", "pt-BR", "ar"];
+        let browser = ["fr-FR".to_owned(), "pt".to_owned()];
+        assert_eq!(
+            pick_language(&available, Some("ar"), Some("de"), &browser),
+            "ar"
+        );
+        assert_eq!(
+            pick_language(&available, None, Some("de-CH"), &browser),
+            "de"
+        );
+        assert_eq!(
+            pick_language(&available, None, Some("ja"), &browser),
+            "pt-BR"
+        );
+        assert_eq!(pick_language(&available, None, None, &[]), "en");
+        assert_eq!(pick_language(&available, Some("xx"), None, &[]), "en");
+        assert_eq!(pick_language(&[], None, None, &[]), "en");
+    }
+}

@@ -1,0 +1,628 @@
+//! What the banner and the preferences dialog show, in one language: every word resolved (the
+//! site's translation, the site's own text, consent-gate's built-in text), every toggle's state,
+//! every link checked. The web layer renders these views and decides nothing.
+//!
+//! Toggles start as the decision in force says, and off when there is none: never pre-ticked.
+
+use crate::core::config::{Config, Layout, Theme, is_safe_link};
+use crate::core::consent::{Action, Choices, Consent};
+use crate::core::i18n::{self, Text};
+use crate::core::sha256;
+
+/// The words of the interface in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    /// The language they are in.
+    pub language: String,
+    /// Whether it is written right to left.
+    pub rtl: bool,
+    texts: Vec<String>,
+}
+
+impl Words {
+    /// The interface's words in `language`. Each comes from the site's translation for that
+    /// language, else (in the config's own language) the site's `texts`, else consent-gate's
+    /// built-in text for the language, else the site's own text, else English.
+    pub fn new(config: &Config, language: &str) -> Words {
+        let own = language == config.language;
+        let translation = config.translations.iter().find(|t| t.language == language);
+        let site = |list: &[(String, String)], text: Text| {
+            list.iter()
+                .find(|(key, _)| key == text.key())
+                .map(|(_, value)| value.clone())
+        };
+        let texts = Text::ALL
+            .iter()
+            .map(|&text| {
+                let translated = translation.and_then(|t| site(&t.texts, text));
+                let site_own = site(&config.texts, text);
+                let built_in = i18n::built_in(language, text).map(str::to_owned);
+                let english = || i18n::built_in("en", text).unwrap_or_default().to_owned();
+                if own {
+                    translated.or(site_own).or(built_in).unwrap_or_else(english)
+                } else {
+                    translated.or(built_in).or(site_own).unwrap_or_else(english)
+                }
+            })
+            .collect();
+        Words {
+            language: language.to_owned(),
+            rtl: i18n::is_rtl(language),
+            texts,
+        }
+    }
+
+    /// One of the words.
+    pub fn get(&self, text: Text) -> &str {
+        self.texts.get(text as usize).map_or("", String::as_str)
+    }
+}
+
+/// The first layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BannerView {
+    /// Its words.
+    pub words: Words,
+    /// The privacy-policy link, if the config has one that is safe to render.
+    pub privacy_policy_url: Option<String>,
+    /// Bar, box or modal.
+    pub layout: Layout,
+    /// Light, dark or the visitor's preference.
+    pub theme: Theme,
+    /// Whether to show a close control (which refuses).
+    pub close_button: bool,
+}
+
+impl BannerView {
+    /// The banner for `config` in `language`.
+    pub fn new(config: &Config, language: &str) -> BannerView {
+        BannerView {
+            words: Words::new(config, language),
+            privacy_policy_url: safe(&config.privacy_policy_url),
+            layout: config.layout,
+            theme: config.theme,
+            close_button: config.close_button,
+        }
+    }
+}
+
+/// The preferences dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreferencesView {
+    /// Its words.
+    pub words: Words,
+    /// The privacy-policy link, if safe.
+    pub privacy_policy_url: Option<String>,
+    /// One block per category, in config order.
+    pub categories: Vec<CategoryView>,
+    /// Light, dark or the visitor's preference.
+    pub theme: Theme,
+}
+
+/// A category's block in the dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryView {
+    /// Its id (`data-consent-category`).
+    pub id: String,
+    /// Its name.
+    pub title: String,
+    /// What it is for (may be empty).
+    pub description: String,
+    /// On and disabled.
+    pub required: bool,
+    /// The toggle's state.
+    pub on: bool,
+    /// Its services.
+    pub services: Vec<ServiceView>,
+}
+
+/// A service's row in its category's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceView {
+    /// Its id (`data-consent-service`).
+    pub id: String,
+    /// Its name.
+    pub title: String,
+    /// What it does (may be empty).
+    pub description: String,
+    /// Who runs it (may be empty).
+    pub provider: String,
+    /// The provider's privacy policy, if safe to render.
+    pub privacy_policy_url: Option<String>,
+    /// On and disabled (in a required category).
+    pub required: bool,
+    /// The toggle's state.
+    pub on: bool,
+    /// Its cookie table.
+    pub cookies: Vec<CookieRow>,
+}
+
+/// One row of a cookie table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieRow {
+    /// The name or pattern (`_ga_*`).
+    pub name: String,
+    /// Who reads it: the cookie's provider, else the service's; third-party ones say so.
+    pub provider: String,
+    /// What it is for.
+    pub purpose: String,
+    /// How long it lives.
+    pub duration: String,
+}
+
+impl PreferencesView {
+    /// The dialog for `config` in `language`, its toggles as `consent` has them.
+    pub fn new(config: &Config, consent: &Consent, language: &str) -> PreferencesView {
+        let item = |kind: Item, id: &str, title: &Option<String>, description: &Option<String>| {
+            item_texts(config, language, kind, id, title, description)
+        };
+        let categories = config
+            .categories
+            .iter()
+            .map(|category| {
+                let (title, description) = item(
+                    Item::Category,
+                    &category.id,
+                    &category.title,
+                    &category.description,
+                );
+                let services = config
+                    .services
+                    .iter()
+                    .filter(|s| s.category == category.id)
+                    .map(|service| {
+                        let (title, description) = item(
+                            Item::Service,
+                            &service.id,
+                            &service.title,
+                            &service.description,
+                        );
+                        let provider = service.provider.clone().unwrap_or_default();
+                        ServiceView {
+                            id: service.id.clone(),
+                            title,
+                            description,
+                            privacy_policy_url: safe(&service.privacy_policy_url),
+                            required: category.required,
+                            on: consent.is_service_granted(config, &service.id),
+                            cookies: service
+                                .cookies
+                                .iter()
+                                .map(|cookie| CookieRow {
+                                    name: cookie.name.clone(),
+                                    provider: cookie
+                                        .provider
+                                        .clone()
+                                        .unwrap_or_else(|| provider.clone()),
+                                    purpose: cookie.purpose.clone().unwrap_or_default(),
+                                    duration: cookie.duration.clone().unwrap_or_default(),
+                                })
+                                .collect(),
+                            provider,
+                        }
+                    })
+                    .collect();
+                CategoryView {
+                    id: category.id.clone(),
+                    title,
+                    description,
+                    required: category.required,
+                    on: consent.is_granted(config, &category.id),
+                    services,
+                }
+            })
+            .collect();
+        PreferencesView {
+            words: Words::new(config, language),
+            privacy_policy_url: safe(&config.privacy_policy_url),
+            categories,
+            theme: config.theme,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Item {
+    Category,
+    Service,
+}
+
+/// A category's or service's title and description in `language`: the site's translation, else
+/// its own text; the id when it has no title.
+fn item_texts(
+    config: &Config,
+    language: &str,
+    kind: Item,
+    id: &str,
+    title: &Option<String>,
+    description: &Option<String>,
+) -> (String, String) {
+    let translated = config
+        .translations
+        .iter()
+        .find(|t| t.language == language)
+        .and_then(|t| {
+            let list = match kind {
+                Item::Category => &t.categories,
+                Item::Service => &t.services,
+            };
+            list.iter()
+                .find(|(key, _)| key == id)
+                .map(|(_, texts)| texts)
+        });
+    let title = translated
+        .and_then(|t| t.title.clone())
+        .or_else(|| title.clone())
+        .unwrap_or_else(|| id.to_owned());
+    let description = translated
+        .and_then(|t| t.description.clone())
+        .or_else(|| description.clone())
+        .unwrap_or_default();
+    (title, description)
+}
+
+/// A control's meaning: the `data-consent-action` value on a button (or, for `show-preferences`,
+/// on any element of the host page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// `accept-all`
+    AcceptAll,
+    /// `reject-all`
+    RejectAll,
+    /// `customize`: open the preferences from the banner.
+    Customize,
+    /// `save`: store the dialog's toggles.
+    Save,
+    /// `close`
+    Close,
+    /// `show-preferences`: open the preferences from anywhere.
+    ShowPreferences,
+}
+
+impl Control {
+    const NAMES: [(&'static str, Control); 6] = [
+        ("accept-all", Control::AcceptAll),
+        ("reject-all", Control::RejectAll),
+        ("customize", Control::Customize),
+        ("save", Control::Save),
+        ("close", Control::Close),
+        ("show-preferences", Control::ShowPreferences),
+    ];
+
+    /// The `data-consent-action` value.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    /// The control a `data-consent-action` value names.
+    pub fn from_name(name: &str) -> Option<Control> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+    }
+}
+
+/// Where a control was used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// The first layer.
+    Banner,
+    /// The preferences dialog.
+    Dialog,
+    /// The host page, or consent-gate's floating button.
+    Page,
+}
+
+/// What a control does where it was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Take this action.
+    Decide(Action),
+    /// Take the dialog's toggles as the visitor's choices.
+    SaveToggles,
+    /// Open the preferences dialog.
+    OpenPreferences,
+    /// Close the preferences dialog without deciding.
+    ClosePreferences,
+}
+
+/// The command for `control` used on `surface`. Closing the banner refuses: closing (like
+/// scrolling) is never consent, and a banner that merely goes away would leave the visitor
+/// undecided with trackers still asking.
+pub fn command(control: Control, surface: Surface) -> Command {
+    match (control, surface) {
+        (Control::AcceptAll, _) => Command::Decide(Action::AcceptAll),
+        (Control::RejectAll, _) => Command::Decide(Action::RejectAll),
+        (Control::Close, Surface::Banner) => Command::Decide(Action::RejectAll),
+        (Control::Close, _) => Command::ClosePreferences,
+        (Control::Save, _) => Command::SaveToggles,
+        (Control::Customize | Control::ShowPreferences, _) => Command::OpenPreferences,
+    }
+}
+
+/// The visitor's choices from the dialog's toggles, `(id, on)` for each category and service
+/// toggle; required ones (which cannot be refused) are left out.
+pub fn choices_from_toggles(
+    config: &Config,
+    categories: Vec<(String, bool)>,
+    services: Vec<(String, bool)>,
+) -> Choices {
+    Choices {
+        categories: categories
+            .into_iter()
+            .filter(|(id, _)| config.category(id).is_some_and(|c| !c.required))
+            .collect(),
+        services: services
+            .into_iter()
+            .filter(|(id, _)| config.optional_services().any(|s| s.id == *id))
+            .collect(),
+    }
+}
+
+/// Whether the floating "Cookie settings" button is shown: the config asks for it and the
+/// banner is not (the visitor has decided).
+pub fn settings_button_visible(config: &Config, consent: &Consent) -> bool {
+    config.preferences_button && consent.is_decided() && consent.prompt().is_none()
+}
+
+fn safe(url: &Option<String>) -> Option<String> {
+    url.clone().filter(|u| is_safe_link(u))
+}
+
+/// The languages the site offers: its own first, then each translation's.
+pub fn languages(config: &Config) -> Vec<&str> {
+    std::iter::once(config.language.as_str())
+        .chain(config.translations.iter().map(|t| t.language.as_str()))
+        .collect()
+}
+
+/// A fingerprint of everything a visitor is shown in `language` (banner, dialog, every category,
+/// service and cookie row, links): stored in the record and its receipt, so the words agreed to
+/// can be told apart from later ones. 16 hex digits of SHA-256.
+pub fn texts_hash(config: &Config, language: &str) -> String {
+    let banner = BannerView::new(config, language);
+    let dialog = PreferencesView::new(config, &Consent::default(), language);
+    let mut shown = String::new();
+    let mut add = |text: &str| {
+        shown.push_str(text);
+        shown.push('\u{1f}');
+    };
+    add(language);
+    for text in Text::ALL {
+        add(banner.words.get(text));
+    }
+    add(banner.privacy_policy_url.as_deref().unwrap_or(""));
+    for category in &dialog.categories {
+        for text in [&category.id, &category.title, &category.description] {
+            add(text);
+        }
+        for service in &category.services {
+            for text in [
+                &service.id,
+                &service.title,
+                &service.description,
+                &service.provider,
+            ] {
+                add(text);
+            }
+            add(service.privacy_policy_url.as_deref().unwrap_or(""));
+            for row in &service.cookies {
+                for text in [&row.name, &row.provider, &row.purpose, &row.duration] {
+                    add(text);
+                }
+            }
+        }
+    }
+    sha256::hex(shown.as_bytes())[..16].to_owned()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::consent::{Action, Choices, Source};
+    use crate::core::testing::{NOW, context, shop_config};
+
+    fn translated() -> Config {
+        let mut config = shop_config();
+        config.texts = vec![("title".into(), "Cookies at Northwind".into())];
+        config.translations = vec![crate::core::config::Translation {
+            language: "de".into(),
+            texts: vec![("acceptAll".into(), "Alles klar".into())],
+            categories: vec![(
+                "analytics".into(),
+                crate::core::config::ItemTexts {
+                    title: Some("Statistik".into()),
+                    description: None,
+                },
+            )],
+            services: vec![],
+        }];
+        config
+    }
+
+    #[test]
+    fn words_come_from_the_translation_then_built_in_then_the_site() {
+        let config = translated();
+        let english = Words::new(&config, "en");
+        assert_eq!(english.get(Text::Title), "Cookies at Northwind");
+        assert_eq!(english.get(Text::AcceptAll), "Accept all");
+        let german = Words::new(&config, "de");
+        assert_eq!(german.get(Text::AcceptAll), "Alles klar");
+        assert_eq!(german.get(Text::RejectAll), "Alle ablehnen");
+        assert_eq!(german.get(Text::Title), "Ihre Privatsphäre ist uns wichtig");
+        let japanese = Words::new(&config, "ja");
+        assert_eq!(japanese.get(Text::Title), "Cookies at Northwind");
+        assert_eq!(japanese.get(Text::Save), "Save choices");
+        assert!(!german.rtl);
+        assert!(Words::new(&config, "he").rtl);
+    }
+
+    #[test]
+    fn nothing_is_pre_ticked_before_a_decision() {
+        let view = PreferencesView::new(&shop_config(), &Consent::default(), "en");
+        let states: Vec<(&str, bool, bool)> = view
+            .categories
+            .iter()
+            .map(|c| (c.id.as_str(), c.on, c.required))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("necessary", true, true),
+                ("analytics", false, false),
+                ("marketing", false, false)
+            ]
+        );
+        assert!(
+            view.categories[1..]
+                .iter()
+                .flat_map(|c| &c.services)
+                .all(|s| !s.on && !s.required)
+        );
+        assert!(
+            view.categories[0]
+                .services
+                .iter()
+                .all(|s| s.on && s.required)
+        );
+    }
+
+    #[test]
+    fn toggles_show_the_decision_in_force() {
+        let config = shop_config();
+        let (consent, _) = Consent::default()
+            .apply(
+                &config,
+                &Action::Set(Choices {
+                    categories: vec![("marketing".into(), true)],
+                    services: vec![("meta-pixel".into(), false)],
+                }),
+                Source::Visitor,
+                &context(NOW),
+            )
+            .expect("valid");
+        let view = PreferencesView::new(&config, &consent, "en");
+        let marketing = &view.categories[2];
+        assert!(marketing.on);
+        let services: Vec<(&str, bool)> = marketing
+            .services
+            .iter()
+            .map(|s| (s.id.as_str(), s.on))
+            .collect();
+        assert_eq!(services, [("meta-pixel", false), ("youtube", true)]);
+    }
+
+    #[test]
+    fn items_fall_back_to_the_site_text_then_the_id() {
+        let config = translated();
+        let view = PreferencesView::new(&config, &Consent::default(), "de");
+        assert_eq!(view.categories[1].title, "Statistik");
+        assert_eq!(view.categories[2].title, "Marketing");
+        let mut untitled = shop_config();
+        untitled.categories[1].title = None;
+        let view = PreferencesView::new(&untitled, &Consent::default(), "en");
+        assert_eq!(view.categories[1].title, "analytics");
+    }
+
+    #[test]
+    fn cookie_rows_name_the_provider() {
+        let view = PreferencesView::new(&shop_config(), &Consent::default(), "en");
+        let ga = &view.categories[1].services[0];
+        assert_eq!(ga.cookies[0].name, "_ga");
+        assert_eq!(ga.cookies[0].provider, "Google Ireland Ltd");
+        assert_eq!(ga.cookies[0].duration, "2 years");
+    }
+
+    #[test]
+    fn unsafe_links_are_left_out() {
+        let mut config = shop_config();
+        config.privacy_policy_url = Some("javascript:alert(1)".into());
+        config.services[1].privacy_policy_url = Some("data:text/html,x".into());
+        assert_eq!(BannerView::new(&config, "en").privacy_policy_url, None);
+        let view = PreferencesView::new(&config, &Consent::default(), "en");
+        assert_eq!(view.privacy_policy_url, None);
+        assert_eq!(view.categories[1].services[0].privacy_policy_url, None);
+    }
+
+    #[test]
+    fn the_texts_hash_follows_what_is_shown() {
+        let base = texts_hash(&shop_config(), "en");
+        assert_eq!(base.len(), 16);
+        assert_ne!(texts_hash(&shop_config(), "de"), base, "other words");
+        let mut revised = shop_config();
+        revised.revision = 2;
+        assert_eq!(texts_hash(&revised, "en"), base, "not a text");
+        let edits: [fn(&mut Config); 4] = [
+            |c| c.texts.push(("description".into(), "Other words.".into())),
+            |c| c.categories[1].title = Some("Statistics".into()),
+            |c| c.services[2].provider = None,
+            |c| c.services[1].cookies[0].duration = Some("13 months".into()),
+        ];
+        for edit in edits {
+            let mut config = shop_config();
+            edit(&mut config);
+            assert_ne!(texts_hash(&config, "en"), base);
+        }
+    }
+
+    #[test]
+    fn closing_the_banner_refuses_and_closing_the_dialog_does_not_decide() {
+        assert_eq!(
+            command(Control::Close, Surface::Banner),
+            Command::Decide(Action::RejectAll)
+        );
+        assert_eq!(
+            command(Control::Close, Surface::Dialog),
+            Command::ClosePreferences
+        );
+        assert_eq!(
+            command(Control::ShowPreferences, Surface::Page),
+            Command::OpenPreferences
+        );
+        assert_eq!(
+            command(Control::Customize, Surface::Banner),
+            Command::OpenPreferences
+        );
+        assert_eq!(
+            command(Control::Save, Surface::Dialog),
+            Command::SaveToggles
+        );
+        for (name, control) in Control::NAMES {
+            assert_eq!(Control::from_name(name), Some(control));
+            assert_eq!(control.name(), name);
+        }
+    }
+
+    #[test]
+    fn toggles_become_choices_without_required_ones() {
+        let config = shop_config();
+        let choices = choices_from_toggles(
+            &config,
+            vec![("necessary".into(), true), ("analytics".into(), true)],
+            vec![("shop-session".into(), true), ("youtube".into(), false)],
+        );
+        assert_eq!(choices.categories, [("analytics".to_owned(), true)]);
+        assert_eq!(choices.services, [("youtube".to_owned(), false)]);
+    }
+
+    #[test]
+    fn the_settings_button_shows_after_a_decision_when_asked_for() {
+        let mut config = shop_config();
+        let (decided, _) = Consent::default()
+            .apply(&config, &Action::RejectAll, Source::Visitor, &context(NOW))
+            .expect("valid");
+        assert!(!settings_button_visible(&config, &decided));
+        config.preferences_button = true;
+        assert!(settings_button_visible(&config, &decided));
+        assert!(!settings_button_visible(&config, &Consent::default()));
+    }
+
+    #[test]
+    fn the_site_offers_its_own_language_and_its_translations() {
+        assert_eq!(languages(&translated()), ["en", "de"]);
+    }
+}
