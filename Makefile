@@ -16,7 +16,10 @@ setup:
 
 build: setup
 	$(WASM_PACK) build --release --target web --mode no-install --out-dir pkg
-	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js
+	wasm-bindgen --target no-modules --no-typescript --out-dir target/dist target/wasm32-unknown-unknown/release/consent_gate.wasm
+	wasm-opt -Oz target/dist/consent_gate_bg.wasm -o target/dist/consent_gate_bg.wasm
+	node scripts/bundle.mjs target/dist/consent_gate.js target/dist/consent_gate_bg.wasm dist/consent-gate.js
+	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js
 
 demo: build
 	PORT=$(PORT) node scripts/serve.mjs
@@ -42,7 +45,7 @@ screenshots: build
 	UPDATE_SCREENSHOTS=1 node --test --test-concurrency=1 tests/e2e/
 
 size:
-	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js
+	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js
 
 clean:
-	rm -rf pkg target/e2e
+	rm -rf pkg dist target/e2e target/dist

@@ -1,5 +1,5 @@
 // The demo's two origins, for `make demo` and the end-to-end suite:
-//   the site    www/ (but not www/tracker/) and the built pkg/, on one port;
+//   the site    www/ (but not www/tracker/) and the built pkg/ and dist/, on one port;
 //   the tracker www/tracker/ only, on another port: a "third party" whose every request is logged,
 //               so a person watching the network panel, or a test, sees what was held back.
 // Every HTML page has __TRACKER_ORIGIN__ replaced by the tracker's origin.
@@ -89,15 +89,24 @@ export async function startServers({
     trackerLog.push(entry);
     onTrackerRequest(entry);
     if (req.url.startsWith("/collect")) {
-      res.writeHead(204, { "cache-control": "no-store" });
+      res.writeHead(204, { "cache-control": "no-store", "access-control-allow-origin": "*" });
       return res.end();
     }
+    // ?delay=ms answers late: the e2e suite shows that a script released after a slow library
+    // still runs after it.
+    const delay = Number(new URL(req.url, "http://x").searchParams.get("delay") ?? 0);
+    if (delay > 0) return void setTimeout(() => trackerFiles(req, res), Math.min(delay, 5000));
     return trackerFiles(req, res);
   });
   const trackerBound = await listen(tracker, trackerPort, "127.0.0.1");
   const trackerOrigin = `http://${trackerHost}:${trackerBound}`;
 
-  const mounts = [...extraMounts, ["/pkg/", join(root, "pkg")], ["/", join(root, "www")]];
+  const mounts = [
+    ...extraMounts,
+    ["/pkg/", join(root, "pkg")],
+    ["/dist/", join(root, "dist")],
+    ["/", join(root, "www")],
+  ];
   const site = createServer(serveFiles(mounts, { trackerOrigin, deny: ["/tracker/"] }));
   const siteBound = await listen(site, sitePort, "127.0.0.1");
   const siteOrigin = `http://${siteHost}:${siteBound}`;

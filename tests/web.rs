@@ -376,7 +376,7 @@ fn gate_holds_everything_optional_until_granted_then_releases_it() {
     let config = config();
     let document = document();
 
-    let released = gate::evaluate(&document, &config, &Consent::default()).expect("evaluated");
+    let released = gate::evaluate(&document, &config, &Consent::default(), "").expect("evaluated");
     assert_eq!(released, 1, "only the required category");
     assert!(
         document
@@ -394,13 +394,13 @@ fn gate_holds_everything_optional_until_granted_then_releases_it() {
 
     let rejected = decided(&config, Action::RejectAll);
     assert_eq!(
-        gate::evaluate(&document, &config, &rejected).expect("evaluated"),
+        gate::evaluate(&document, &config, &rejected, "").expect("evaluated"),
         0
     );
 
     let accepted = decided(&config, Action::AcceptAll);
     assert_eq!(
-        gate::evaluate(&document, &config, &accepted).expect("evaluated"),
+        gate::evaluate(&document, &config, &accepted, "").expect("evaluated"),
         2
     );
     let pixel = document.get_element_by_id("t-pixel").expect("img");
@@ -418,7 +418,7 @@ fn gate_holds_everything_optional_until_granted_then_releases_it() {
     );
 
     assert_eq!(
-        gate::evaluate(&document, &config, &accepted).expect("evaluated"),
+        gate::evaluate(&document, &config, &accepted, "").expect("evaluated"),
         0,
         "released twice"
     );
@@ -433,7 +433,7 @@ fn gate_keeps_undeclared_categories_held_after_accept_all() {
     ));
     let accepted = decided(&config(), Action::AcceptAll);
     assert_eq!(
-        gate::evaluate(&document(), &config(), &accepted).expect("evaluated"),
+        gate::evaluate(&document(), &config(), &accepted, "").expect("evaluated"),
         0
     );
     assert!(
@@ -540,7 +540,7 @@ fn gate_releases_an_element_by_its_service_alone() {
         }),
     );
     assert_eq!(
-        gate::evaluate(&document(), &config, &youtube_only).expect("evaluated"),
+        gate::evaluate(&document(), &config, &youtube_only, "").expect("evaluated"),
         1
     );
     let held = |id: &str| {

@@ -59,6 +59,8 @@ pub enum Release {
         /// Run it in document order with the other released scripts (as the parser would have),
         /// rather than as soon as it loads: true unless the markup asked for `async`.
         in_order: bool,
+        /// It has no `src`: its text runs the moment it is inserted.
+        inline: bool,
     },
     /// Change the element in place.
     InPlace {
@@ -66,7 +68,58 @@ pub enum Release {
         set: Vec<(String, String)>,
         /// Held attributes to remove, so the element is not released twice.
         remove: Vec<String>,
+        /// A `<source>`: its `<video>`/`<audio>` must `load()` again to see the new URL.
+        reload_media: bool,
     },
+}
+
+impl Release {
+    /// How the release waits on, or is waited on by, other scripts ([`batches`]).
+    pub fn order(&self) -> Order {
+        match self {
+            Release::Script {
+                in_order: true,
+                inline: false,
+                ..
+            } => Order::Loads,
+            Release::Script { inline: true, .. } => Order::RunsAtOnce,
+            _ => Order::Free,
+        }
+    }
+}
+
+/// A released element's place in the order the parser would have run scripts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// An external script that runs in insertion order with the others, once loaded.
+    Loads,
+    /// An inline script, which runs the moment it is inserted: it must wait for the external
+    /// scripts before it.
+    RunsAtOnce,
+    /// Anything else (an `async` script, an image): no order to keep.
+    Free,
+}
+
+/// Groups releases (in document order) into batches: each batch is inserted at once, and the next
+/// only after every [`Order::Loads`] script of the batch has loaded or failed. An inline script
+/// that follows an external one therefore runs after it, as in the parsed page: an inline
+/// `gtag('config', …)` after `gtag.js` finds its library.
+pub fn batches(orders: &[Order]) -> Vec<Vec<usize>> {
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut waits = false;
+    for (i, order) in orders.iter().enumerate() {
+        if *order == Order::RunsAtOnce && waits {
+            batches.push(std::mem::take(&mut current));
+            waits = false;
+        }
+        waits |= *order == Order::Loads;
+        current.push(i);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
 }
 
 /// How to release an element with this lowercase tag name and these attributes.
@@ -76,16 +129,27 @@ pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {
             .iter()
             .find(|(name, _)| name == ATTR_TYPE)
             .map(|(_, value)| ("type".to_owned(), value.clone()));
+        let has_src = attributes.iter().any(|(name, _)| name == "src");
+        // A script held by auto-blocking keeps its URL in data-src (it never had a src).
+        let held_src = attributes
+            .iter()
+            .find(|(name, _)| name == "data-src" && !has_src)
+            .map(|(_, value)| ("src".to_owned(), value.clone()));
+        let inline = !has_src && held_src.is_none();
         let attributes: Vec<(String, String)> = attributes
             .iter()
-            .filter(|(name, _)| name != "type" && name != ATTR_TYPE)
+            .filter(|(name, _)| {
+                name != "type" && name != ATTR_TYPE && (has_src || name != "data-src")
+            })
             .cloned()
+            .chain(held_src)
             .chain(restored_type)
             .collect();
         let in_order = !attributes.iter().any(|(name, _)| name == "async");
         return Release::Script {
             attributes,
             in_order,
+            inline,
         };
     }
     let mut set = Vec::new();
@@ -96,7 +160,11 @@ pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {
             remove.push((*held).to_owned());
         }
     }
-    Release::InPlace { set, remove }
+    Release::InPlace {
+        set,
+        remove,
+        reload_media: tag == "source",
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -209,6 +277,7 @@ mod tests {
                     ("async", ""),
                 ]),
                 in_order: false,
+                inline: false,
             }
         );
     }
@@ -225,6 +294,7 @@ mod tests {
             Release::Script {
                 attributes: attrs(&[("data-category", "analytics"), ("type", "module")]),
                 in_order: true,
+                inline: true,
             }
         );
     }
@@ -245,6 +315,7 @@ mod tests {
                     ("srcset", "https://t.example/p2.gif 2x"),
                 ]),
                 remove: vec!["data-src".into(), "data-srcset".into()],
+                reload_media: false,
             }
         );
         let link = attrs(&[("data-category", "marketing"), ("data-href", "/x.css")]);
@@ -253,7 +324,53 @@ mod tests {
             Release::InPlace {
                 set: attrs(&[("href", "/x.css")]),
                 remove: vec!["data-href".into()],
+                reload_media: false,
             }
         );
+    }
+
+    #[test]
+    fn an_auto_held_script_gets_its_url_back_from_data_src() {
+        let held = attrs(&[
+            ("type", "text/plain"),
+            ("data-service", "meta-pixel"),
+            ("data-src", "https://connect.facebook.net/fbevents.js"),
+        ]);
+        let released = release("script", &held);
+        assert_eq!(
+            released,
+            Release::Script {
+                attributes: attrs(&[
+                    ("data-service", "meta-pixel"),
+                    ("src", "https://connect.facebook.net/fbevents.js"),
+                ]),
+                in_order: true,
+                inline: false,
+            }
+        );
+        assert_eq!(released.order(), Order::Loads);
+    }
+
+    #[test]
+    fn a_source_reloads_its_media_element() {
+        let held = attrs(&[("data-category", "marketing"), ("data-src", "/v.mp4")]);
+        let Release::InPlace { reload_media, .. } = release("source", &held) else {
+            panic!("in place");
+        };
+        assert!(reload_media);
+    }
+
+    #[test]
+    fn inline_scripts_wait_for_the_external_scripts_before_them() {
+        use Order::*;
+        assert_eq!(batches(&[]), Vec::<Vec<usize>>::new());
+        assert_eq!(batches(&[Loads, Loads, Free]), [vec![0, 1, 2]]);
+        assert_eq!(
+            batches(&[
+                RunsAtOnce, Loads, RunsAtOnce, Free, Loads, Loads, RunsAtOnce
+            ]),
+            [vec![0, 1], vec![2, 3, 4, 5], vec![6]]
+        );
+        assert_eq!(batches(&[Free, RunsAtOnce, RunsAtOnce]), [vec![0, 1, 2]]);
     }
 }

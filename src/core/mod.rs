@@ -5,6 +5,7 @@
 //! ([`consent::Effect`], [`gate::Release`]). The same code runs on a site's server
 //! ([`server`]).
 
+pub mod autoblock;
 pub mod config;
 pub mod consent;
 pub mod contract;

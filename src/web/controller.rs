@@ -12,6 +12,7 @@ use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, load_each, save_each};
 use crate::core::view::{self, BannerView, Command, Control, PreferencesView, Surface};
 use crate::web::gate;
+use crate::web::intercept::{self, Interceptor};
 use crate::web::report::{self, describe};
 use crate::web::storage::{CookieStore, LocalStore};
 use crate::web::ui::Ui;
@@ -32,7 +33,10 @@ pub struct Controller {
     cookie: CookieStore,
     local: LocalStore,
     ui: Option<Ui>,
+    nonce: String,
     on_visible: Option<Closure<dyn FnMut()>>,
+    on_ready: Option<Closure<dyn FnMut()>>,
+    interceptor: Option<Interceptor>,
 }
 
 /// Starts consent-gate on the current page: reads the config, restores the stored decision and
@@ -62,6 +66,13 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     }
     let language = pick_language(&window, &document, &config);
     let (consent, effects) = Consent::restore(&config, stored, &context(&window, &language));
+    // The classic build runs from <head>: the loader is `currentScript`, and its nonce (readable
+    // only as a property, and only now) is the page's.
+    let nonce = document
+        .current_script()
+        .and_then(|script| script.dyn_into::<web_sys::HtmlScriptElement>().ok())
+        .map(|script| script.nonce())
+        .unwrap_or_default();
     let controller = Rc::new(RefCell::new(Controller {
         window,
         document,
@@ -71,13 +82,79 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         cookie,
         local,
         ui: None,
+        nonce,
         on_visible: None,
+        on_ready: None,
+        interceptor: None,
     }));
-    attach_ui(&controller);
+    let window = controller.borrow().window.clone();
+    let interceptor = intercept::install(&window, &controller);
+    controller.borrow_mut().interceptor = Some(interceptor);
     watch_expiry(&controller);
     perform(&controller, effects);
-    announce(&controller.borrow().document, EVENT_READY, None);
+    // From <head> there is no <body> for the interface yet: it comes when the document is parsed.
+    let parsing = controller.borrow().document.ready_state() == "loading";
+    if parsing {
+        when_parsed(&controller);
+    } else {
+        interface_ready(&controller);
+    }
     Some(controller)
+}
+
+fn when_parsed(controller: &Rc<RefCell<Controller>>) {
+    let weak = Rc::downgrade(controller);
+    let listener = Closure::<dyn FnMut()>::new(move || {
+        if let Some(controller) = weak.upgrade() {
+            interface_ready(&controller);
+        }
+    });
+    let added = controller
+        .borrow()
+        .document
+        .add_event_listener_with_callback("DOMContentLoaded", listener.as_ref().unchecked_ref());
+    match added {
+        Ok(()) => controller.borrow_mut().on_ready = Some(listener),
+        Err(e) => report::error(&format!(
+            "cannot wait for the page to be parsed ({}); the banner is not shown and every optional category stays refused",
+            describe(&e)
+        )),
+    }
+}
+
+/// Adds the interface, shows what the consent in force calls for, and announces readiness.
+fn interface_ready(controller: &Rc<RefCell<Controller>>) {
+    if controller.borrow().ui.is_some() {
+        return;
+    }
+    attach_ui(controller);
+    let asking = controller.borrow().consent.prompt().is_some();
+    if asking {
+        show_banner(controller);
+    }
+    perform(controller, Vec::new());
+    release_granted(controller);
+    let document = controller.borrow().document.clone();
+    announce(&document, EVENT_READY, None);
+}
+
+/// Releases what the consent in force allows among the held elements now in the document.
+pub fn release_granted(controller: &Rc<RefCell<Controller>>) {
+    let (document, config, consent, nonce) = {
+        let this = controller.borrow();
+        (
+            this.document.clone(),
+            this.config.clone(),
+            this.consent.clone(),
+            this.nonce.clone(),
+        )
+    };
+    if let Err(e) = gate::evaluate(&document, &config, &consent, &nonce) {
+        report::error(&format!(
+            "releasing consented elements failed: {}",
+            describe(&e)
+        ));
+    }
 }
 
 impl Controller {
@@ -164,11 +241,15 @@ pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
 
 impl Drop for Controller {
     fn drop(&mut self) {
-        if let Some(listener) = self.on_visible.take() {
-            let _ = self.document.remove_event_listener_with_callback(
-                VISIBILITY_CHANGE,
-                listener.as_ref().unchecked_ref(),
-            );
+        for (event, listener) in [
+            (VISIBILITY_CHANGE, self.on_visible.take()),
+            ("DOMContentLoaded", self.on_ready.take()),
+        ] {
+            if let Some(listener) = listener {
+                let _ = self
+                    .document
+                    .remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+            }
         }
     }
 }
@@ -270,22 +351,7 @@ fn perform_one(controller: &Rc<RefCell<Controller>>, effect: Effect) {
             }
         }
         Effect::Purge(purge) => remove_traces(&controller.borrow(), &purge),
-        Effect::Activate(_) => {
-            let (document, config, consent) = {
-                let this = controller.borrow();
-                (
-                    this.document.clone(),
-                    this.config.clone(),
-                    this.consent.clone(),
-                )
-            };
-            if let Err(e) = gate::evaluate(&document, &config, &consent) {
-                report::error(&format!(
-                    "releasing consented elements failed: {}",
-                    describe(&e)
-                ));
-            }
-        }
+        Effect::Activate(_) => release_granted(controller),
         Effect::Changed(change) => {
             let document = controller.borrow().document.clone();
             let detail = change_detail(&change);

@@ -1,62 +1,155 @@
-//! Releases the held elements that core's [`verdict`] allows, as core's [`release`] plan says.
+//! Releases the held elements that core's [`verdict`] allows, as core's [`release`] plan says, in
+//! the order core's [`batches`] gives: an inline script that follows an external one runs after
+//! that one has loaded, as it would have in the parsed page.
 
 use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::contract::{ATTR_CATEGORY, ATTR_SERVICE, GATED_SELECTOR};
-use crate::core::gate::{Release, Verdict, release, verdict};
+use crate::core::gate::{Order, Release, Verdict, batches, release, verdict};
+use crate::web::report::{self, describe};
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlScriptElement};
 
-/// Releases every held element in `document` whose service or category `consent` grants;
-/// returns how many.
+/// On an element waiting for an earlier script to load before it is released.
+const ATTR_QUEUED: &str = "data-consent-queued";
+
+type Batch = Vec<(Element, Release)>;
+
+/// Releases every held element in `document` whose service or category `consent` grants, giving
+/// released scripts `nonce` where the held one has none; returns how many (some may be queued
+/// behind scripts still loading).
 ///
 /// # Errors
 /// The browser refused a DOM call; elements not yet reached stay held.
-pub fn evaluate(document: &Document, config: &Config, consent: &Consent) -> Result<u32, JsValue> {
+pub fn evaluate(
+    document: &Document,
+    config: &Config,
+    consent: &Consent,
+    nonce: &str,
+) -> Result<u32, JsValue> {
     let held = document.query_selector_all(GATED_SELECTOR)?;
-    let mut released = 0;
+    let mut plans: Vec<(Element, Release)> = Vec::new();
     for index in 0..held.length() {
         let Some(element) = held.item(index).and_then(|n| n.dyn_into::<Element>().ok()) else {
             continue;
         };
+        if element.has_attribute(ATTR_QUEUED) {
+            continue;
+        }
         let category = element.get_attribute(ATTR_CATEGORY);
         let service = element.get_attribute(ATTR_SERVICE);
         if verdict(config, consent, category.as_deref(), service.as_deref()) == Verdict::Release {
-            release_element(document, &element)?;
-            released += 1;
+            let tag = element.local_name();
+            let plan = release(&tag, &attributes(&element));
+            element.set_attribute(ATTR_QUEUED, "")?;
+            plans.push((element, plan));
         }
     }
+    let released = plans.len() as u32;
+    let orders: Vec<Order> = plans.iter().map(|(_, plan)| plan.order()).collect();
+    let mut slots: Vec<Option<(Element, Release)>> = plans.into_iter().map(Some).collect();
+    let queue: VecDeque<Batch> = batches(&orders)
+        .into_iter()
+        .map(|batch| batch.into_iter().filter_map(|i| slots[i].take()).collect())
+        .collect();
+    run(document.clone(), Rc::from(nonce), queue);
     Ok(released)
 }
 
-fn release_element(document: &Document, element: &Element) -> Result<(), JsValue> {
-    let tag = element.tag_name().to_ascii_lowercase();
-    match release(&tag, &attributes(element)) {
-        Release::Script {
-            attributes,
-            in_order,
-        } => {
+/// Releases the first batch, then the next once its external scripts have loaded or failed.
+fn run(document: Document, nonce: Rc<str>, mut queue: VecDeque<Batch>) {
+    while let Some(batch) = queue.pop_front() {
+        let mut loading: Vec<HtmlScriptElement> = Vec::new();
+        for (element, plan) in batch {
+            match release_element(&document, &nonce, &element, plan) {
+                Ok(Some(script)) => loading.push(script),
+                Ok(None) => {}
+                Err(e) => report::error(&format!(
+                    "releasing a consented element failed: {}",
+                    describe(&e)
+                )),
+            }
+        }
+        if loading.is_empty() || queue.is_empty() {
+            continue;
+        }
+        let remaining = Rc::new(Cell::new(loading.len()));
+        let rest = Rc::new(Cell::new(Some(queue)));
+        for script in loading {
+            let fired = Rc::new(Cell::new(false));
+            for event in ["load", "error"] {
+                let (remaining, rest, fired) = (remaining.clone(), rest.clone(), fired.clone());
+                let (document, nonce) = (document.clone(), nonce.clone());
+                // One of the two never fires; its small closure is then never freed.
+                let done = Closure::once_into_js(move || {
+                    if fired.replace(true) {
+                        return;
+                    }
+                    remaining.set(remaining.get() - 1);
+                    if remaining.get() == 0 {
+                        if let Some(queue) = rest.take() {
+                            run(document, nonce, queue);
+                        }
+                    }
+                });
+                let _ = script.add_event_listener_with_callback(event, done.unchecked_ref());
+            }
+        }
+        return;
+    }
+}
+
+/// Releases one element; returns the new script when others must wait for it to load.
+fn release_element(
+    document: &Document,
+    nonce: &str,
+    element: &Element,
+    plan: Release,
+) -> Result<Option<HtmlScriptElement>, JsValue> {
+    element.remove_attribute(ATTR_QUEUED)?;
+    let order = plan.order();
+    match plan {
+        Release::Script { attributes, .. } => {
             let held: &HtmlScriptElement = element.unchecked_ref();
             let script: HtmlScriptElement = document.create_element("script")?.unchecked_into();
             for (name, value) in &attributes {
                 script.set_attribute(name, value)?;
             }
             // The nonce attribute reads as "" once parsed (nonce hiding); the property keeps it.
-            script.set_nonce(&held.nonce());
-            script.set_async(!in_order);
+            let own = held.nonce();
+            script.set_nonce(if own.is_empty() { nonce } else { &own });
+            // Created scripts are async by default; in-order ones run in insertion order instead.
+            script.set_async(order != Order::Loads);
             script.set_text(&held.text()?)?;
             element.replace_with_with_node_1(&script)?;
+            Ok((order == Order::Loads).then_some(script))
         }
-        Release::InPlace { set, remove } => {
+        Release::InPlace {
+            set,
+            remove,
+            reload_media,
+        } => {
             for (name, value) in &set {
                 element.set_attribute(name, value)?;
             }
             for name in &remove {
                 element.remove_attribute(name)?;
             }
+            if reload_media {
+                if let Some(media) = element.parent_element() {
+                    let load = js_sys::Reflect::get(&media, &"load".into())?;
+                    if let Some(load) = load.dyn_ref::<js_sys::Function>() {
+                        load.call0(&media)?;
+                    }
+                }
+            }
+            Ok(None)
         }
     }
-    Ok(())
 }
 
 fn attributes(element: &Element) -> Vec<(String, String)> {
@@ -64,6 +157,7 @@ fn attributes(element: &Element) -> Vec<(String, String)> {
         .get_attribute_names()
         .iter()
         .filter_map(|name| name.as_string())
+        .filter(|name| name != ATTR_QUEUED)
         .filter_map(|name| element.get_attribute(&name).map(|value| (name, value)))
         .collect()
 }

@@ -102,6 +102,8 @@ test("accept all: the script runs, its cookie is set, pixel and video load; a re
   const before = v.trackerRequests().length;
   await v.reload();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.waitForFunction(() => document.documentElement.hasAttribute("data-demo-marketing"));
+  await v.page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/pixel.gif")));
   assert.equal(await banner(v.page).region.count(), 0, "banner shown again after consent");
   const afterReload = v.trackerRequests().slice(before).map((url) => new URL(url).pathname);
   for (const file of TRACKER_FILES) assert.ok(afterReload.includes(file), `${file} after reload`);

@@ -1,0 +1,93 @@
+// Writes dist/consent-gate.js: one classic script that carries the module inline and starts it
+// synchronously (wasm-bindgen's `initSync`), so that the gate is in force before the next tag in
+// the document is parsed. Current browsers compile modules of this size synchronously on the main
+// thread (see the README's "Two builds").
+//
+// usage: node scripts/bundle.mjs <no-modules glue.js> <module.wasm> <out.js>
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+const [gluePath, wasmPath, outPath] = process.argv.slice(2);
+const glue = readFileSync(gluePath, "utf8");
+const wasm = readFileSync(wasmPath).toString("base64");
+
+
+const loader = `/*! consent-gate | MIT OR Apache-2.0 */
+(function () {
+"use strict";
+${glue}
+try {
+  var text = atob("${wasm}");
+  var bytes = new Uint8Array(text.length);
+  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  wasm_bindgen.initSync({ module: bytes });
+} catch (error) {
+  var refused = /Content.Security.Policy|wasm-unsafe-eval|Refused to compile/i.test(String(error && error.message));
+  console.error(
+    "consent-gate: WebAssembly could not start (" + error + "). " +
+      (refused
+        ? "The page's Content-Security-Policy refuses to compile WebAssembly: add 'wasm-unsafe-eval' to script-src, e.g. script-src 'self' 'wasm-unsafe-eval'. "
+        : "") +
+      "Nothing was released, and every request to another site is held from now on."
+  );
+  holdEveryOtherSite();
+}
+
+// Without the module there is no config to ask, so the gate falls back to the safe answer: every
+// script, frame, image, link, beacon, fetch and XHR to another origin is held. Markup-held
+// elements stay held anyway.
+function holdEveryOtherSite() {
+  var foreign = function (url) {
+    try {
+      return new URL(String(url), location.href).origin !== location.origin;
+    } catch (e) {
+      return false;
+    }
+  };
+  var hold = function (element, name, url) {
+    if (element.localName === "script") element.setAttribute("type", "text/plain");
+    element.setAttribute("data-" + name, url);
+  };
+  [["HTMLScriptElement", "src"], ["HTMLImageElement", "src"], ["HTMLIFrameElement", "src"],
+   ["HTMLEmbedElement", "src"], ["HTMLSourceElement", "src"], ["HTMLLinkElement", "href"]].forEach(function (pair) {
+    var proto = window[pair[0]] && window[pair[0]].prototype;
+    var d = proto && Object.getOwnPropertyDescriptor(proto, pair[1]);
+    if (!d || !d.set) return;
+    Object.defineProperty(proto, pair[1], Object.assign({}, d, {
+      set: function (url) { foreign(url) ? hold(this, pair[1], url) : d.set.call(this, url); }
+    }));
+  });
+  var setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (name, value) {
+    var n = String(name).toLowerCase();
+    if ((n === "src" || n === "href") && /^(script|img|iframe|embed|source|link)$/.test(this.localName) && foreign(value)) {
+      return hold(this, n, value);
+    }
+    return setAttribute.call(this, name, value);
+  };
+  var fetch = window.fetch;
+  if (fetch) window.fetch = function (input) {
+    var url = input && (input.url || input.href) || input;
+    return foreign(url) ? Promise.reject(new TypeError("consent-gate: held")) : fetch.apply(this, arguments);
+  };
+  if (navigator.sendBeacon) {
+    var beacon = navigator.sendBeacon;
+    navigator.sendBeacon = function (url) { return foreign(url) ? false : beacon.apply(this, arguments); };
+  }
+  var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) { this.__consentGateHeld = foreign(url); return open.apply(this, arguments); };
+  XMLHttpRequest.prototype.send = function () { if (!this.__consentGateHeld) return send.apply(this, arguments); };
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (node.localName === "script" && node.src && foreign(node.src) && node.type !== "text/plain") node.type = "text/plain";
+      });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+}
+})();
+`;
+mkdirSync(dirname(outPath), { recursive: true });
+writeFileSync(outPath, loader);
+

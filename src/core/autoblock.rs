@@ -1,0 +1,148 @@
+//! Auto-blocking: which service a URL belongs to, by the URL patterns the config declares, and
+//! whether a request or element for it must be held now.
+//!
+//! A pattern is a host with an optional path prefix, without scheme: `connect.facebook.net`,
+//! `google-analytics.com/g/collect`. It matches URLs on that host or any subdomain of it
+//! (`region1.google-analytics.com`), over http(s) or scheme-relative, whose path starts with the
+//! prefix. Relative URLs are the site's own and never match. The web layer asks before letting a
+//! script, iframe, image, link, beacon, `fetch` or XHR through.
+
+use crate::core::config::{Config, Service};
+use crate::core::consent::Consent;
+
+/// The service a URL belongs to, if one declares a pattern it matches.
+pub fn service_for<'c>(config: &'c Config, url: &str) -> Option<&'c Service> {
+    let (host, path) = split(url)?;
+    config.services.iter().find(|service| {
+        service
+            .urls
+            .iter()
+            .any(|pattern| matches(pattern, &host, path))
+    })
+}
+
+/// What to hold a URL for: the service (and its category) whose consent is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The service id.
+    pub service: String,
+    /// Its category id.
+    pub category: String,
+}
+
+/// `Some` when `url` belongs to a declared service that `consent` does not grant now.
+pub fn hold(config: &Config, consent: &Consent, url: &str) -> Option<Held> {
+    let service = service_for(config, url)?;
+    (!consent.is_service_granted(config, &service.id)).then(|| Held {
+        service: service.id.clone(),
+        category: service.category.clone(),
+    })
+}
+
+/// Whether `url` is absolute (http(s) or scheme-relative), i.e. may leave the site.
+pub fn is_absolute(url: &str) -> bool {
+    split(url).is_some()
+}
+
+/// Whether `pattern` (`host[/path]`) matches a URL with this lowercase host and path.
+fn matches(pattern: &str, host: &str, path: &str) -> bool {
+    let pattern = pattern.trim().trim_start_matches("*.");
+    let (pattern_host, pattern_path) = match pattern.find('/') {
+        Some(slash) => (&pattern[..slash], &pattern[slash..]),
+        None => (pattern, ""),
+    };
+    let pattern_host = pattern_host.to_ascii_lowercase();
+    let on_host = host == pattern_host
+        || host
+            .strip_suffix(pattern_host.as_str())
+            .is_some_and(|rest| rest.ends_with('.'));
+    on_host && path.starts_with(pattern_path)
+}
+
+/// The lowercase host and the path (with query) of an absolute http(s) or scheme-relative URL.
+fn split(url: &str) -> Option<(String, &str)> {
+    let url = url.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        url.strip_prefix("//")?
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host);
+    let path = &rest[end..];
+    Some((
+        host.to_ascii_lowercase(),
+        if path.is_empty() { "/" } else { path },
+    ))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::consent::{Action, Source};
+    use crate::core::testing::{NOW, context, shop_config};
+
+    fn service(url: &str) -> Option<String> {
+        service_for(&shop_config(), url).map(|s| s.id.clone())
+    }
+
+    #[test]
+    fn urls_match_their_service_by_host_and_path_prefix() {
+        for (url, expected) in [
+            (
+                "https://www.googletagmanager.com/gtag/js?id=G-1",
+                Some("google-analytics"),
+            ),
+            (
+                "https://region1.google-analytics.com/g/collect?v=2",
+                Some("google-analytics"),
+            ),
+            (
+                "//connect.facebook.net/en_US/fbevents.js",
+                Some("meta-pixel"),
+            ),
+            ("HTTPS://CONNECT.FACEBOOK.NET/x", Some("meta-pixel")),
+            (
+                "https://user@connect.facebook.net:443/x",
+                Some("meta-pixel"),
+            ),
+            ("https://www.youtube.com/embed/abc", Some("youtube")),
+            ("https://www.googletagmanager.com/gtm.js", None),
+            ("https://evilconnect.facebook.net.example/x", None),
+            ("https://notconnect.facebook.net/x", None),
+            ("https://example.com/?u=https://connect.facebook.net/", None),
+            ("/connect.facebook.net/x", None),
+            ("connect.facebook.net/x", None),
+            ("javascript:alert(1)", None),
+            ("", None),
+        ] {
+            assert_eq!(service(url).as_deref(), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn held_until_the_service_is_granted() {
+        let config = shop_config();
+        let url = "https://connect.facebook.net/en_US/fbevents.js";
+        assert_eq!(
+            hold(&config, &Consent::default(), url),
+            Some(Held {
+                service: "meta-pixel".into(),
+                category: "marketing".into()
+            })
+        );
+        let (accepted, _) = Consent::default()
+            .apply(&config, &Action::AcceptAll, Source::Visitor, &context(NOW))
+            .expect("valid");
+        assert_eq!(hold(&config, &accepted, url), None);
+        assert_eq!(
+            hold(&config, &Consent::default(), "https://cdn.example/lib.js"),
+            None
+        );
+    }
+}

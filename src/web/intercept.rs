@@ -1,0 +1,380 @@
+//! Auto-blocking: holds back scripts, frames, images, links, beacons, `fetch` and XHR whose URL
+//! belongs to a service that is not granted, without any change to the site's markup. Core decides
+//! ([`autoblock::hold`]); this module only intercepts and performs.
+//!
+//! - Elements created by scripts (a tag manager injecting a tag): the `src`/`href` setters of
+//!   `<script>`, `<img>`, `<iframe>`, `<embed>`, `<source>`, `<link>` and `setAttribute` are wrapped,
+//!   so a held URL goes to `data-src`/`data-href` instead and is never requested; a held script also
+//!   gets `type="text/plain"`. Insertion methods (`appendChild`, `insertBefore`, `append`,
+//!   `prepend`) catch scripts that already carried a URL. The gate releases them like markup-held
+//!   elements once the service is granted.
+//! - Elements the parser inserts after consent-gate started: a `MutationObserver`. Its callback runs
+//!   at the microtask checkpoint the parser performs before it prepares a script, so a held
+//!   parser-inserted script neither runs nor loads. Images and frames in markup start loading as the
+//!   parser creates them: hold those with `data-src` markup instead.
+//! - `fetch`, `XMLHttpRequest` and `navigator.sendBeacon` to a held URL fail as if offline.
+//!
+//! The wrappers are `Proxy` objects around the originals (their `apply` trap receives `this`, which a
+//! plain closure cannot), installed on the prototypes and removed when [`Interceptor`] drops.
+
+use crate::core::autoblock::{self, Held};
+use crate::web::controller::Controller;
+use js_sys::{Array, Object, Promise, Proxy, Reflect};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, MutationObserver, MutationObserverInit, MutationRecord, Window};
+
+type Trap = Closure<dyn FnMut(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>;
+
+/// The observer of parser-inserted elements, its callback, and the deferred release it schedules.
+type Observer = (
+    MutationObserver,
+    Closure<dyn FnMut(Array)>,
+    Rc<Closure<dyn FnMut()>>,
+);
+
+/// Marks an element that auto-blocking held (its URL is in `data-src`/`data-href`).
+const ATTR_AUTO: &str = "data-consent-auto";
+
+/// Property set on an `XMLHttpRequest` opened to a held URL, so that `send` does nothing.
+const XHR_HELD: &str = "__consentGateHeld";
+
+/// The installed wrappers; dropping it puts the originals back.
+pub struct Interceptor {
+    restore: Vec<(JsValue, JsValue, JsValue)>,
+    _traps: Vec<Trap>,
+    observer: Option<Observer>,
+}
+
+impl Drop for Interceptor {
+    fn drop(&mut self) {
+        if let Some((observer, _, _)) = &self.observer {
+            observer.disconnect();
+        }
+        for (owner, name, descriptor) in self.restore.drain(..).rev() {
+            let owner: &Object = owner.unchecked_ref();
+            let _ = Reflect::define_property(owner, &name, descriptor.unchecked_ref());
+        }
+    }
+}
+
+/// The held service for `url` under the consent in force. If the controller cannot be asked (it
+/// is busy deciding), an absolute URL is held with no service: the gate stays closed, and that
+/// element is never released on this page view.
+fn held(controller: &Weak<RefCell<Controller>>, url: &str) -> Option<Held> {
+    let controller = controller.upgrade()?;
+    let Ok(this) = controller.try_borrow() else {
+        return autoblock::is_absolute(url).then(|| Held {
+            service: String::new(),
+            category: String::new(),
+        });
+    };
+    autoblock::hold(this.config(), this.consent(), url)
+}
+
+/// The URL a `fetch`/`sendBeacon`/`open` argument stands for: a string, a `Request` or a `URL`.
+fn url_of(value: &JsValue) -> String {
+    if let Some(url) = value.as_string() {
+        return url;
+    }
+    ["url", "href"]
+        .iter()
+        .find_map(|key| {
+            Reflect::get(value, &(*key).into())
+                .ok()
+                .and_then(|v| v.as_string())
+        })
+        .unwrap_or_default()
+}
+
+/// Installs every wrapper and the observer on `window`. Each piece the browser refuses is reported
+/// and skipped; the rest still hold.
+pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interceptor {
+    let mut interceptor = Interceptor {
+        restore: Vec::new(),
+        _traps: Vec::new(),
+        observer: None,
+    };
+    let weak = Rc::downgrade(controller);
+    let global: &JsValue = window.as_ref();
+    let prototype = |name: &str| {
+        Reflect::get(global, &name.into())
+            .and_then(|class| Reflect::get(&class, &"prototype".into()))
+            .ok()
+            .filter(|p| p.is_object())
+    };
+
+    for (class, property) in [
+        ("HTMLScriptElement", "src"),
+        ("HTMLImageElement", "src"),
+        ("HTMLIFrameElement", "src"),
+        ("HTMLEmbedElement", "src"),
+        ("HTMLSourceElement", "src"),
+        ("HTMLLinkElement", "href"),
+    ] {
+        if let Some(proto) = prototype(class) {
+            let weak = weak.clone();
+            let trap: Trap = Closure::new(move |setter: JsValue, this: JsValue, args: Array| {
+                let url = args.get(0).as_string().unwrap_or_default();
+                if let Some(element) = this.dyn_ref::<Element>() {
+                    if let Some(hold) = held(&weak, &url) {
+                        neutralize(element, property, &url, &hold)?;
+                        return Ok(JsValue::UNDEFINED);
+                    }
+                }
+                Reflect::apply(setter.unchecked_ref::<js_sys::Function>(), &this, &args)
+            });
+            interceptor.wrap(&proto, property, "set", trap);
+        }
+    }
+
+    if let Some(proto) = prototype("Element") {
+        let weak = weak.clone();
+        let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: Array| {
+            let name = args
+                .get(0)
+                .as_string()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if let (Some(element), true) =
+                (this.dyn_ref::<Element>(), name == "src" || name == "href")
+            {
+                let tag = element.local_name();
+                if url_attribute(&tag) == Some(name.as_str()) {
+                    let url = args.get(1).as_string().unwrap_or_default();
+                    if let Some(hold) = held(&weak, &url) {
+                        neutralize(element, &name, &url, &hold)?;
+                        return Ok(JsValue::UNDEFINED);
+                    }
+                }
+            }
+            Reflect::apply(method.unchecked_ref::<js_sys::Function>(), &this, &args)
+        });
+        interceptor.wrap(&proto, "setAttribute", "value", trap);
+    }
+
+    for (class, method) in [
+        ("Node", "appendChild"),
+        ("Node", "insertBefore"),
+        ("Element", "append"),
+        ("Element", "prepend"),
+    ] {
+        if let Some(proto) = prototype(class) {
+            let weak = weak.clone();
+            let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: Array| {
+                for node in args.iter() {
+                    if let Some(element) = node.dyn_ref::<Element>() {
+                        hold_script(&weak, element)?;
+                    }
+                }
+                Reflect::apply(method.unchecked_ref::<js_sys::Function>(), &this, &args)
+            });
+            interceptor.wrap(&proto, method, "value", trap);
+        }
+    }
+
+    {
+        let weak = weak.clone();
+        let trap: Trap = Closure::new(move |fetch: JsValue, this: JsValue, args: Array| {
+            let url = url_of(&args.get(0));
+            if let Some(hold) = held(&weak, &url) {
+                let error = js_sys::TypeError::new(&format!(
+                    "consent-gate: {url} is held until {} is granted",
+                    hold.service
+                ));
+                return Ok(Promise::reject(&error).into());
+            }
+            Reflect::apply(fetch.unchecked_ref::<js_sys::Function>(), &this, &args)
+        });
+        interceptor.wrap(global, "fetch", "value", trap);
+    }
+
+    if let Some(navigator) = Reflect::get(global, &"navigator".into())
+        .ok()
+        .filter(|n| n.is_object())
+    {
+        if let Some(proto) = Reflect::get(&navigator, &"constructor".into())
+            .and_then(|c| Reflect::get(&c, &"prototype".into()))
+            .ok()
+            .filter(|p| p.is_object())
+        {
+            let weak = weak.clone();
+            let trap: Trap = Closure::new(move |beacon: JsValue, this: JsValue, args: Array| {
+                if held(&weak, &url_of(&args.get(0))).is_some() {
+                    return Ok(JsValue::FALSE);
+                }
+                Reflect::apply(beacon.unchecked_ref::<js_sys::Function>(), &this, &args)
+            });
+            interceptor.wrap(&proto, "sendBeacon", "value", trap);
+        }
+    }
+
+    if let Some(proto) = prototype("XMLHttpRequest") {
+        let weak = weak.clone();
+        let open: Trap = Closure::new(move |open: JsValue, this: JsValue, args: Array| {
+            let is_held = held(&weak, &url_of(&args.get(1))).is_some();
+            Reflect::set(&this, &XHR_HELD.into(), &is_held.into())?;
+            Reflect::apply(open.unchecked_ref::<js_sys::Function>(), &this, &args)
+        });
+        interceptor.wrap(&proto, "open", "value", open);
+        let send: Trap = Closure::new(move |send: JsValue, this: JsValue, args: Array| {
+            if Reflect::get(&this, &XHR_HELD.into())?.is_truthy() {
+                return Ok(JsValue::UNDEFINED);
+            }
+            Reflect::apply(send.unchecked_ref::<js_sys::Function>(), &this, &args)
+        });
+        interceptor.wrap(&proto, "send", "value", send);
+    }
+
+    interceptor.observer = observe(window, weak);
+    interceptor
+}
+
+impl Interceptor {
+    /// Replaces `owner[name]`'s `slot` (`value` for a method, `set` for an accessor) with a Proxy
+    /// whose `apply` is `trap`, keeping the original descriptor to restore.
+    fn wrap(&mut self, owner: &JsValue, name: &str, slot: &str, trap: Trap) {
+        let wrapped = (|| -> Result<(), JsValue> {
+            let key = JsValue::from_str(name);
+            let target: &Object = owner.unchecked_ref();
+            let descriptor = Reflect::get_own_property_descriptor(target, &key)?;
+            if !descriptor.is_object() {
+                return Ok(());
+            }
+            let original = Reflect::get(&descriptor, &slot.into())?;
+            if !original.is_function() {
+                return Ok(());
+            }
+            let handler = Object::new();
+            Reflect::set(&handler, &"apply".into(), trap.as_ref())?;
+            let proxy = Proxy::new(&original, &handler);
+            let replacement = Object::assign(&Object::new(), descriptor.unchecked_ref());
+            Reflect::set(&replacement, &slot.into(), &proxy)?;
+            Reflect::define_property(target, &key, &replacement)?;
+            self.restore.push((owner.clone(), key, descriptor));
+            Ok(())
+        })();
+        match wrapped {
+            Ok(()) => self._traps.push(trap),
+            Err(e) => crate::web::report::warn(&format!(
+                "auto-blocking could not wrap {name}: {}",
+                crate::web::report::describe(&e)
+            )),
+        }
+    }
+}
+
+/// The URL attribute of an element auto-blocking watches, if it is one.
+fn url_attribute(tag: &str) -> Option<&'static str> {
+    match tag {
+        "script" | "img" | "iframe" | "embed" | "source" => Some("src"),
+        "link" => Some("href"),
+        _ => None,
+    }
+}
+
+/// Keeps `url` from `element`: it goes to `data-{attribute}` with the service and category the
+/// gate releases it for; a script also stops being runnable.
+fn neutralize(element: &Element, attribute: &str, url: &str, hold: &Held) -> Result<(), JsValue> {
+    if element.local_name() == "script" {
+        element.set_attribute("type", "text/plain")?;
+    }
+    element.set_attribute(&format!("data-{attribute}"), url)?;
+    element.set_attribute("data-service", &hold.service)?;
+    element.set_attribute("data-category", &hold.category)?;
+    element.set_attribute(ATTR_AUTO, "")
+}
+
+/// Holds a script that already carries a held URL (set before consent-gate started, or cloned)
+/// by making it unrunnable before it is inserted or prepared.
+fn hold_script(controller: &Weak<RefCell<Controller>>, element: &Element) -> Result<(), JsValue> {
+    if element.local_name() != "script"
+        || element.get_attribute("type").as_deref() == Some("text/plain")
+    {
+        return Ok(());
+    }
+    let Some(url) = element.get_attribute("src") else {
+        return Ok(());
+    };
+    if let Some(hold) = held(controller, &url) {
+        element.set_attribute("type", "text/plain")?;
+        element.set_attribute("data-service", &hold.service)?;
+        element.set_attribute("data-category", &hold.category)?;
+        element.set_attribute(ATTR_AUTO, "")?;
+    }
+    Ok(())
+}
+
+/// Holds what the parser inserts from now on: scripts before they are prepared, and the URL of
+/// frames, images and links (which may already be on their way: markup holds those better).
+fn observe(window: &Window, controller: Weak<RefCell<Controller>>) -> Option<Observer> {
+    let document = window.document()?;
+    // Chromium ignores a `src` set on a frame during the microtask in which the parser inserted it,
+    // so releases are deferred to a task of their own (one pending at a time).
+    let scheduled = Rc::new(std::cell::Cell::new(false));
+    let release = {
+        let (controller, scheduled) = (controller.clone(), scheduled.clone());
+        Rc::new(Closure::<dyn FnMut()>::new(move || {
+            scheduled.set(false);
+            if let Some(controller) = controller.upgrade() {
+                crate::web::controller::release_granted(&controller);
+            }
+        }))
+    };
+    let timer = release.clone();
+    let timer_window = window.clone();
+    let callback = Closure::<dyn FnMut(Array)>::new(move |records: Array| {
+        let mut added_held = false;
+        for record in records.iter() {
+            let Some(record) = record.dyn_ref::<MutationRecord>() else {
+                continue;
+            };
+            let nodes = record.added_nodes();
+            for i in 0..nodes.length() {
+                let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                    continue;
+                };
+                let _ = hold_parsed(&controller, &element);
+                added_held |= element
+                    .matches(crate::core::contract::GATED_SELECTOR)
+                    .unwrap_or(false);
+            }
+        }
+        if added_held && !scheduled.replace(true) {
+            let callback: &js_sys::Function = timer.as_ref().as_ref().unchecked_ref();
+            let _ = timer_window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 0);
+        }
+    });
+    let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    let init = MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    observer
+        .observe_with_options(document.document_element()?.as_ref(), &init)
+        .ok()?;
+    Some((observer, callback, release))
+}
+
+fn hold_parsed(controller: &Weak<RefCell<Controller>>, element: &Element) -> Result<(), JsValue> {
+    hold_script(controller, element)?;
+    let tag = element.local_name();
+    let Some(attribute) = url_attribute(&tag).filter(|_| tag != "script") else {
+        return Ok(());
+    };
+    let Some(url) = element.get_attribute(attribute) else {
+        return Ok(());
+    };
+    if let Some(hold) = held(controller, &url) {
+        neutralize(element, attribute, &url, &hold)?;
+        if tag == "iframe" {
+            // Navigating the frame away cancels the load the parser started.
+            element.set_attribute("src", "about:blank")?;
+            element.set_attribute(ATTR_AUTO, "")?;
+        } else {
+            element.remove_attribute(attribute)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+window.demoLib = { loaded: true, at: Date.now() };
