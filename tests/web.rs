@@ -31,6 +31,7 @@ fn document() -> Document {
 
 const CONFIG: &str = r#"{
   "privacyPolicyUrl": "/privacy",
+  "reloadOnWithdraw": false,
   "categories": [
     { "id": "necessary", "required": true },
     { "id": "analytics" },
@@ -606,7 +607,7 @@ fn withdrawing_purges_the_services_cookies_and_keys_and_reports_the_change() {
     let json = js_sys::JSON::stringify(&seen[0]).expect("json");
     assert_eq!(
         String::from(json),
-        r#"{"first":false,"method":"api","granted":{"categories":[],"services":[]},"revoked":{"categories":["analytics","marketing"],"services":["google-analytics","youtube"]}}"#
+        r#"{"first":false,"method":"api","granted":{"categories":[],"services":[]},"revoked":{"categories":["analytics","marketing"],"services":["google-analytics","youtube"]},"survivors":[]}"#
     );
     document()
         .remove_event_listener_with_callback(EVENT_CHANGE, listener.as_ref().unchecked_ref())

@@ -125,6 +125,8 @@ pub enum Effect {
     Changed(Change),
     /// Send this consent receipt (JSON) to the config's `logEndpoint`.
     Receipt(String),
+    /// Reload the page: something withdrawn had run, and a script cannot be unloaded.
+    Reload,
 }
 
 /// A visitor's action.
@@ -282,7 +284,9 @@ impl Consent {
             for id in config.gpc_categories() {
                 refused.categories.push((id.to_owned(), false));
             }
-            let (consent, effects) = consent.decide(config, &refused, Method::Gpc, ctx);
+            let (consent, mut effects) = consent.decide(config, &refused, Method::Gpc, ctx);
+            // Nothing has been released on this page yet: there is nothing to stop.
+            effects.retain(|effect| *effect != Effect::Reload);
             return (consent, effects);
         }
 
@@ -545,6 +549,8 @@ impl Consent {
             prompt: None,
         };
         let purge = purge(config, previous, &after);
+        // Only a decision in force released anything on this page; a lapsed one released nothing.
+        let reload = config.reload_on_withdraw && before.is_some() && !purge.services.is_empty();
 
         let mut effects = Vec::new();
         if let Some(record) = &after.record {
@@ -561,6 +567,9 @@ impl Consent {
             if let Some(record) = &after.record {
                 effects.push(Effect::Receipt(record.to_json()));
             }
+        }
+        if reload {
+            effects.push(Effect::Reload);
         }
         (after, effects)
     }

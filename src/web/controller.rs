@@ -318,8 +318,33 @@ pub fn act(
 /// Carries out core's effects in order. No borrow is held while the page's code may run
 /// (released scripts run synchronously when inserted; event listeners run on dispatch).
 fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
+    let mut survivors = Vec::new();
+    let mut reload = false;
     for effect in effects {
-        perform_one(controller, effect);
+        match effect {
+            Effect::Purge(purge) => survivors = remove_traces(&controller.borrow(), &purge),
+            Effect::Changed(change) => {
+                let document = controller.borrow().document.clone();
+                let detail = change_detail(&change, &survivors);
+                if change.first {
+                    announce(&document, EVENT_CONSENT, Some(&detail));
+                }
+                announce(&document, EVENT_CHANGE, Some(&detail));
+            }
+            Effect::Reload => reload = true,
+            other => perform_one(controller, other),
+        }
+    }
+    if reload {
+        // After the events: listeners have heard of the withdrawal before the page goes.
+        let location = controller.borrow().window.location();
+        if let Err(e) = location.reload() {
+            report::warn(&format!(
+                "reload the page to stop what was withdrawn: {}",
+                describe(&e)
+            ));
+        }
+        return;
     }
     let mut this = controller.borrow_mut();
     let visible = view::settings_button_visible(&this.config, &this.consent);
@@ -350,19 +375,9 @@ fn perform_one(controller: &Rc<RefCell<Controller>>, effect: Effect) {
                 ui.hide_preferences();
             }
         }
-        Effect::Purge(purge) => remove_traces(&controller.borrow(), &purge),
         Effect::Activate(_) => release_granted(controller),
-        Effect::Changed(change) => {
-            let document = controller.borrow().document.clone();
-            let detail = change_detail(&change);
-            if change.first {
-                announce(&document, EVENT_CONSENT, Some(&detail));
-            }
-            announce(&document, EVENT_CHANGE, Some(&detail));
-        }
-        // Google Consent Mode and consent receipts are not connected to the page yet; the
-        // README's feature list says so.
         Effect::ConsentMode(_) | Effect::Receipt(_) => {}
+        Effect::Purge(_) | Effect::Changed(_) | Effect::Reload => {}
     }
 }
 
@@ -378,8 +393,9 @@ fn persist(this: &Controller, value: &str, max_age_secs: u64) {
 }
 
 /// Deletes the cookies and storage keys of withdrawn services, then reads the cookies again and
-/// reports those that survived (set `HttpOnly` by a server, or on a path not declared).
-fn remove_traces(this: &Controller, purge: &Purge) {
+/// returns (and reports) those that survived: set `HttpOnly` by a server, or on a path not
+/// declared.
+fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
     let location = this.window.location();
     let host = location.hostname().unwrap_or_default();
     let protocol = location.protocol().unwrap_or_default();
@@ -399,12 +415,19 @@ fn remove_traces(this: &Controller, purge: &Purge) {
             .collect())
     })();
     match result {
-        Ok(survivors) if survivors.is_empty() => {}
-        Ok(survivors) => report::warn(&format!(
-            "withdrawn, but these cookies could not be deleted from the page (HttpOnly or another path: delete them on the server): {}",
-            survivors.join(", ")
-        )),
-        Err(e) => report::warn(&format!("purging withdrawn services: {e}")),
+        Ok(survivors) => {
+            if !survivors.is_empty() {
+                report::warn(&format!(
+                    "withdrawn, but these cookies could not be deleted from the page (HttpOnly or another path: delete them on the server): {}",
+                    survivors.join(", ")
+                ));
+            }
+            survivors
+        }
+        Err(e) => {
+            report::warn(&format!("purging withdrawn services: {e}"));
+            Vec::new()
+        }
     }
 }
 
@@ -494,8 +517,9 @@ fn random_bytes(window: &Window) -> [u8; 16] {
     bytes
 }
 
-/// The `detail` of a change event: `{ first, method, granted: { categories, services }, revoked }`.
-fn change_detail(change: &Change) -> JsValue {
+/// The `detail` of a change event: `{ first, method, granted: { categories, services }, revoked,
+/// survivors }` (survivors: cookies the purge could not delete).
+fn change_detail(change: &Change, survivors: &[String]) -> JsValue {
     let grants = |grants: &Grants| {
         let object = Object::new();
         let list = |ids: &[String]| {
@@ -512,6 +536,8 @@ fn change_detail(change: &Change) -> JsValue {
     let _ = Reflect::set(&detail, &"method".into(), &change.method.name().into());
     let _ = Reflect::set(&detail, &"granted".into(), &grants(&change.granted));
     let _ = Reflect::set(&detail, &"revoked".into(), &grants(&change.revoked));
+    let survivors: Array = survivors.iter().map(|s| JsValue::from_str(s)).collect();
+    let _ = Reflect::set(&detail, &"survivors".into(), &survivors);
     detail.into()
 }
 

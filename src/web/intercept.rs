@@ -26,7 +26,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, MutationObserver, MutationObserverInit, MutationRecord, Window};
 
-type Trap = Closure<dyn FnMut(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>;
+/// A `Proxy` `apply` trap: (original, this, arguments). `Fn`, not `FnMut`: page code the trap lets
+/// through may call the same wrapped method again before it returns (an inserted inline script that
+/// inserts another), and a `FnMut` closure cannot be entered twice.
+type Trap = Closure<dyn Fn(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>;
 
 /// The observer of parser-inserted elements, its callback, and the deferred release it schedules.
 type Observer = (
@@ -105,6 +108,14 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
             .ok()
             .filter(|p| p.is_object())
     };
+    // The original `setAttribute`: holding an element writes attributes through it, not through
+    // the wrapper (which would call itself).
+    let raw = RawSetAttribute(
+        prototype("Element")
+            .and_then(|p| Reflect::get(&p, &"setAttribute".into()).ok())
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into()),
+    );
 
     for (class, property) in [
         ("HTMLScriptElement", "src"),
@@ -116,11 +127,12 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
     ] {
         if let Some(proto) = prototype(class) {
             let weak = weak.clone();
+            let raw = raw.clone();
             let trap: Trap = Closure::new(move |setter: JsValue, this: JsValue, args: Array| {
                 let url = args.get(0).as_string().unwrap_or_default();
                 if let Some(element) = this.dyn_ref::<Element>() {
                     if let Some(hold) = held(&weak, &url) {
-                        neutralize(element, property, &url, &hold)?;
+                        neutralize(&raw, element, property, &url, &hold)?;
                         return Ok(JsValue::UNDEFINED);
                     }
                 }
@@ -132,6 +144,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
 
     if let Some(proto) = prototype("Element") {
         let weak = weak.clone();
+        let raw = raw.clone();
         let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: Array| {
             let name = args
                 .get(0)
@@ -145,7 +158,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
                 if url_attribute(&tag) == Some(name.as_str()) {
                     let url = args.get(1).as_string().unwrap_or_default();
                     if let Some(hold) = held(&weak, &url) {
-                        neutralize(element, &name, &url, &hold)?;
+                        neutralize(&raw, element, &name, &url, &hold)?;
                         return Ok(JsValue::UNDEFINED);
                     }
                 }
@@ -163,10 +176,11 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
     ] {
         if let Some(proto) = prototype(class) {
             let weak = weak.clone();
+            let raw = raw.clone();
             let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: Array| {
                 for node in args.iter() {
                     if let Some(element) = node.dyn_ref::<Element>() {
-                        hold_script(&weak, element)?;
+                        hold_script(&raw, &weak, element)?;
                     }
                 }
                 Reflect::apply(method.unchecked_ref::<js_sys::Function>(), &this, &args)
@@ -228,7 +242,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         interceptor.wrap(&proto, "send", "value", send);
     }
 
-    interceptor.observer = observe(window, weak);
+    interceptor.observer = observe(window, weak, raw);
     interceptor
 }
 
@@ -275,21 +289,43 @@ fn url_attribute(tag: &str) -> Option<&'static str> {
     }
 }
 
+/// `Element.prototype.setAttribute` as the browser made it.
+#[derive(Clone)]
+struct RawSetAttribute(js_sys::Function);
+
+impl RawSetAttribute {
+    fn set(&self, element: &Element, name: &str, value: &str) -> Result<(), JsValue> {
+        self.0
+            .call2(element, &name.into(), &value.into())
+            .map(|_| ())
+    }
+}
+
 /// Keeps `url` from `element`: it goes to `data-{attribute}` with the service and category the
 /// gate releases it for; a script also stops being runnable.
-fn neutralize(element: &Element, attribute: &str, url: &str, hold: &Held) -> Result<(), JsValue> {
+fn neutralize(
+    raw: &RawSetAttribute,
+    element: &Element,
+    attribute: &str,
+    url: &str,
+    hold: &Held,
+) -> Result<(), JsValue> {
     if element.local_name() == "script" {
-        element.set_attribute("type", "text/plain")?;
+        raw.set(element, "type", "text/plain")?;
     }
-    element.set_attribute(&format!("data-{attribute}"), url)?;
-    element.set_attribute("data-service", &hold.service)?;
-    element.set_attribute("data-category", &hold.category)?;
-    element.set_attribute(ATTR_AUTO, "")
+    raw.set(element, &format!("data-{attribute}"), url)?;
+    raw.set(element, "data-service", &hold.service)?;
+    raw.set(element, "data-category", &hold.category)?;
+    raw.set(element, ATTR_AUTO, "")
 }
 
 /// Holds a script that already carries a held URL (set before consent-gate started, or cloned)
 /// by making it unrunnable before it is inserted or prepared.
-fn hold_script(controller: &Weak<RefCell<Controller>>, element: &Element) -> Result<(), JsValue> {
+fn hold_script(
+    raw: &RawSetAttribute,
+    controller: &Weak<RefCell<Controller>>,
+    element: &Element,
+) -> Result<(), JsValue> {
     if element.local_name() != "script"
         || element.get_attribute("type").as_deref() == Some("text/plain")
     {
@@ -299,17 +335,21 @@ fn hold_script(controller: &Weak<RefCell<Controller>>, element: &Element) -> Res
         return Ok(());
     };
     if let Some(hold) = held(controller, &url) {
-        element.set_attribute("type", "text/plain")?;
-        element.set_attribute("data-service", &hold.service)?;
-        element.set_attribute("data-category", &hold.category)?;
-        element.set_attribute(ATTR_AUTO, "")?;
+        raw.set(element, "type", "text/plain")?;
+        raw.set(element, "data-service", &hold.service)?;
+        raw.set(element, "data-category", &hold.category)?;
+        raw.set(element, ATTR_AUTO, "")?;
     }
     Ok(())
 }
 
 /// Holds what the parser inserts from now on: scripts before they are prepared, and the URL of
 /// frames, images and links (which may already be on their way: markup holds those better).
-fn observe(window: &Window, controller: Weak<RefCell<Controller>>) -> Option<Observer> {
+fn observe(
+    window: &Window,
+    controller: Weak<RefCell<Controller>>,
+    raw: RawSetAttribute,
+) -> Option<Observer> {
     let document = window.document()?;
     // Chromium ignores a `src` set on a frame during the microtask in which the parser inserted it,
     // so releases are deferred to a task of their own (one pending at a time).
@@ -336,7 +376,7 @@ fn observe(window: &Window, controller: Weak<RefCell<Controller>>) -> Option<Obs
                 let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
                     continue;
                 };
-                let _ = hold_parsed(&controller, &element);
+                let _ = hold_parsed(&raw, &controller, &element);
                 added_held |= element
                     .matches(crate::core::contract::GATED_SELECTOR)
                     .unwrap_or(false);
@@ -357,8 +397,12 @@ fn observe(window: &Window, controller: Weak<RefCell<Controller>>) -> Option<Obs
     Some((observer, callback, release))
 }
 
-fn hold_parsed(controller: &Weak<RefCell<Controller>>, element: &Element) -> Result<(), JsValue> {
-    hold_script(controller, element)?;
+fn hold_parsed(
+    raw: &RawSetAttribute,
+    controller: &Weak<RefCell<Controller>>,
+    element: &Element,
+) -> Result<(), JsValue> {
+    hold_script(raw, controller, element)?;
     let tag = element.local_name();
     let Some(attribute) = url_attribute(&tag).filter(|_| tag != "script") else {
         return Ok(());
@@ -367,11 +411,10 @@ fn hold_parsed(controller: &Weak<RefCell<Controller>>, element: &Element) -> Res
         return Ok(());
     };
     if let Some(hold) = held(controller, &url) {
-        neutralize(element, attribute, &url, &hold)?;
+        neutralize(raw, element, attribute, &url, &hold)?;
         if tag == "iframe" {
             // Navigating the frame away cancels the load the parser started.
-            element.set_attribute("src", "about:blank")?;
-            element.set_attribute(ATTR_AUTO, "")?;
+            raw.set(element, "src", "about:blank")?;
         } else {
             element.remove_attribute(attribute)?;
         }

@@ -35,7 +35,7 @@ export async function start() {
       "--no-first-run",
       "--disable-sync",
       "--disable-quic",
-      `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1, MAP ${TRACKER_HOST} 127.0.0.1`,
+      `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1, MAP *.${SITE_HOST} 127.0.0.1, MAP ${TRACKER_HOST} 127.0.0.1`,
     ],
     })
     .catch(async (error) => {

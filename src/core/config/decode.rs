@@ -319,6 +319,7 @@ impl Decoder {
             theme: self.choice(o.field("theme"), &themes).unwrap_or_default(),
             close_button: self.boolean(o.field("closeButton")).unwrap_or(false),
             preferences_button: self.boolean(o.field("preferencesButton")).unwrap_or(false),
+            reload_on_withdraw: self.boolean(o.field("reloadOnWithdraw")).unwrap_or(true),
         };
         self.finish(o);
         Some(config)

@@ -67,6 +67,9 @@ pub struct Config {
     pub close_button: bool,
     /// A floating button that reopens the preferences after a decision.
     pub preferences_button: bool,
+    /// Reload the page after a withdrawal that purged something: scripts that already ran keep
+    /// running (and re-setting cookies) until the page is left.
+    pub reload_on_withdraw: bool,
 }
 
 /// Where and how the banner sits.

@@ -59,6 +59,7 @@ fn defaults_fill_what_the_owner_left_out() {
     assert_eq!(config.display_language, None);
     assert_eq!((config.layout, config.theme), (Layout::Box, Theme::Auto));
     assert!(!config.close_button && !config.preferences_button);
+    assert!(config.reload_on_withdraw);
     assert_eq!(config.gpc, Gpc::default());
     assert_eq!(config.cookie, CookieSettings::default());
     assert!(!config.categories[0].required);

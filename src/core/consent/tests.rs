@@ -293,6 +293,11 @@ fn withdraw_refuses_everything_optional_and_purges_what_ran() {
     assert_eq!(names, ["_ga", "_ga_*", "_fbp", "VISITOR_INFO1_LIVE"]);
     assert_eq!(purge.storage, ["fb_*"]);
     assert_eq!(
+        effects.last(),
+        Some(&Effect::Reload),
+        "scripts that ran are stopped by a reload"
+    );
+    assert_eq!(
         change(&effects).revoked,
         grants(
             &["analytics", "marketing"],
@@ -315,6 +320,21 @@ fn refusing_one_service_purges_only_it() {
 fn nothing_is_purged_when_nothing_had_run() {
     let (_, effects) = act(&first_visit(), Action::RejectAll, NOW);
     assert_eq!(purged(&effects), None);
+    assert!(!effects.contains(&Effect::Reload));
+}
+
+#[test]
+fn the_reload_after_a_withdrawal_can_be_turned_off() {
+    let mut config = shop_config();
+    config.reload_on_withdraw = false;
+    let (accepted, _) = Consent::default()
+        .apply(&config, &Action::AcceptAll, Source::Visitor, &context(NOW))
+        .expect("valid");
+    let (_, effects) = accepted
+        .apply(&config, &Action::Withdraw, Source::Visitor, &context(NOW))
+        .expect("valid");
+    assert!(purged(&effects).is_some());
+    assert!(!effects.contains(&Effect::Reload));
 }
 
 #[test]
@@ -343,6 +363,10 @@ fn a_refusal_after_a_lapsed_grant_purges_what_it_left() {
         "{effects:?}"
     );
     assert!(change(&effects).first);
+    assert!(
+        !effects.contains(&Effect::Reload),
+        "nothing ran under the lapsed record"
+    );
 }
 
 #[test]
@@ -559,6 +583,10 @@ fn gpc_in_the_us_mode_overrides_an_earlier_grant_but_not_a_later_choice() {
     assert_eq!(
         purged(&effects).map(|p| p.services.clone()),
         Some(vec!["meta-pixel".into(), "youtube".into()])
+    );
+    assert!(
+        !effects.contains(&Effect::Reload),
+        "nothing ran yet on this page"
     );
     let _ = accepted;
 

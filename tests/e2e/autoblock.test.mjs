@@ -1,0 +1,147 @@
+// The gate with the single-file build (dist/consent-gate.js, in force from <head>): nothing goes to
+// the tracker origin before consent, whatever way a tag is added; consent releases it in order;
+// strict CSP with a nonce works; a refused WebAssembly module fails closed; withdrawal deletes
+// host-only and parent-domain cookies, verifies it, and reloads.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { banner, dialog, start, visitor } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(() => env?.stop());
+
+function assertNothingFromTracker(v, when) {
+  assert.deepEqual(v.trackerRequests(), [], `browser requests to the tracker origin ${when}`);
+  assert.deepEqual(env.trackerLog.map((e) => e.url), [], `requests the tracker server received ${when}`);
+}
+
+const via = (v) => v.trackerRequests().map((url) => `${new URL(url).pathname}?${new URL(url).searchParams.get("via") ?? ""}`);
+
+// A script written straight into the HTML after a blocking script may be fetched by the
+// browser's preload scanner before any script can see it: auto-blocking keeps it from running,
+// but only markup blocking (type="text/plain") keeps it from being requested. The README says so.
+const SPECULATIVE = "/analytics.js?via=parser";
+
+test("auto-blocking: a tag manager's injected script, frame, pixel, fetch, beacon and XHR, and trackers parsed later, send nothing before consent", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/tag-manager.html");
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  await banner(v.page).region.waitFor();
+  await v.page.waitForFunction(() => window.__fetchHeld === true);
+  await v.page.waitForTimeout(500);
+  const speculative = (url) => url.includes("via=parser");
+  assert.deepEqual(v.trackerRequests().filter((u) => !speculative(u)), [], "browser requests before consent");
+  assert.deepEqual(env.trackerLog.map((e) => e.url).filter((u) => !speculative(u)), [], "server saw requests before consent");
+  assert.ok(env.trackerLog.filter((e) => speculative(e.url)).length <= 1, "the preload scanner's fetch happened more than once");
+  const state = await v.page.evaluate(() => ({
+    beacon: window.__beaconSent,
+    held: [...document.querySelectorAll("[data-consent-auto]")].map((e) => `${e.localName}:${e.getAttribute("data-service")}`).sort(),
+    analytics: typeof window.demoAnalytics,
+  }));
+  assert.equal(state.beacon, false, "sendBeacon reported the beacon as not queued");
+  assert.equal(state.analytics, "undefined", "a held script ran");
+  assert.deepEqual(state.held, [
+    "iframe:demo-video",
+    "img:demo-pixel",
+    "script:demo-analytics",
+    "script:demo-analytics",
+    "script:demo-analytics",
+  ], "each injected or unmarked tag is held, and none of them ran");
+  assert.deepEqual(v.problems, []);
+
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true && window.demoLib?.loaded === true);
+  await v.page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("via=inserted")));
+  await v.page.waitForTimeout(300);
+  const released = via(v);
+  for (const expected of ["/analytics.js?property", "/lib.js?attribute", "/lib.js?markup", SPECULATIVE.replace("via=", ""), "/video.html?frame", "/pixel.gif?inserted"]) {
+    assert.ok(released.includes(expected), `${expected} released after consent: ${released}`);
+  }
+  // Held requests are not replayed: a beacon or fetch refused before consent stays unsent, and a
+  // pixel that was never put in the page is dropped.
+  for (const dropped of ["/collect?fetch", "/collect?beacon", "/collect?xhr", "/pixel.gif?image"]) {
+    assert.ok(!released.includes(dropped), `${dropped} was sent later`);
+  }
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("release keeps document order: an inline script after a slow library sees it; <source> reloads its player", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/order.html");
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.__sawLib !== undefined);
+  assert.equal(await v.page.evaluate(() => window.__sawLib), "loaded");
+  for (let i = 0; i < 50 && !env.trackerLog.some((e) => e.url.includes("via=source")); i++) await v.page.waitForTimeout(100);
+  assert.ok(env.trackerLog.some((e) => e.url.includes("via=source")), "the <video> loaded its released <source>");
+  assert.deepEqual(v.problems.filter((p) => !/Failed to load resource|404/.test(p)), []);
+  await v.close();
+});
+
+test("strict CSP with a nonce and 'strict-dynamic': released scripts get the page's nonce and run", async () => {
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/csp-nonce.html");
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.__inlineRan === true && window.demoLib?.loaded === true);
+  assert.equal(await v.page.evaluate(() => window.__violations), undefined);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("WebAssembly refused by CSP: a clear console error, and nothing reaches the tracker", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/csp-no-wasm.html");
+  await v.page.waitForLoadState("load");
+  await v.page.waitForFunction(() => window.__fetchHeld === true);
+  await v.page.waitForTimeout(500);
+  assertNothingFromTracker(v, "with WebAssembly refused");
+  const errors = v.problems.join("\n");
+  assert.match(errors, /consent-gate: WebAssembly could not start/);
+  assert.match(errors, /add 'wasm-unsafe-eval' to script-src/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  await v.close();
+});
+
+test("withdrawal deletes host-only and parent-domain cookies, verifies it, and reloads; an HttpOnly cookie is beyond the page", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  const site = env.siteOrigin.replace("//shop.test", "//www.shop.test");
+  await v.page.goto(site + "/");
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  // What the analytics tag left: a host-only cookie and a session cookie on the parent domain.
+  await v.page.evaluate(() => {
+    document.cookie = "_demo_ga_S1=1; Path=/; Domain=shop.test";
+    document.cookie = "_demo_ga_S2=1; Path=/";
+  });
+  await v.context.addCookies([{ name: "_demo_ga_HTTP", value: "1", domain: "www.shop.test", path: "/", httpOnly: true }]);
+  const names = async () => (await v.context.cookies()).map((c) => `${c.name}@${c.domain}`).filter((n) => n.startsWith("_demo_ga")).sort();
+  assert.deepEqual(await names(), ["_demo_ga@www.shop.test", "_demo_ga_HTTP@www.shop.test", "_demo_ga_S1@.shop.test", "_demo_ga_S2@www.shop.test"]);
+
+  await v.page.evaluate(() => {
+    document.addEventListener("consentgate:change", (e) => sessionStorage.setItem("change", JSON.stringify(e.detail)));
+  });
+  const reloaded = v.page.waitForNavigation();
+  await v.page.locator("[data-consent-settings]").click();
+  await dialog(v.page).rejectAll.click();
+  await reloaded;
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  assert.deepEqual(await names(), ["_demo_ga_HTTP@www.shop.test"], "only the HttpOnly cookie survives");
+  const change = JSON.parse(await v.page.evaluate(() => sessionStorage.getItem("change")));
+  // document.cookie never shows an HttpOnly cookie, so the page can neither delete nor see it:
+  // the README sends site owners to their server for those.
+  assert.deepEqual(change.survivors, []);
+  assert.deepEqual(change.revoked.services, ["google-analytics", "meta-pixel", "youtube"]);
+
+  const before = v.trackerRequests().length;
+  await v.page.waitForTimeout(500);
+  assert.deepEqual(v.trackerRequests().slice(before), [], "a tracker request after the withdrawal reload");
+  await v.close();
+});
