@@ -277,16 +277,22 @@ pub enum Control {
     Close,
     /// `show-preferences`: open the preferences from anywhere.
     ShowPreferences,
+    /// `load-once`: load one blocked embed now, without storing consent.
+    LoadOnce,
+    /// `always-allow`: grant a blocked embed's service (or category), stored.
+    AlwaysAllow,
 }
 
 impl Control {
-    const NAMES: [(&'static str, Control); 6] = [
+    const NAMES: [(&'static str, Control); 8] = [
         ("accept-all", Control::AcceptAll),
         ("reject-all", Control::RejectAll),
         ("customize", Control::Customize),
         ("save", Control::Save),
         ("close", Control::Close),
         ("show-preferences", Control::ShowPreferences),
+        ("load-once", Control::LoadOnce),
+        ("always-allow", Control::AlwaysAllow),
     ];
 
     /// The `data-consent-action` value.
@@ -328,6 +334,10 @@ pub enum Command {
     OpenPreferences,
     /// Close the preferences dialog without deciding.
     ClosePreferences,
+    /// Load the placeholder's embed once.
+    LoadOnce,
+    /// Grant the placeholder's service ([`always_allow`]).
+    AllowEmbed,
 }
 
 /// The command for `control` used on `surface`. Closing the banner refuses: closing (like
@@ -341,7 +351,79 @@ pub fn command(control: Control, surface: Surface) -> Command {
         (Control::Close, _) => Command::ClosePreferences,
         (Control::Save, _) => Command::SaveToggles,
         (Control::Customize | Control::ShowPreferences, _) => Command::OpenPreferences,
+        (Control::LoadOnce, _) => Command::LoadOnce,
+        (Control::AlwaysAllow, _) => Command::AllowEmbed,
     }
+}
+
+/// The click-to-load placeholder of a blocked embed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceholderView {
+    /// "This content from YouTube is blocked until you allow it."
+    pub message: String,
+    /// The "Load once" control's words.
+    pub load_once: String,
+    /// The "Always allow" control's words.
+    pub always_allow: String,
+    /// The language, for `lang`.
+    pub language: String,
+    /// Right to left.
+    pub rtl: bool,
+}
+
+impl PlaceholderView {
+    /// The placeholder for an embed held for `service` (or, without one, `category`).
+    pub fn new(
+        config: &Config,
+        language: &str,
+        category: Option<&str>,
+        service: Option<&str>,
+    ) -> PlaceholderView {
+        let words = Words::new(config, language);
+        let name = match (
+            service.and_then(|id| config.service(id)),
+            category.and_then(|id| config.category(id)),
+        ) {
+            (Some(s), _) => item_texts(config, language, Item::Service, &s.id, &s.title, &None).0,
+            (None, Some(c)) => {
+                item_texts(config, language, Item::Category, &c.id, &c.title, &None).0
+            }
+            (None, None) => service.or(category).unwrap_or_default().to_owned(),
+        };
+        PlaceholderView {
+            message: words
+                .get(Text::PlaceholderMessage)
+                .replace("{service}", &name),
+            load_once: words.get(Text::LoadOnce).to_owned(),
+            always_allow: words.get(Text::AlwaysAllow).to_owned(),
+            language: words.language.clone(),
+            rtl: words.rtl,
+        }
+    }
+}
+
+/// The decision "Always allow" on a placeholder stands for: grant its service, or its category
+/// when the markup names no service. `None` when it names neither, or nothing declared.
+pub fn always_allow(
+    config: &Config,
+    category: Option<&str>,
+    service: Option<&str>,
+) -> Option<Action> {
+    let choices = match (
+        service.and_then(|id| config.service(id)),
+        category.and_then(|id| config.category(id)),
+    ) {
+        (Some(s), _) => Choices {
+            services: vec![(s.id.clone(), true)],
+            ..Choices::default()
+        },
+        (None, Some(c)) => Choices {
+            categories: vec![(c.id.clone(), true)],
+            ..Choices::default()
+        },
+        (None, None) => return None,
+    };
+    Some(Action::Set(choices))
 }
 
 /// The visitor's choices from the dialog's toggles, `(id, on)` for each category and service
@@ -595,6 +677,45 @@ mod tests {
             assert_eq!(Control::from_name(name), Some(control));
             assert_eq!(control.name(), name);
         }
+    }
+
+    #[test]
+    fn a_placeholder_names_its_service_and_always_allow_grants_only_it() {
+        let config = shop_config();
+        let view = PlaceholderView::new(&config, "en", Some("marketing"), Some("youtube"));
+        assert_eq!(
+            view.message,
+            "This content from YouTube is blocked until you allow it."
+        );
+        assert_eq!(
+            (view.load_once.as_str(), view.always_allow.as_str()),
+            ("Load once", "Always allow")
+        );
+        let by_category = PlaceholderView::new(&config, "de", Some("marketing"), None);
+        assert_eq!(
+            by_category.message,
+            "Dieser Inhalt von Marketing ist blockiert, bis Sie ihn erlauben."
+        );
+        assert_eq!(
+            always_allow(&config, Some("marketing"), Some("youtube")),
+            Some(Action::Set(Choices {
+                services: vec![("youtube".into(), true)],
+                ..Choices::default()
+            }))
+        );
+        assert_eq!(
+            always_allow(&config, Some("marketing"), None),
+            Some(Action::Set(Choices {
+                categories: vec![("marketing".into(), true)],
+                ..Choices::default()
+            }))
+        );
+        assert_eq!(always_allow(&config, Some("nope"), Some("nope")), None);
+        assert_eq!(command(Control::LoadOnce, Surface::Page), Command::LoadOnce);
+        assert_eq!(
+            command(Control::AlwaysAllow, Surface::Page),
+            Command::AllowEmbed
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::core::store::{RecordStore, StoreError, load_each, save_each};
 use crate::core::view::{self, BannerView, Command, Control, PreferencesView, Surface};
 use crate::web::gate;
 use crate::web::intercept::{self, Interceptor};
+use crate::web::placeholder::{OnControl, Placeholders};
 use crate::web::report::{self, describe};
 use crate::web::storage::{CookieStore, LocalStore};
 use crate::web::ui::Ui;
@@ -37,6 +38,8 @@ pub struct Controller {
     on_visible: Option<Closure<dyn FnMut()>>,
     on_ready: Option<Closure<dyn FnMut()>>,
     interceptor: Option<Interceptor>,
+    placeholders: Placeholders,
+    on_placeholder: Option<OnControl>,
 }
 
 /// Starts consent-gate on the current page: reads the config, restores the stored decision and
@@ -86,6 +89,8 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         on_visible: None,
         on_ready: None,
         interceptor: None,
+        placeholders: Placeholders::default(),
+        on_placeholder: None,
     }));
     let window = controller.borrow().window.clone();
     let interceptor = intercept::install(&window, &controller);
@@ -155,6 +160,78 @@ pub fn release_granted(controller: &Rc<RefCell<Controller>>) {
             describe(&e)
         ));
     }
+    sync_placeholders(controller);
+}
+
+/// Puts a placeholder on every held embed, and takes them off released ones (once the page has a
+/// body to show them in).
+fn sync_placeholders(controller: &Rc<RefCell<Controller>>) {
+    if controller.borrow().ui.is_none() {
+        return;
+    }
+    let on_control = controller.borrow().on_placeholder.clone();
+    let on_control = on_control.unwrap_or_else(|| {
+        let weak = Rc::downgrade(controller);
+        let on_control: OnControl = Rc::new(move |control: Control, embed: web_sys::Element| {
+            if let Some(controller) = weak.upgrade() {
+                use_placeholder(&controller, control, &embed);
+            }
+        });
+        controller.borrow_mut().on_placeholder = Some(on_control.clone());
+        on_control
+    });
+    let mut this = controller.borrow_mut();
+    let this = &mut *this;
+    let (config, language) = (&this.config, &this.language);
+    let view = |category: Option<&str>, service: Option<&str>| {
+        view::PlaceholderView::new(config, language, category, service)
+    };
+    if let Err(e) = this.placeholders.sync(&this.document, &view, &on_control) {
+        report::warn(&format!(
+            "placeholders for blocked embeds could not be shown: {}",
+            describe(&e)
+        ));
+    }
+}
+
+/// "Load once" releases that embed alone; "Always allow" grants its service.
+fn use_placeholder(
+    controller: &Rc<RefCell<Controller>>,
+    control: Control,
+    embed: &web_sys::Element,
+) {
+    match view::command(control, Surface::Page) {
+        Command::LoadOnce => {
+            let (document, nonce) = {
+                let this = controller.borrow();
+                (this.document.clone(), this.nonce.clone())
+            };
+            if let Err(e) = intercept::allowing(|| gate::release_one(&document, embed, &nonce)) {
+                report::error(&format!("loading the embed failed: {}", describe(&e)));
+            }
+            sync_placeholders(controller);
+        }
+        Command::AllowEmbed => {
+            let action = {
+                let this = controller.borrow();
+                view::always_allow(
+                    &this.config,
+                    embed
+                        .get_attribute(crate::core::contract::ATTR_CATEGORY)
+                        .as_deref(),
+                    embed
+                        .get_attribute(crate::core::contract::ATTR_SERVICE)
+                        .as_deref(),
+                )
+            };
+            if let Some(action) = action {
+                if let Err(e) = act(controller, &action, Source::Visitor) {
+                    report::error(&e.to_string());
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 impl Controller {
@@ -219,6 +296,8 @@ pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surfa
             }
             Ok(())
         }
+        // Placeholder controls live in the placeholders' own roots (`use_placeholder`).
+        Command::LoadOnce | Command::AllowEmbed => Ok(()),
     };
     if let Err(e) = decided {
         report::error(&e.to_string());

@@ -60,6 +60,15 @@ pub fn evaluate(
     Ok(released)
 }
 
+/// Releases `element` whatever the consent says: the visitor's "Load once" on its placeholder.
+///
+/// # Errors
+/// The browser refused a DOM call; the element stays held.
+pub fn release_one(document: &Document, element: &Element, nonce: &str) -> Result<(), JsValue> {
+    let plan = release(&element.local_name(), &attributes(element));
+    release_element(document, nonce, element, plan).map(|_| ())
+}
+
 /// Releases the first batch, then the next once its external scripts have loaded or failed.
 fn run(document: Document, nonce: Rc<str>, mut queue: VecDeque<Batch>) {
     while let Some(batch) = queue.pop_front() {

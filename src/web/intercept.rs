@@ -63,10 +63,27 @@ impl Drop for Interceptor {
     }
 }
 
+thread_local! {
+    /// Set while the visitor's "Load once" releases one embed: nothing is held meanwhile.
+    static ALLOWING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `release` with auto-blocking off: for "Load once", which loads one embed without consent
+/// being stored (so its URL would otherwise be held again).
+pub fn allowing<R>(release: impl FnOnce() -> R) -> R {
+    ALLOWING.with(|allowing| allowing.set(true));
+    let result = release();
+    ALLOWING.with(|allowing| allowing.set(false));
+    result
+}
+
 /// The held service for `url` under the consent in force. If the controller cannot be asked (it
 /// is busy deciding), an absolute URL is held with no service: the gate stays closed, and that
 /// element is never released on this page view.
 fn held(controller: &Weak<RefCell<Controller>>, url: &str) -> Option<Held> {
+    if ALLOWING.with(std::cell::Cell::get) {
+        return None;
+    }
     let controller = controller.upgrade()?;
     let Ok(this) = controller.try_borrow() else {
         return autoblock::is_absolute(url).then(|| Held {

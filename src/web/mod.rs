@@ -7,6 +7,7 @@
 pub mod controller;
 pub mod gate;
 pub mod intercept;
+pub mod placeholder;
 pub mod report;
 pub mod storage;
 pub mod ui;

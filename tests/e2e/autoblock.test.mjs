@@ -145,3 +145,31 @@ test("withdrawal deletes host-only and parent-domain cookies, verifies it, and r
   assert.deepEqual(v.trackerRequests().slice(before), [], "a tracker request after the withdrawal reload");
   await v.close();
 });
+
+test("a held embed shows a placeholder: Load once loads it without storing consent, Always allow grants its service", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open();
+  const placeholder = v.page.locator("[data-consent-placeholder]");
+  await placeholder.waitFor();
+  assert.equal(await placeholder.locator("p").textContent(), "This content from YouTube is blocked until you allow it.");
+  assert.equal(await v.page.locator("iframe.video").isVisible(), false, "the empty frame is hidden behind its placeholder");
+  await placeholder.getByRole("button", { name: "Load once" }).click();
+  await v.page.waitForFunction(() => document.documentElement.hasAttribute("data-demo-marketing"));
+  assert.equal(await placeholder.count(), 0);
+  assert.ok(await v.page.locator("iframe.video").isVisible());
+  assert.equal(await v.cookie("consent_gate"), undefined, "Load once stored a decision");
+  assert.deepEqual([...new Set(v.trackerRequests().map((u) => new URL(u).pathname))], ["/video.html"]);
+
+  await v.reload();
+  await placeholder.waitFor();
+  await placeholder.getByRole("button", { name: "Always allow" }).click();
+  await v.page.waitForFunction(() => document.documentElement.hasAttribute("data-demo-marketing"));
+  assert.match((await v.cookie("consent_gate"))?.value ?? "", /\.custom\.0\.!analytics\+!marketing\.!google-analytics\+!meta-pixel\+youtube$/);
+  await v.reload();
+  await v.page.waitForFunction(() => document.documentElement.hasAttribute("data-demo-marketing"));
+  assert.equal(await placeholder.count(), 0, "no placeholder once the service is granted");
+  assert.ok(!v.trackerRequests().some((u) => u.includes("/pixel.gif") || u.includes("/analytics.js")), "only the video's service was granted");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
