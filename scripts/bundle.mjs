@@ -17,6 +17,10 @@ const loader = `/*! consent-gate | MIT OR Apache-2.0 */
 (function () {
 "use strict";
 ${glue}
+// Google Consent Mode needs a gtag that pushes a real Arguments object (gtag.js ignores arrays);
+// the page's own, if it has one, is kept.
+window.dataLayer = window.dataLayer || [];
+if (typeof window.gtag !== "function") window.gtag = function gtag() { window.dataLayer.push(arguments); };
 try {
   var text = atob("${wasm}");
   var bytes = new Uint8Array(text.length);

@@ -5,8 +5,8 @@
 // Every HTML page has __TRACKER_ORIGIN__ replaced by the tracker's origin.
 
 import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { appendFile, mkdir, readFile, stat } from "node:fs/promises";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
@@ -80,6 +80,7 @@ export async function startServers({
   siteHost = "127.0.0.1",
   trackerHost = "localhost",
   extraMounts = [],
+  receiptFile = join(root, "target/consent-log.jsonl"),
   onTrackerRequest = () => {},
 } = {}) {
   const trackerLog = [];
@@ -107,7 +108,42 @@ export async function startServers({
     ["/dist/", join(root, "dist")],
     ["/", join(root, "www")],
   ];
-  const site = createServer(serveFiles(mounts, { trackerOrigin, deny: ["/tracker/"] }));
+  // The reference receiver for consent receipts (config `logEndpoint: "/consent-log"`): appends
+  // each receipt, one JSON object a line, to `receiptFile`. `receiver.down = true` answers 503, as
+  // an endpoint that is down would (the e2e suite checks the outbox with it).
+  const receiver = { down: false, receipts: [] };
+  const files = serveFiles(mounts, { trackerOrigin, deny: ["/tracker/"] });
+  const site = createServer((req, res) => {
+    if (req.url !== "/consent-log") return files(req, res);
+    if (req.method !== "POST") {
+      res.writeHead(405, { allow: "POST" });
+      return res.end();
+    }
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => {
+      body += chunk;
+      if (body.length > 16384) req.destroy();
+    });
+    req.on("end", async () => {
+      if (receiver.down) {
+        res.writeHead(503);
+        return res.end();
+      }
+      let receipt;
+      try {
+        receipt = JSON.parse(body);
+      } catch {
+        res.writeHead(400);
+        return res.end();
+      }
+      receiver.receipts.push(receipt);
+      await mkdir(dirname(receiptFile), { recursive: true });
+      await appendFile(receiptFile, JSON.stringify({ receivedAt: new Date().toISOString(), ...receipt }) + "\n");
+      res.writeHead(204);
+      res.end();
+    });
+  });
   const siteBound = await listen(site, sitePort, "127.0.0.1");
   const siteOrigin = `http://${siteHost}:${siteBound}`;
 
@@ -115,6 +151,7 @@ export async function startServers({
     siteOrigin,
     trackerOrigin,
     trackerLog,
+    receiver,
     close: () => Promise.all([site, tracker].map((s) => new Promise((ok) => s.close(ok)))),
   };
 }
@@ -128,5 +165,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   });
   console.log(`\nconsent-gate demo: ${servers.siteOrigin}/`);
   console.log(`(the "third-party" trackers are served from ${servers.trackerOrigin}; every request to it is printed here)`);
+  console.log("(consent receipts sent to /consent-log are appended to target/consent-log.jsonl)");
   console.log("Ctrl-C to stop.\n");
 }

@@ -116,7 +116,10 @@ pub enum Effect {
     HideBanner,
     /// Delete these cookies and keys.
     Purge(Purge),
-    /// Tell Google Consent Mode the state of all seven signals.
+    /// Tell Google Consent Mode (and UET and Meta, where enabled) the defaults, before any tag:
+    /// the state with no decision.
+    ConsentModeDefault(Vec<(Signal, bool)>),
+    /// Tell Google Consent Mode (and UET and Meta) the state of all seven signals now.
     ConsentMode(Vec<(Signal, bool)>),
     /// Release every held element whose category or service is in this set (everything granted
     /// now, required ones included).
@@ -127,6 +130,8 @@ pub enum Effect {
     Receipt(String),
     /// Reload the page: something withdrawn had run, and a script cannot be unloaded.
     Reload,
+    /// Delete the stored record (cookie and mirror).
+    Erase,
 }
 
 /// A visitor's action.
@@ -256,6 +261,7 @@ impl Consent {
             .into_iter()
             .flatten()
             .find_map(|value| record::decode(value.as_ref()));
+        let default = Effect::ConsentModeDefault(Consent::default().consent_mode(config));
         let mut migrated = false;
         let record = match decoded {
             Some(Stored::Current(record)) => Some(record),
@@ -287,10 +293,11 @@ impl Consent {
             let (consent, mut effects) = consent.decide(config, &refused, Method::Gpc, ctx);
             // Nothing has been released on this page yet: there is nothing to stop.
             effects.retain(|effect| *effect != Effect::Reload);
+            effects.insert(0, default);
             return (consent, effects);
         }
 
-        let mut effects = Vec::new();
+        let mut effects = vec![default];
         if migrated {
             if let Some(record) = &consent.record {
                 effects.push(persist(record, ctx.now));
@@ -299,9 +306,83 @@ impl Consent {
         if let Some(prompt) = &consent.prompt {
             effects.push(Effect::ShowBanner(prompt.clone()));
         }
-        effects.push(Effect::ConsentMode(consent.consent_mode(config)));
+        if consent.record.is_some() {
+            effects.push(Effect::ConsentMode(consent.consent_mode(config)));
+        }
         effects.push(Effect::Activate(consent.grants(config)));
         (consent, effects)
+    }
+
+    /// The consent after another tab of the site stored `value`: the same decision applies here
+    /// without a reload (the banner closes, newly granted elements are released, withdrawn ones
+    /// purged). `None` when `value` is not a valid record, or is the one in force.
+    pub fn adopt(&self, config: &Config, value: &str, now: u64) -> Option<(Consent, Vec<Effect>)> {
+        let Some(Stored::Current(record)) = record::decode(value) else {
+            return None;
+        };
+        if self.record.as_ref() == Some(&record) {
+            return None;
+        }
+        let adopted = Consent::check(config, Some(record), now);
+        let record = adopted.record.clone()?;
+        let before = self.record.as_ref();
+        let change = Change {
+            first: before.is_none(),
+            method: record.method,
+            granted: difference(config, Some(&record), before),
+            revoked: difference(config, before, Some(&record)),
+        };
+        let purge = purge(config, before, &adopted);
+        let reload = config.reload_on_withdraw && before.is_some() && !purge.services.is_empty();
+        let mut effects = Vec::new();
+        if adopted.prompt.is_none() {
+            effects.push(Effect::HideBanner);
+        }
+        if !purge.services.is_empty() {
+            effects.push(Effect::Purge(purge));
+        }
+        effects.push(Effect::ConsentMode(adopted.consent_mode(config)));
+        effects.push(Effect::Activate(adopted.grants(config)));
+        effects.push(Effect::Changed(change));
+        if reload {
+            effects.push(Effect::Reload);
+        }
+        Some((adopted, effects))
+    }
+
+    /// The consent after the visitor asked to be forgotten (GDPR Art. 17): the stored record is
+    /// erased, everything optional is refused and purged, the log endpoint is told, and the visitor
+    /// is asked again.
+    pub fn forget(&self, config: &Config, now: u64) -> (Consent, Vec<Effect>) {
+        let forgotten = Consent {
+            prompt: Some(Prompt::FirstVisit),
+            ..Consent::default()
+        };
+        let before = self.record.as_ref();
+        let purge = purge(config, before, &forgotten);
+        let mut effects = vec![Effect::Erase];
+        let reload = config.reload_on_withdraw && !purge.services.is_empty();
+        if !purge.services.is_empty() {
+            effects.push(Effect::Purge(purge));
+        }
+        effects.push(Effect::ConsentMode(forgotten.consent_mode(config)));
+        if let Some(record) = before {
+            effects.push(Effect::Changed(Change {
+                first: false,
+                method: Method::Api,
+                granted: Grants::default(),
+                revoked: difference(config, Some(record), None),
+            }));
+            if config.log_endpoint.is_some() {
+                effects.push(Effect::Receipt(erasure_receipt(&record.consent_id, now)));
+            }
+        }
+        if reload {
+            effects.push(Effect::Reload);
+        } else {
+            effects.push(Effect::ShowBanner(Prompt::FirstVisit));
+        }
+        (forgotten, effects)
     }
 
     /// The consent after `action` by `source` at `ctx`, and what to do about it.
@@ -565,7 +646,7 @@ impl Consent {
         effects.push(Effect::Changed(change));
         if config.log_endpoint.is_some() {
             if let Some(record) = &after.record {
-                effects.push(Effect::Receipt(record.to_json()));
+                effects.push(Effect::Receipt(decision_receipt(record)));
             }
         }
         if reload {
@@ -573,6 +654,19 @@ impl Consent {
         }
         (after, effects)
     }
+}
+
+/// The receipt of a decision: `{"event":"decision", ...the record}`.
+pub fn decision_receipt(record: &Record) -> String {
+    format!("{{\"event\":\"decision\",{}", &record.to_json()[1..])
+}
+
+/// The receipt of an erasure: which consent was forgotten, and when.
+pub fn erasure_receipt(consent_id: &str, now: u64) -> String {
+    format!(
+        "{{\"event\":\"erasure\",\"consentId\":{},\"erasedAt\":{now}}}",
+        record::json_string(consent_id)
+    )
 }
 
 fn expiry_secs(config: &Config) -> u64 {

@@ -73,6 +73,15 @@ pub const EVENT_READY: &str = "consentgate:ready";
 /// lapsed); `detail` as for [`EVENT_CHANGE`].
 pub const EVENT_CONSENT: &str = "consentgate:consent";
 
+/// Dispatched on `document` when the banner appears.
+pub const EVENT_SHOW: &str = "consentgate:show";
+
+/// Dispatched on `document` when the banner (or the preferences) goes away.
+pub const EVENT_HIDE: &str = "consentgate:hide";
+
+/// The global the API lives on: `window.ConsentGate`.
+pub const API_GLOBAL: &str = "ConsentGate";
+
 /// Dispatched on `document` after every decision, with `detail`
 /// `{ first, method, granted: { categories, services }, revoked: { categories, services } }`.
 pub const EVENT_CHANGE: &str = "consentgate:change";

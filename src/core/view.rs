@@ -455,6 +455,62 @@ fn safe(url: &Option<String>) -> Option<String> {
     url.clone().filter(|u| is_safe_link(u))
 }
 
+/// The offered language `code` names (exactly, or by primary subtag).
+///
+/// # Errors
+/// The site does not offer it; the message lists the languages it does.
+pub fn offered_language<'c>(config: &'c Config, code: &str) -> Result<&'c str, String> {
+    let offered = languages(config);
+    let picked = crate::core::i18n::pick_language(&offered, Some(code), None, &[]);
+    let matches =
+        picked.eq_ignore_ascii_case(code) || picked.split('-').next() == code.split('-').next();
+    if matches {
+        Ok(picked)
+    } else {
+        Err(format!(
+            "{} is not a language this site offers: use one of {}",
+            crate::core::config::quoted(code),
+            offered.join(", ")
+        ))
+    }
+}
+
+/// Checks that `id` is a declared category (for `accepted(id)` and the like).
+///
+/// # Errors
+/// It is not; the message lists the declared ones.
+pub fn known_category(config: &Config, id: &str) -> Result<(), String> {
+    match config.category(id) {
+        Some(_) => Ok(()),
+        None => {
+            let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
+            Err(format!(
+                "{} is not a category of this site: the categories are {}",
+                crate::core::config::quoted(id),
+                known.join(", ")
+            ))
+        }
+    }
+}
+
+/// Checks that `id` is a declared service.
+///
+/// # Errors
+/// It is not; the message lists the declared ones.
+pub fn known_service(config: &Config, id: &str) -> Result<(), String> {
+    match config.service(id) {
+        Some(_) => Ok(()),
+        None => {
+            let known: Vec<&str> = config.services.iter().map(|s| s.id.as_str()).collect();
+            Err(format!(
+                "{} is not a service of this site: the services are {}",
+                crate::core::config::quoted(id),
+                known.join(", ")
+            ))
+        }
+    }
+}
+
 /// The languages the site offers: its own first, then each translation's.
 pub fn languages(config: &Config) -> Vec<&str> {
     std::iter::once(config.language.as_str())
@@ -740,6 +796,24 @@ mod tests {
         config.preferences_button = true;
         assert!(settings_button_visible(&config, &decided));
         assert!(!settings_button_visible(&config, &Consent::default()));
+    }
+
+    #[test]
+    fn api_names_are_checked_against_the_config() {
+        let config = translated();
+        assert_eq!(offered_language(&config, "de"), Ok("de"));
+        assert_eq!(offered_language(&config, "de-AT"), Ok("de"));
+        assert_eq!(
+            offered_language(&config, "fr"),
+            Err(r#""fr" is not a language this site offers: use one of en, de"#.into())
+        );
+        assert_eq!(known_category(&config, "analytics"), Ok(()));
+        assert_eq!(
+            known_category(&config, "analytic"),
+            Err(r#""analytic" is not a category of this site: the categories are necessary, analytics, marketing"#.into())
+        );
+        assert!(known_service(&config, "youtube").is_ok());
+        assert!(known_service(&config, "yt").is_err());
     }
 
     #[test]

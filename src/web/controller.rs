@@ -5,17 +5,22 @@ use crate::core::config::Config;
 use crate::core::consent::{
     Action, Change, ChoiceError, Consent, Context, Effect, Grants, Purge, Source,
 };
-use crate::core::contract::{CONFIG_ELEMENT_ID, EVENT_CHANGE, EVENT_CONSENT, EVENT_READY};
+use crate::core::contract::{
+    CONFIG_ELEMENT_ID, EVENT_CHANGE, EVENT_CONSENT, EVENT_HIDE, EVENT_READY, EVENT_SHOW,
+};
 use crate::core::cookie;
 use crate::core::i18n;
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, load_each, save_each};
 use crate::core::view::{self, BannerView, Command, Control, PreferencesView, Surface};
 use crate::web::gate;
+use crate::web::integrations::Integrations;
 use crate::web::intercept::{self, Interceptor};
 use crate::web::placeholder::{OnControl, Placeholders};
+use crate::web::receipts::Outbox;
 use crate::web::report::{self, describe};
 use crate::web::storage::{CookieStore, LocalStore};
+use crate::web::sync::TabSync;
 use crate::web::ui::Ui;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
@@ -40,6 +45,11 @@ pub struct Controller {
     interceptor: Option<Interceptor>,
     placeholders: Placeholders,
     on_placeholder: Option<OnControl>,
+    integrations: Integrations,
+    outbox: Option<Outbox>,
+    tabs: Option<TabSync>,
+    ready: bool,
+    waiting: Vec<js_sys::Function>,
 }
 
 /// Starts consent-gate on the current page: reads the config, restores the stored decision and
@@ -91,7 +101,28 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         interceptor: None,
         placeholders: Placeholders::default(),
         on_placeholder: None,
+        integrations: Integrations::default(),
+        outbox: None,
+        tabs: None,
+        ready: false,
+        waiting: Vec::new(),
     }));
+    {
+        let mut this = controller.borrow_mut();
+        let key = this.config.cookie.name.clone();
+        this.outbox = this
+            .config
+            .log_endpoint
+            .clone()
+            .map(|endpoint| Outbox::new(&this.window, endpoint, format!("{key}_outbox")));
+        let weak = Rc::downgrade(&controller);
+        let on_value = move |value: String| {
+            if let Some(controller) = weak.upgrade() {
+                adopt(&controller, &value);
+            }
+        };
+        this.tabs = Some(TabSync::new(&this.window, &key, on_value));
+    }
     let window = controller.borrow().window.clone();
     let interceptor = intercept::install(&window, &controller);
     controller.borrow_mut().interceptor = Some(interceptor);
@@ -139,8 +170,92 @@ fn interface_ready(controller: &Rc<RefCell<Controller>>) {
     }
     perform(controller, Vec::new());
     release_granted(controller);
-    let document = controller.borrow().document.clone();
+    let outbox = controller.borrow().outbox.clone();
+    if let Some(outbox) = outbox {
+        outbox.flush();
+    }
+    let (document, waiting) = {
+        let mut this = controller.borrow_mut();
+        this.ready = true;
+        (this.document.clone(), std::mem::take(&mut this.waiting))
+    };
     announce(&document, EVENT_READY, None);
+    for resolve in waiting {
+        let _ = resolve.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// Applies a decision another tab stored.
+fn adopt(controller: &Rc<RefCell<Controller>>, value: &str) {
+    let effects = {
+        let mut this = controller.borrow_mut();
+        let Some((consent, effects)) = this.consent.adopt(&this.config, value, now()) else {
+            return;
+        };
+        this.consent = consent;
+        effects
+    };
+    perform(controller, effects);
+}
+
+/// Erases the visitor's record, purges, tells the log endpoint and asks again (the API's
+/// `forget()`).
+pub fn forget(controller: &Rc<RefCell<Controller>>) {
+    let effects = {
+        let mut this = controller.borrow_mut();
+        let (consent, effects) = this.consent.forget(&this.config, now());
+        this.consent = consent;
+        effects
+    };
+    perform(controller, effects);
+}
+
+/// Shows the banner again without changing the consent (the API's `show()`).
+pub fn show(controller: &Rc<RefCell<Controller>>) {
+    show_banner(controller);
+}
+
+/// Hides the banner and the preferences without deciding (the API's `hide()`).
+pub fn hide(controller: &Rc<RefCell<Controller>>) {
+    hide_interface(controller);
+}
+
+/// Shows the interface in `language` from now on (the API's `setLanguage()`).
+///
+/// # Errors
+/// The site does not offer that language.
+pub fn set_language(controller: &Rc<RefCell<Controller>>, code: &str) -> Result<(), String> {
+    let (banner, dialog) = {
+        let mut this = controller.borrow_mut();
+        let language = view::offered_language(&this.config, code)?.to_owned();
+        this.language = language;
+        let ui = this.ui.as_ref();
+        (
+            ui.is_some_and(|ui| ui.banner().is_some()),
+            ui.is_some_and(|ui| ui.dialog().is_some()),
+        )
+    };
+    if banner {
+        show_banner(controller);
+    }
+    if dialog {
+        show_preferences(controller);
+    }
+    if let Some(ui) = controller.borrow_mut().ui.as_mut() {
+        ui.hide_settings_button();
+    }
+    perform(controller, Vec::new());
+    Ok(())
+}
+
+/// Resolves `resolve` once consent-gate is ready (at once if it is).
+pub fn when_ready(controller: &Rc<RefCell<Controller>>, resolve: js_sys::Function) {
+    let ready = controller.borrow().ready;
+    if ready {
+        let _ = resolve.call0(&JsValue::UNDEFINED);
+    } else {
+        controller.borrow_mut().waiting.push(resolve);
+    }
 }
 
 /// Releases what the consent in force allows among the held elements now in the document.
@@ -446,17 +561,72 @@ fn perform_one(controller: &Rc<RefCell<Controller>>, effect: Effect) {
         Effect::Persist {
             value,
             max_age_secs,
-        } => persist(&controller.borrow(), &value, max_age_secs),
-        Effect::ShowBanner(_) => show_banner(controller),
-        Effect::HideBanner => {
-            if let Some(ui) = controller.borrow_mut().ui.as_mut() {
-                ui.hide_banner();
-                ui.hide_preferences();
+        } => {
+            let this = controller.borrow();
+            persist(&this, &value, max_age_secs);
+            if let Some(tabs) = &this.tabs {
+                tabs.post(&value);
             }
         }
+        Effect::ShowBanner(_) => show_banner(controller),
+        Effect::HideBanner => hide_interface(controller),
         Effect::Activate(_) => release_granted(controller),
-        Effect::ConsentMode(_) | Effect::Receipt(_) => {}
+        Effect::ConsentModeDefault(signals) => consent_calls(controller, &signals, true),
+        Effect::ConsentMode(signals) => consent_calls(controller, &signals, false),
+        Effect::Receipt(receipt) => {
+            let outbox = controller.borrow().outbox.clone();
+            if let Some(outbox) = outbox {
+                outbox.send(&receipt);
+            }
+        }
+        Effect::Erase => {
+            let this = controller.borrow();
+            for refused in [this.cookie.erase().err(), this.local.erase().err()]
+                .into_iter()
+                .flatten()
+            {
+                report::warn(&format!("erasing the record: {refused}"));
+            }
+        }
         Effect::Purge(_) | Effect::Changed(_) | Effect::Reload => {}
+    }
+}
+
+/// Tells the tag vendors' consent interfaces the signal states (without holding the controller:
+/// a site's `gtag` may call back into the page).
+fn consent_calls(
+    controller: &Rc<RefCell<Controller>>,
+    signals: &[(crate::core::config::Signal, bool)],
+    default: bool,
+) {
+    let (window, calls, mut integrations) = {
+        let mut this = controller.borrow_mut();
+        let calls = crate::core::integrations::calls(&this.config.integrations, signals, default);
+        (
+            this.window.clone(),
+            calls,
+            std::mem::take(&mut this.integrations),
+        )
+    };
+    integrations.perform(&window, calls);
+    controller.borrow_mut().integrations = integrations;
+}
+
+fn hide_interface(controller: &Rc<RefCell<Controller>>) {
+    let hidden = {
+        let mut this = controller.borrow_mut();
+        match this.ui.as_mut() {
+            Some(ui) => {
+                let shown = ui.banner().is_some() || ui.dialog().is_some();
+                ui.hide_banner();
+                ui.hide_preferences();
+                shown.then(|| this.document.clone())
+            }
+            None => None,
+        }
+    };
+    if let Some(document) = hidden {
+        announce(&document, EVENT_HIDE, None);
     }
 }
 
@@ -511,17 +681,23 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
 }
 
 fn show_banner(controller: &Rc<RefCell<Controller>>) {
-    let mut this = controller.borrow_mut();
-    let view = BannerView::new(&this.config, &this.language);
-    let shown = match this.ui.as_mut() {
-        Some(ui) => ui.show_banner(&view),
-        None => return,
+    let shown = {
+        let mut this = controller.borrow_mut();
+        let view = BannerView::new(&this.config, &this.language);
+        match this.ui.as_mut() {
+            Some(ui) => ui.show_banner(&view),
+            None => return,
+        }
     };
-    if let Err(e) = shown {
-        report::error(&format!(
+    match shown {
+        Ok(()) => {
+            let document = controller.borrow().document.clone();
+            announce(&document, EVENT_SHOW, None);
+        }
+        Err(e) => report::error(&format!(
             "the banner could not be shown ({}); every optional category stays refused",
             describe(&e)
-        ));
+        )),
     }
 }
 

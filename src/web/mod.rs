@@ -4,12 +4,16 @@
 //! out the [`Effect`](crate::core::consent::Effect)s core returns. Every browser call that can be
 //! refused (storage, cookies, stylesheets) is handled as an error that leaves the gate closed.
 
+pub mod api;
 pub mod controller;
 pub mod gate;
+pub mod integrations;
 pub mod intercept;
 pub mod placeholder;
+pub mod receipts;
 pub mod report;
 pub mod storage;
+pub mod sync;
 pub mod ui;
 
 use std::cell::RefCell;
@@ -21,7 +25,13 @@ thread_local! {
     static APP: RefCell<Option<Rc<RefCell<controller::Controller>>>> = const { RefCell::new(None) };
 }
 
+/// The page's controller, once started.
+pub(crate) fn app() -> Option<Rc<RefCell<controller::Controller>>> {
+    APP.with(|app| app.borrow().clone())
+}
+
 #[wasm_bindgen(start)]
 fn start() {
     APP.with(|app| *app.borrow_mut() = controller::boot());
+    api::install();
 }

@@ -40,6 +40,14 @@ impl CookieStore {
         document.cookie().map_err(|e| Self::refused(describe(&e)))
     }
 
+    /// Deletes the consent cookie (an erasure).
+    ///
+    /// # Errors
+    /// The browser refused to write cookies.
+    pub fn erase(&self) -> Result<(), StoreError> {
+        self.assign(&cookie::assignment(&self.settings, "", 0, &self.protocol))
+    }
+
     /// Writes one `document.cookie` assignment (a deletion, when purging).
     ///
     /// # Errors
@@ -109,6 +117,30 @@ impl LocalStore {
             store: "localStorage",
             reason: reason.clone(),
         })
+    }
+
+    /// The item `key` (for other keys than the record's, such as the receipt outbox).
+    ///
+    /// # Errors
+    /// The browser refused to read storage.
+    pub fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.storage()?.get_item(key).map_err(refused)
+    }
+
+    /// Writes the item `key`.
+    ///
+    /// # Errors
+    /// The browser refused to write storage (blocked, or quota).
+    pub fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.storage()?.set_item(key, value).map_err(refused)
+    }
+
+    /// Removes the stored record (an erasure).
+    ///
+    /// # Errors
+    /// The browser refused to write storage.
+    pub fn erase(&self) -> Result<(), StoreError> {
+        self.storage()?.remove_item(&self.key).map_err(refused)
     }
 
     /// Every key in `localStorage` now.

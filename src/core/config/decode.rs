@@ -3,8 +3,8 @@
 //! one it does), a value outside a fixed set.
 
 use super::{
-    Category, Config, ConfigError, Cookie, CookieSettings, Gpc, GpcMode, ItemTexts, Layout,
-    SameSite, Service, Signal, Theme, Translation, quoted,
+    Category, Config, ConfigError, Cookie, CookieSettings, Gpc, GpcMode, Integrations, ItemTexts,
+    Layout, SameSite, Service, Signal, Theme, Translation, quoted,
 };
 use crate::core::i18n::KEYS;
 use crate::core::json::{self, Value};
@@ -320,9 +320,36 @@ impl Decoder {
             close_button: self.boolean(o.field("closeButton")).unwrap_or(false),
             preferences_button: self.boolean(o.field("preferencesButton")).unwrap_or(false),
             reload_on_withdraw: self.boolean(o.field("reloadOnWithdraw")).unwrap_or(true),
+            integrations: self.integrations(&mut o),
         };
         self.finish(o);
         Some(config)
+    }
+
+    fn integrations(&mut self, o: &mut Object<'_>) -> Integrations {
+        let d = Integrations::default();
+        let mut integrations = Integrations {
+            uet: self.boolean(o.field("uet")).unwrap_or(d.uet),
+            meta: self.boolean(o.field("meta")).unwrap_or(d.meta),
+            ..d
+        };
+        if let Some((path, value)) = o.field("consentMode") {
+            if let Value::Bool(on) = value {
+                integrations.google = *on;
+            } else if let Some(mut m) = self.object(path, value) {
+                integrations.google = self.boolean(m.field("enabled")).unwrap_or(true);
+                if let Some(ms) = self.whole_number(m.field("waitForUpdate")) {
+                    integrations.wait_for_update = ms;
+                }
+                integrations.regions = self.strings(m.field("regions"));
+                integrations.ads_data_redaction =
+                    self.boolean(m.field("adsDataRedaction")).unwrap_or(false);
+                integrations.url_passthrough =
+                    self.boolean(m.field("urlPassthrough")).unwrap_or(false);
+                self.finish(m);
+            }
+        }
+        integrations
     }
 
     fn category(&mut self, path: String, value: &Value) -> Option<Category> {

@@ -70,6 +70,41 @@ pub struct Config {
     /// Reload the page after a withdrawal that purged something: scripts that already ran keep
     /// running (and re-setting cookies) until the page is left.
     pub reload_on_withdraw: bool,
+    /// Google Consent Mode v2, Microsoft UET and Meta pixel consent calls.
+    pub integrations: Integrations,
+}
+
+/// Which tag vendors' consent interfaces consent-gate drives, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integrations {
+    /// Call `gtag('consent', 'default'|'update', …)`.
+    pub google: bool,
+    /// `wait_for_update` of the default, in milliseconds (tags wait this long for an update).
+    pub wait_for_update: u32,
+    /// ISO 3166-2 regions the default applies to; empty means everywhere.
+    pub regions: Vec<String>,
+    /// `gtag('set', 'ads_data_redaction', true)` while `ad_storage` is denied.
+    pub ads_data_redaction: bool,
+    /// `gtag('set', 'url_passthrough', true)`.
+    pub url_passthrough: bool,
+    /// Push `('consent', 'default'|'update', {ad_storage})` to Microsoft UET's `uetq`.
+    pub uet: bool,
+    /// Call `fbq('consent', 'revoke'|'grant')` on the Meta pixel.
+    pub meta: bool,
+}
+
+impl Default for Integrations {
+    fn default() -> Self {
+        Integrations {
+            google: true,
+            wait_for_update: 500,
+            regions: Vec::new(),
+            ads_data_redaction: false,
+            url_passthrough: false,
+            uet: false,
+            meta: false,
+        }
+    }
 }
 
 /// Where and how the banner sits.
@@ -607,6 +642,26 @@ impl Config {
                     ),
                 );
             }
+        }
+        for (i, region) in self.integrations.regions.iter().enumerate() {
+            let valid = (2..=6).contains(&region.len())
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                err(
+                    format!("consentMode.regions[{i}]"),
+                    quoted(region),
+                    "is not an ISO 3166-2 region: write a country or subdivision code such as \"DE\" or \"US-CA\"",
+                );
+            }
+        }
+        if self.integrations.wait_for_update > 10_000 {
+            err(
+                "consentMode.waitForUpdate".into(),
+                self.integrations.wait_for_update.to_string(),
+                "is too long: tags wait this many milliseconds for an update; use 0 to 10000 (500 is the default)",
+            );
         }
         if let Some(categories) = &self.gpc.categories {
             for (i, id) in categories.iter().enumerate() {

@@ -428,6 +428,30 @@ fn long_values_are_cut_in_messages() {
 }
 
 #[test]
+fn integrations_are_read_and_checked() {
+    let config = Config::from_json(
+        r#"{"categories":[{"id":"a"}],"uet":true,"meta":true,
+            "consentMode":{"waitForUpdate":800,"regions":["DE","US-CA"],"adsDataRedaction":true,"urlPassthrough":true}}"#,
+    )
+    .expect("valid");
+    let i = &config.integrations;
+    assert!(i.google && i.uet && i.meta && i.ads_data_redaction && i.url_passthrough);
+    assert_eq!((i.wait_for_update, i.regions.len()), (800, 2));
+    let off =
+        Config::from_json(r#"{"categories":[{"id":"a"}],"consentMode":false}"#).expect("valid");
+    assert!(!off.integrations.google);
+    assert_eq!(
+        shop_with(|c| c["consentMode"] =
+            serde_json::json!({"regions": ["germany"], "waitForUpdate": 60000, "wait": 1})),
+        [
+            r#"consentMode.wait: is not a key consent-gate knows: the keys here are enabled, waitForUpdate, regions, adsDataRedaction, urlPassthrough"#,
+            r#"consentMode.regions[0]: "germany" is not an ISO 3166-2 region: write a country or subdivision code such as "DE" or "US-CA""#,
+            "consentMode.waitForUpdate: 60000 is too long: tags wait this many milliseconds for an update; use 0 to 10000 (500 is the default)",
+        ]
+    );
+}
+
+#[test]
 fn interface_keys_are_checked() {
     let errors = shop_with(|c| {
         c["texts"] = serde_json::json!({"acceptAl": "OK", "save": ""});

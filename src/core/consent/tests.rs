@@ -52,6 +52,14 @@ fn change(effects: &[Effect]) -> &Change {
         .expect("a Changed effect")
 }
 
+/// Why the banner is shown, if the effects show it.
+fn shown(effects: &[Effect]) -> Option<&Prompt> {
+    effects.iter().find_map(|e| match e {
+        Effect::ShowBanner(prompt) => Some(prompt),
+        _ => None,
+    })
+}
+
 fn grants(categories: &[&str], services: &[&str]) -> Grants {
     Grants {
         categories: categories.iter().map(|s| (*s).to_owned()).collect(),
@@ -85,11 +93,11 @@ fn a_first_visit_shows_the_banner_and_grants_only_required() {
     assert_eq!(
         effects,
         [
-            Effect::ShowBanner(Prompt::FirstVisit),
-            Effect::ConsentMode(signals(&[
+            Effect::ConsentModeDefault(signals(&[
                 Signal::FunctionalityStorage,
                 Signal::SecurityStorage
             ])),
+            Effect::ShowBanner(Prompt::FirstVisit),
             Effect::Activate(required_only()),
         ]
     );
@@ -141,7 +149,7 @@ fn accept_all_grants_every_optional_category_and_service_and_records_how() {
                 ),
                 revoked: Grants::default(),
             }),
-            Effect::Receipt(record.to_json()),
+            Effect::Receipt(decision_receipt(record)),
         ]
     );
 }
@@ -170,6 +178,7 @@ fn a_stored_decision_is_restored_without_the_banner() {
         assert_eq!(
             effects,
             [
+                Effect::ConsentModeDefault(Consent::default().consent_mode(&shop_config())),
                 Effect::ConsentMode(decided.consent_mode(&shop_config())),
                 Effect::Activate(decided.grants(&shop_config())),
             ]
@@ -344,7 +353,7 @@ fn another_revision_means_ask_again() {
     config.revision = 2;
     let (consent, effects) = restore(&config, Some(&persisted(&effects)), NOW);
     assert!(!consent.is_decided());
-    assert_eq!(effects[0], Effect::ShowBanner(Prompt::NewRevision));
+    assert_eq!(shown(&effects), Some(&Prompt::NewRevision));
     assert_eq!(consent.grants(&config), required_only());
 }
 
@@ -381,7 +390,7 @@ fn an_expired_record_means_ask_again() {
     );
     let (consent, effects) = restore(&shop_config(), Some(&value), last_second + 1);
     assert!(!consent.is_decided());
-    assert_eq!(effects[0], Effect::ShowBanner(Prompt::Expired));
+    assert_eq!(shown(&effects), Some(&Prompt::Expired));
 }
 
 #[test]
@@ -426,7 +435,7 @@ fn a_record_from_the_future_means_ask_again() {
     let (_, effects) = act(&first_visit(), Action::AcceptAll, NOW + 365 * DAY);
     let (consent, effects) = restore(&shop_config(), Some(&persisted(&effects)), NOW);
     assert!(!consent.is_decided());
-    assert_eq!(effects[0], Effect::ShowBanner(Prompt::FirstVisit));
+    assert_eq!(shown(&effects), Some(&Prompt::FirstVisit));
     let (_, effects) = act(&first_visit(), Action::AcceptAll, NOW + 3600);
     assert!(
         restore(&shop_config(), Some(&persisted(&effects)), NOW)
@@ -448,7 +457,7 @@ fn a_corrupt_cookie_falls_through_to_the_mirror_and_garbage_asks_again() {
     let (consent, effects) =
         Consent::restore(&shop_config(), [Some("garbage"), None], &context(NOW));
     assert!(!consent.is_decided());
-    assert_eq!(effects[0], Effect::ShowBanner(Prompt::FirstVisit));
+    assert_eq!(shown(&effects), Some(&Prompt::FirstVisit));
 }
 
 #[test]
@@ -465,8 +474,8 @@ fn a_service_added_since_accept_all_is_not_granted_by_it_and_is_asked_about() {
     assert!(consent.is_service_granted(&config, "meta-pixel"));
     assert!(consent.is_granted(&config, "marketing"));
     assert_eq!(
-        effects[0],
-        Effect::ShowBanner(Prompt::Added(grants(&[], &["youtube"])))
+        shown(&effects),
+        Some(&Prompt::Added(grants(&[], &["youtube"])))
     );
 
     let (decided, _) = act(&consent, set(&[], &[("youtube", false)]), NOW + 2 * DAY);
@@ -487,8 +496,8 @@ fn a_category_added_since_the_decision_is_asked_about() {
     let (consent, effects) = restore(&shop_config(), Some(&persisted(&effects)), NOW);
     assert!(!consent.is_granted(&shop_config(), "marketing"));
     assert_eq!(
-        effects[0],
-        Effect::ShowBanner(Prompt::Added(grants(
+        shown(&effects),
+        Some(&Prompt::Added(grants(
             &["marketing"],
             &["meta-pixel", "youtube"]
         )))
@@ -513,8 +522,8 @@ fn a_version_1_accept_is_migrated_and_asks_only_about_services() {
     );
     assert!(value.contains(".0000000000000000.en.accept-all.0.analytics+marketing."));
     assert_eq!(
-        effects[1],
-        Effect::ShowBanner(Prompt::Added(grants(
+        shown(&effects),
+        Some(&Prompt::Added(grants(
             &[],
             &["google-analytics", "meta-pixel", "youtube"]
         )))
@@ -538,7 +547,7 @@ fn a_version_1_refusal_is_migrated_without_asking_again() {
 fn a_version_1_record_of_another_revision_asks_again() {
     let (consent, effects) = restore(&shop_config(), Some("1.7.1763780000.analytics"), NOW);
     assert!(!consent.is_decided());
-    assert_eq!(effects[0], Effect::ShowBanner(Prompt::NewRevision));
+    assert_eq!(shown(&effects), Some(&Prompt::NewRevision));
 }
 
 fn gpc_context(now: u64) -> Context {
@@ -616,7 +625,7 @@ fn gpc_in_the_eu_mode_still_asks_and_is_recorded() {
     let config = shop_config();
     let (consent, effects) = Consent::restore(&config, [None::<&str>], &gpc_context(NOW));
     assert!(!consent.is_decided());
-    assert_eq!(effects[0], Effect::ShowBanner(Prompt::FirstVisit));
+    assert_eq!(shown(&effects), Some(&Prompt::FirstVisit));
     let (decided, _) = consent
         .apply(
             &config,
@@ -628,6 +637,60 @@ fn gpc_in_the_eu_mode_still_asks_and_is_recorded() {
     let record = decided.record().expect("decided");
     assert!(record.gpc);
     assert_eq!(record.method, Method::Custom);
+}
+
+#[test]
+fn another_tab_s_decision_applies_here_without_storing_it_again() {
+    let config = shop_config();
+    let here = first_visit();
+    let (there, effects) = act(&first_visit(), Action::AcceptAll, NOW);
+    let value = persisted(&effects);
+    let (adopted, effects) = here
+        .adopt(&config, &value, NOW + 5)
+        .expect("a new decision");
+    assert_eq!(adopted, there);
+    assert_eq!(effects[0], Effect::HideBanner);
+    assert!(effects.contains(&Effect::Activate(everything())));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Persist { .. } | Effect::Receipt(_)))
+    );
+    assert_eq!(
+        adopted.adopt(&config, &value, NOW + 6),
+        None,
+        "the same decision twice"
+    );
+    assert_eq!(here.adopt(&config, "garbage", NOW), None);
+
+    let (withdrawn, effects) = act(&adopted, Action::Withdraw, NOW + 10);
+    let (back, effects_here) = adopted
+        .adopt(&config, &persisted(&effects), NOW + 11)
+        .expect("the withdrawal");
+    assert_eq!(back, withdrawn);
+    assert_eq!(
+        purged(&effects_here).map(|p| p.services.len()),
+        Some(3),
+        "purged here too"
+    );
+    assert_eq!(effects_here.last(), Some(&Effect::Reload));
+}
+
+#[test]
+fn forgetting_erases_purges_tells_the_log_and_asks_again() {
+    let config = shop_config();
+    let (accepted, _) = act(&first_visit(), Action::AcceptAll, NOW);
+    let (forgotten, effects) = accepted.forget(&config, NOW + 60);
+    assert!(!forgotten.is_decided());
+    assert_eq!(effects[0], Effect::Erase);
+    assert_eq!(purged(&effects).map(|p| p.services.len()), Some(3));
+    assert!(effects.contains(&Effect::Receipt(
+        r#"{"event":"erasure","consentId":"AAAAAAAAAAAAAAAAAAAAAA","erasedAt":1763780060}"#.into()
+    )));
+    assert_eq!(effects.last(), Some(&Effect::Reload));
+    let (_, effects) = first_visit().forget(&config, NOW);
+    assert_eq!(effects.first(), Some(&Effect::Erase));
+    assert_eq!(shown(&effects), Some(&Prompt::FirstVisit));
 }
 
 #[test]
@@ -820,7 +883,7 @@ proptest! {
         let (_, effects) = Consent::default().apply(&before, &Action::AcceptAll, Source::Visitor, &context(NOW)).expect("valid");
         let (consent, effects) = restore(&shop_config(), Some(&persisted(&effects)), NOW + 1);
         prop_assert!(!consent.is_service_granted(&shop_config(), missing));
-        let asked = matches!(&effects[0], Effect::ShowBanner(Prompt::Added(added)) if added.services == [missing]);
+        let asked = matches!(shown(&effects), Some(Prompt::Added(added)) if added.services == [missing]);
         prop_assert!(asked, "{:?}", effects);
     }
 }

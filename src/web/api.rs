@@ -1,0 +1,407 @@
+//! The JavaScript API: `window.ConsentGate` (both builds) and the same functions as exports of
+//! `pkg/`. Each call goes to the page's one controller; core checks every name it is given, so a
+//! mistake (`accepted("analytic")`) throws an `Error` that says what exists.
+//!
+//! ```javascript
+//! await ConsentGate.ready();
+//! if (ConsentGate.accepted("analytics")) startAnalytics();
+//! const off = ConsentGate.on("change", (detail) => console.log(detail.granted));
+//! ConsentGate.set({ services: { youtube: true } });
+//! ```
+//!
+//! Calls made before consent-gate has started are queued by a stub the README shows
+//! (`ConsentGate.q`) and replayed here in order; each stub call returns a Promise of the result.
+
+use crate::core::consent::{Action, Choices, Source};
+use crate::core::contract::API_GLOBAL;
+use crate::core::view;
+use crate::web::controller::{self, Controller};
+use crate::web::report;
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** The record of a visitor's decision, as `ConsentGate.get()` returns it. */
+export interface ConsentRecord {
+  consentId: string;
+  firstDecidedAt: number;
+  lastChangedAt: number;
+  expiresAt: number;
+  revision: number;
+  textsHash: string;
+  language: string;
+  method: "accept-all" | "reject-all" | "custom" | "api" | "gpc";
+  gpc: boolean;
+  categories: Record<string, boolean>;
+  services: Record<string, boolean>;
+}
+
+/** The `detail` of `consent` and `change` events. */
+export interface ConsentChange {
+  first: boolean;
+  method: ConsentRecord["method"];
+  granted: { categories: string[]; services: string[] };
+  revoked: { categories: string[]; services: string[] };
+  survivors: string[];
+}
+
+export type ConsentEvent = "ready" | "consent" | "change" | "show" | "hide";
+
+/** `window.ConsentGate`. */
+export interface ConsentGateApi {
+  ready(): Promise<void>;
+  get(): ConsentRecord | null;
+  accepted(category: string): boolean;
+  acceptedService(service: string): boolean;
+  acceptAll(): void;
+  rejectAll(): void;
+  set(choices: { categories?: Record<string, boolean>; services?: Record<string, boolean> }): void;
+  show(): void;
+  showPreferences(): void;
+  hide(): void;
+  withdraw(): void;
+  on(event: ConsentEvent, listener: (detail: ConsentChange | null) => void): () => void;
+  setLanguage(code: string): void;
+  exportRecord(): string | null;
+  forget(): void;
+}
+
+/** The site's config (the JSON in `<script type="application/json" id="consent-gate-config">`). */
+export interface ConsentGateConfig {
+  revision?: number;
+  expiryDays?: number;
+  language?: string;
+  displayLanguage?: string;
+  categories: Array<{
+    id: string;
+    required?: boolean;
+    title?: string;
+    description?: string;
+    consentMode?: string[];
+  }>;
+  services?: Array<{
+    id: string;
+    category: string;
+    title?: string;
+    description?: string;
+    provider?: string;
+    privacyPolicyUrl?: string;
+    cookies?: Array<{ name: string; domain?: string; path?: string; provider?: string; duration?: string; purpose?: string; thirdParty?: boolean }>;
+    storage?: string[];
+    urls?: string[];
+    consentMode?: string[];
+  }>;
+  texts?: Record<string, string>;
+  translations?: Record<string, Record<string, unknown>>;
+  privacyPolicyUrl?: string;
+  logEndpoint?: string;
+  gpc?: { mode?: "eu" | "us" | "off"; categories?: string[] };
+  cookie?: { name?: string; domain?: string; path?: string; sameSite?: "lax" | "strict" | "none" };
+  layout?: "box" | "bar" | "bar-top" | "modal";
+  theme?: "auto" | "light" | "dark";
+  closeButton?: boolean;
+  preferencesButton?: boolean;
+  reloadOnWithdraw?: boolean;
+  consentMode?: boolean | { enabled?: boolean; waitForUpdate?: number; regions?: string[]; adsDataRedaction?: boolean; urlPassthrough?: boolean };
+  uet?: boolean;
+  meta?: boolean;
+}
+
+declare global {
+  interface Window {
+    ConsentGate: ConsentGateApi;
+  }
+}
+"#;
+
+fn fail(message: &str) -> JsValue {
+    js_sys::Error::new(&format!("consent-gate: {message}")).into()
+}
+
+/// The page's controller, or an error saying why there is none.
+fn app() -> Result<Rc<RefCell<Controller>>, JsValue> {
+    crate::web::app().ok_or_else(|| {
+        fail("not running (no valid config, or WebAssembly refused: see the console)")
+    })
+}
+
+fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| fail(&format!("{what} must be a string")))
+}
+
+fn decide(action: Action) -> Result<(), JsValue> {
+    let controller = app()?;
+    controller::act(&controller, &action, Source::Api).map_err(|e| fail(&e.to_string()))
+}
+
+/// `ready()`: a Promise that resolves once the stored decision is applied and the interface is up.
+#[wasm_bindgen]
+pub fn ready() -> Promise {
+    Promise::new(&mut |resolve: Function, reject: Function| match app() {
+        Ok(controller) => controller::when_ready(&controller, resolve),
+        Err(e) => {
+            let _ = reject.call1(&JsValue::UNDEFINED, &e);
+        }
+    })
+}
+
+/// `get()`: the record in force as a plain object, or `null`.
+#[wasm_bindgen]
+pub fn get() -> Result<JsValue, JsValue> {
+    let controller = app()?;
+    let this = controller.try_borrow().map_err(|_| fail("busy"))?;
+    match this.consent().record() {
+        Some(record) => js_sys::JSON::parse(&record.to_json()),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// `accepted(category)`: whether elements of `category` may run.
+#[wasm_bindgen]
+pub fn accepted(category: JsValue) -> Result<bool, JsValue> {
+    let category = text(&category, "the category")?;
+    let controller = app()?;
+    let this = controller.try_borrow().map_err(|_| fail("busy"))?;
+    view::known_category(this.config(), &category).map_err(|e| fail(&e))?;
+    Ok(this.consent().is_granted(this.config(), &category))
+}
+
+/// `acceptedService(service)`: whether elements of `service` may run.
+#[wasm_bindgen(js_name = acceptedService)]
+pub fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
+    let service = text(&service, "the service")?;
+    let controller = app()?;
+    let this = controller.try_borrow().map_err(|_| fail("busy"))?;
+    view::known_service(this.config(), &service).map_err(|e| fail(&e))?;
+    Ok(this.consent().is_service_granted(this.config(), &service))
+}
+
+/// `acceptAll()`, recorded as method `api`.
+#[wasm_bindgen(js_name = acceptAll)]
+pub fn accept_all() -> Result<(), JsValue> {
+    decide(Action::AcceptAll)
+}
+
+/// `rejectAll()`, recorded as method `api`.
+#[wasm_bindgen(js_name = rejectAll)]
+pub fn reject_all() -> Result<(), JsValue> {
+    decide(Action::RejectAll)
+}
+
+/// `withdraw()`: refuses everything optional and purges it.
+#[wasm_bindgen]
+pub fn withdraw() -> Result<(), JsValue> {
+    decide(Action::Withdraw)
+}
+
+/// `set({ categories: { id: bool }, services: { id: bool } })`.
+#[wasm_bindgen]
+pub fn set(choices: JsValue) -> Result<(), JsValue> {
+    let pairs = |key: &str| -> Result<Vec<(String, bool)>, JsValue> {
+        let value = Reflect::get(&choices, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() || value.is_null() {
+            return Ok(Vec::new());
+        }
+        let object: &Object = value
+            .dyn_ref()
+            .ok_or_else(|| fail(&format!("set(): {key} must be an object of id: true|false")))?;
+        Object::entries(object)
+            .iter()
+            .map(|entry| {
+                let entry: Array = entry.unchecked_into();
+                let id = entry.get(0).as_string().unwrap_or_default();
+                let granted = entry
+                    .get(1)
+                    .as_bool()
+                    .ok_or_else(|| fail(&format!("set(): {key}.{id} must be true or false")))?;
+                Ok((id, granted))
+            })
+            .collect()
+    };
+    if !choices.is_object() {
+        return Err(fail("set() takes { categories: {...}, services: {...} }"));
+    }
+    decide(Action::Set(Choices {
+        categories: pairs("categories")?,
+        services: pairs("services")?,
+    }))
+}
+
+/// `show()`: shows the banner again.
+#[wasm_bindgen]
+pub fn show() -> Result<(), JsValue> {
+    controller::show(&app()?);
+    Ok(())
+}
+
+/// `showPreferences()`: opens the preferences dialog.
+#[wasm_bindgen(js_name = showPreferences)]
+pub fn show_preferences() -> Result<(), JsValue> {
+    controller::show_preferences(&app()?);
+    Ok(())
+}
+
+/// `hide()`: hides the banner and the dialog without deciding.
+#[wasm_bindgen]
+pub fn hide() -> Result<(), JsValue> {
+    controller::hide(&app()?);
+    Ok(())
+}
+
+/// `setLanguage(code)`: one of the languages the site offers.
+#[wasm_bindgen(js_name = setLanguage)]
+pub fn set_language(code: JsValue) -> Result<(), JsValue> {
+    let code = text(&code, "the language")?;
+    controller::set_language(&app()?, &code).map_err(|e| fail(&e))
+}
+
+/// `exportRecord()`: the visitor's record as JSON (data portability, GDPR Art. 20), or `null`.
+#[wasm_bindgen(js_name = exportRecord)]
+pub fn export_record() -> Result<JsValue, JsValue> {
+    let controller = app()?;
+    let this = controller.try_borrow().map_err(|_| fail("busy"))?;
+    Ok(this
+        .consent()
+        .record()
+        .map_or(JsValue::NULL, |record| JsValue::from_str(&record.to_json())))
+}
+
+/// `forget()`: erases the record, purges, tells the log endpoint (GDPR Art. 17), asks again.
+#[wasm_bindgen]
+pub fn forget() -> Result<(), JsValue> {
+    controller::forget(&app()?);
+    Ok(())
+}
+
+/// `on(event, listener)`: calls `listener(detail)` on each `consentgate:<event>`; returns a
+/// function that stops it. A listener that throws is reported and does not stop the others.
+#[wasm_bindgen]
+pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
+    let event = text(&event, "the event")?;
+    if !["ready", "consent", "change", "show", "hide"].contains(&event.as_str()) {
+        return Err(fail(&format!(
+            "{event:?} is not an event: use ready, consent, change, show or hide"
+        )));
+    }
+    let listener: Function = listener
+        .dyn_into()
+        .map_err(|_| fail("on() takes an event name and a function"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail("no document"))?;
+    let name = format!("consentgate:{event}");
+    let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let detail = event
+            .dyn_ref::<web_sys::CustomEvent>()
+            .map_or(JsValue::NULL, |e| e.detail());
+        if let Err(e) = listener.call1(&JsValue::UNDEFINED, &detail) {
+            report::error(&format!(
+                "a {} listener threw: {}",
+                event.type_(),
+                report::describe(&e)
+            ));
+        }
+    });
+    document.add_event_listener_with_callback(&name, handler.as_ref().unchecked_ref())?;
+    let handler = Rc::new(RefCell::new(Some(handler)));
+    let off = Closure::<dyn Fn()>::new(move || {
+        if let Some(handler) = handler.borrow_mut().take() {
+            let _ = document
+                .remove_event_listener_with_callback(&name, handler.as_ref().unchecked_ref());
+            // Dropped later than its own call could be running: it is only removed here.
+            std::mem::forget(handler);
+        }
+    });
+    Ok(off.into_js_value().unchecked_into())
+}
+
+/// Puts the API on `window.ConsentGate` and replays the calls the stub queued before.
+pub fn install() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let api = Object::new();
+    let method = |name: &str, f: JsValue| {
+        let _ = Reflect::set(&api, &name.into(), &f);
+    };
+    method(
+        "ready",
+        Closure::<dyn Fn() -> Promise>::new(ready).into_js_value(),
+    );
+    method(
+        "get",
+        Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(get).into_js_value(),
+    );
+    method(
+        "accepted",
+        Closure::<dyn Fn(JsValue) -> Result<bool, JsValue>>::new(accepted).into_js_value(),
+    );
+    method(
+        "acceptedService",
+        Closure::<dyn Fn(JsValue) -> Result<bool, JsValue>>::new(accepted_service).into_js_value(),
+    );
+    for (name, f) in [
+        ("acceptAll", accept_all as fn() -> Result<(), JsValue>),
+        ("rejectAll", reject_all),
+        ("withdraw", withdraw),
+        ("show", show),
+        ("showPreferences", show_preferences),
+        ("hide", hide),
+        ("forget", forget),
+    ] {
+        method(
+            name,
+            Closure::<dyn Fn() -> Result<(), JsValue>>::new(f).into_js_value(),
+        );
+    }
+    method(
+        "set",
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(set).into_js_value(),
+    );
+    method(
+        "setLanguage",
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(set_language).into_js_value(),
+    );
+    method(
+        "exportRecord",
+        Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(export_record).into_js_value(),
+    );
+    method(
+        "on",
+        Closure::<dyn Fn(JsValue, JsValue) -> Result<Function, JsValue>>::new(on).into_js_value(),
+    );
+
+    let queued = Reflect::get(&window, &API_GLOBAL.into())
+        .and_then(|stub| Reflect::get(&stub, &"q".into()))
+        .ok()
+        .and_then(|q| q.dyn_into::<Array>().ok());
+    let _ = Reflect::set(&window, &API_GLOBAL.into(), &api);
+    for call in queued.iter().flat_map(|q| q.iter()) {
+        let call: Array = call.unchecked_into();
+        let name = call.get(0).as_string().unwrap_or_default();
+        let args = Array::from(&call.get(1));
+        let resolve = call.get(2).dyn_into::<Function>().ok();
+        let result = Reflect::get(&api, &name.as_str().into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(|| fail(&format!("{name:?} is not a ConsentGate function")))
+            .and_then(|f| f.apply(&api, &args));
+        match result {
+            Ok(value) => {
+                if let Some(resolve) = resolve {
+                    let _ = resolve.call1(&JsValue::UNDEFINED, &value);
+                }
+            }
+            Err(e) => report::error(&format!(
+                "a queued ConsentGate.{name}() failed: {}",
+                report::describe(&e)
+            )),
+        }
+    }
+}

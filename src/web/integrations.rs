@@ -1,0 +1,183 @@
+//! Makes the vendor calls core decides ([`crate::core::integrations`]): `gtag(...)`,
+//! `uetq.push(...)` and `fbq(...)`.
+//!
+//! `gtag` must be the page's own function that pushes `arguments` to `dataLayer` (Google's
+//! snippet): gtag.js ignores an Array pushed there, and a `Function` cannot be made from Rust
+//! without `eval`. The single-file build defines the standard one before the module starts when
+//! the page has none; with `pkg/`, put Google's snippet first.
+//!
+//! The Meta pixel's snippet defines `fbq` only if it does not exist yet, so consent-gate cannot
+//! define it first: until the snippet runs, `window.fbq` is an accessor that, when the snippet
+//! assigns its function, passes it the consent state before `fbq('init')` can run.
+
+use crate::core::integrations::{Arg, Call, Target};
+use crate::web::report::{self, describe};
+use js_sys::{Array, Function, Object, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::Window;
+
+/// The `fbq` accessor's state: the latest call to replay, the pixel function once assigned, and
+/// what the page sees as `fbq` then.
+#[derive(Default)]
+struct MetaState {
+    last: Option<Array>,
+    pixel: Option<Function>,
+    proxy: Option<JsValue>,
+    delivered: bool,
+}
+
+/// The `fbq` accessor: its shared state and its getter and setter.
+type MetaAccessor = (
+    Rc<RefCell<MetaState>>,
+    Vec<Closure<dyn Fn(JsValue) -> JsValue>>,
+    Option<Closure<dyn Fn(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>>,
+);
+
+/// What the integrations keep between calls.
+#[derive(Default)]
+pub struct Integrations {
+    meta: Option<MetaAccessor>,
+    warned_gtag: bool,
+}
+
+impl Integrations {
+    /// Makes each call on `window`.
+    pub fn perform(&mut self, window: &Window, calls: Vec<Call>) {
+        for call in calls {
+            let args: Array = call.args.iter().map(to_js).collect();
+            let done = match call.target {
+                Target::Gtag => self.gtag(window, &args),
+                Target::Uet => uet(window, &args),
+                Target::Fbq => self.fbq(window, args),
+            };
+            if let Err(e) = done {
+                report::warn(&format!("a consent call to a tag failed: {}", describe(&e)));
+            }
+        }
+    }
+
+    fn gtag(&mut self, window: &Window, args: &Array) -> Result<(), JsValue> {
+        let gtag = Reflect::get(window, &"gtag".into())?;
+        match gtag.dyn_ref::<Function>() {
+            Some(gtag) => gtag.apply(&JsValue::UNDEFINED, args).map(|_| ()),
+            None => {
+                if !self.warned_gtag {
+                    self.warned_gtag = true;
+                    report::warn(
+                        "Google Consent Mode: no gtag function on the page; add Google's snippet (window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}) before consent-gate",
+                    );
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn fbq(&mut self, window: &Window, args: Array) -> Result<(), JsValue> {
+        if let Some((state, _, _)) = &self.meta {
+            let pixel = state.borrow().pixel.clone();
+            state.borrow_mut().last = Some(args.clone());
+            let delivered = state.borrow().delivered;
+            return match pixel {
+                Some(pixel) if delivered => pixel.apply(&JsValue::UNDEFINED, &args).map(|_| ()),
+                _ => Ok(()),
+            };
+        }
+        let existing = Reflect::get(window, &"fbq".into())?;
+        if let Some(fbq) = existing.dyn_ref::<Function>() {
+            let state = Rc::new(RefCell::new(MetaState {
+                last: Some(args.clone()),
+                pixel: Some(fbq.clone()),
+                proxy: None,
+                delivered: true,
+            }));
+            self.meta = Some((state, Vec::new(), None));
+            return fbq.apply(&JsValue::UNDEFINED, &args).map(|_| ());
+        }
+        let state = Rc::new(RefCell::new(MetaState {
+            last: Some(args),
+            ..MetaState::default()
+        }));
+        // The snippet assigns `fbq` and only then gives it its queue; the consent call is passed on
+        // at the page's first call to `fbq` (its `init`), through a Proxy the page sees as `fbq`.
+        let trap_state = state.clone();
+        let trap = Closure::<dyn Fn(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>::new(
+            move |pixel: JsValue, this: JsValue, args: Array| {
+                let pending = {
+                    let mut state = trap_state.borrow_mut();
+                    let pending = (!state.delivered).then(|| state.last.clone()).flatten();
+                    state.delivered = true;
+                    pending
+                };
+                let pixel: &Function = pixel.unchecked_ref();
+                if let Some(pending) = pending {
+                    pixel.apply(&JsValue::UNDEFINED, &pending)?;
+                }
+                Reflect::apply(pixel, &this, &args)
+            },
+        );
+        let handler = Object::new();
+        Reflect::set(&handler, &"apply".into(), trap.as_ref())?;
+        let getter_state = state.clone();
+        let getter = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |_: JsValue| {
+            getter_state
+                .borrow()
+                .proxy
+                .clone()
+                .unwrap_or(JsValue::UNDEFINED)
+        });
+        let setter_state = state.clone();
+        let setter = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |value: JsValue| {
+            if let Some(pixel) = value.dyn_ref::<Function>() {
+                let proxy = js_sys::Proxy::new(pixel, &handler);
+                let mut state = setter_state.borrow_mut();
+                state.pixel = Some(pixel.clone());
+                state.proxy = Some(proxy.into());
+            }
+            JsValue::UNDEFINED
+        });
+        let descriptor = Object::new();
+        Reflect::set(&descriptor, &"get".into(), getter.as_ref())?;
+        Reflect::set(&descriptor, &"set".into(), setter.as_ref())?;
+        Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE)?;
+        let global: &Object = window.unchecked_ref();
+        Reflect::define_property(global, &"fbq".into(), &descriptor)?;
+        self.meta = Some((state, vec![getter, setter], Some(trap)));
+        Ok(())
+    }
+}
+
+fn uet(window: &Window, args: &Array) -> Result<(), JsValue> {
+    let mut queue = Reflect::get(window, &"uetq".into())?;
+    if queue.is_undefined() || queue.is_null() {
+        queue = Array::new().into();
+        Reflect::set(window, &"uetq".into(), &queue)?;
+    }
+    let push = Reflect::get(&queue, &"push".into())?;
+    let push: &Function = push
+        .dyn_ref()
+        .ok_or_else(|| JsValue::from_str("uetq.push is not a function"))?;
+    push.apply(&queue, args).map(|_| ())
+}
+
+fn to_js(arg: &Arg) -> JsValue {
+    match arg {
+        Arg::Str(s) => JsValue::from_str(s),
+        Arg::Bool(b) => JsValue::from_bool(*b),
+        Arg::Num(n) => JsValue::from_f64(f64::from(*n)),
+        Arg::List(items) => items
+            .iter()
+            .map(|s| JsValue::from_str(s))
+            .collect::<Array>()
+            .into(),
+        Arg::Object(fields) => {
+            let object = Object::new();
+            for (key, value) in fields {
+                let _ = Reflect::set(&object, &key.into(), &to_js(value));
+            }
+            object.into()
+        }
+    }
+}

@@ -1,0 +1,179 @@
+// The JS API and the integrations in Chromium: calls queued before start, every function and event,
+// errors that name what exists, a throwing listener that stops nothing; Google Consent Mode with
+// real Arguments objects before gtag.js, UET and Meta; GPC in both modes; cross-tab sync; consent
+// receipts and their outbox.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { banner, dialog, start, visitor } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(() => env?.stop());
+
+const GPC = () => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
+
+test("API: queued calls replay in order; every function and event works; mistakes name what exists", async () => {
+  env.receiver.receipts.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/api.html");
+  await v.page.waitForFunction(() => window.__log.includes("ready"));
+  await banner(v.page).region.waitFor();
+  const api = (code) => v.page.evaluate(code);
+  assert.deepEqual(await api(() => window.__log), ["show", "ready"], "the queued listeners and ready() ran");
+  assert.equal(await api(() => ConsentGate.get()), null);
+  assert.equal(await api(() => ConsentGate.accepted("analytics")), false);
+  assert.equal(await api(() => ConsentGate.accepted("necessary")), true);
+  assert.equal(
+    await api(() => { try { ConsentGate.accepted("analytic"); } catch (e) { return e.message; } }),
+    'consent-gate: "analytic" is not a category of this site: the categories are necessary, analytics, marketing'
+  );
+  assert.match(
+    await api(() => { try { ConsentGate.set({ categories: { ads: true } }); } catch (e) { return e.message; } }),
+    /"ads" is not a category of this site: the optional categories are analytics, marketing/
+  );
+
+  await api(() => ConsentGate.set({ categories: { analytics: true } }));
+  assert.equal(await api(() => ConsentGate.accepted("analytics")), true);
+  assert.equal(await api(() => ConsentGate.acceptedService("demo-analytics")), true);
+  assert.equal(await api(() => ConsentGate.acceptedService("demo-video")), false);
+  const record = await api(() => ConsentGate.get());
+  assert.equal(record.method, "api");
+  assert.deepEqual(record.categories, { analytics: true, marketing: false });
+  assert.equal(await banner(v.page).region.count(), 0);
+  assert.deepEqual(await api(() => window.__log.slice(2)), ["hide", "consent", "change:api:analytics", "after-broken"]);
+  assert.ok(v.problems.some((p) => p.includes("a consentgate:change listener threw: Error: a broken listener")));
+
+  await api(() => ConsentGate.show());
+  await banner(v.page).region.waitFor();
+  await api(() => ConsentGate.hide());
+  await banner(v.page).region.waitFor({ state: "detached" });
+  await api(() => ConsentGate.showPreferences());
+  await dialog(v.page).element.waitFor();
+  assert.equal(await dialog(v.page).toggle("Analytics").isChecked(), true);
+  await api(() => ConsentGate.setLanguage("de"));
+  assert.equal(await dialog(v.page).element.getAttribute("lang"), "de");
+  assert.match(await api(() => { try { ConsentGate.setLanguage("fr"); } catch (e) { return e.message; } }), /use one of en, de/);
+  await api(() => ConsentGate.hide());
+
+  const exported = JSON.parse(await api(() => ConsentGate.exportRecord()));
+  assert.equal(exported.consentId, record.consentId);
+  await api(() => ConsentGate.acceptAll());
+  assert.equal((await api(() => ConsentGate.get())).categories.marketing, true);
+  await api(() => ConsentGate.rejectAll());
+  assert.equal((await api(() => ConsentGate.get())).categories.analytics, false);
+  await api(() => ConsentGate.forget());
+  await banner(v.page).region.waitFor();
+  assert.equal(await api(() => ConsentGate.get()), null);
+  assert.equal(await v.cookie("consent_gate"), undefined, "forget() erased the cookie");
+  assert.equal(await api(() => localStorage.getItem("consent_gate")), null, "and its mirror");
+
+  for (let i = 0; i < 30 && env.receiver.receipts.length < 4; i++) await v.page.waitForTimeout(100);
+  const events = env.receiver.receipts.map((r) => `${r.event}:${r.method ?? ""}`);
+  assert.deepEqual(events, ["decision:api", "decision:api", "decision:api", "erasure:"]);
+  assert.equal(env.receiver.receipts[3].consentId, record.consentId);
+  assert.equal(env.receiver.receipts[0].textsHash.length, 16);
+  await v.close();
+});
+
+test("Google Consent Mode: the default (real Arguments) is in dataLayer before gtag.js loads; UET and Meta follow", async () => {
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/consent-mode.html");
+  await v.page.waitForFunction(() => window.__gtagSaw && window.__consentGateReady > 0);
+  const saw = await v.page.evaluate(() => window.__gtagSaw);
+  assert.equal(saw[0].type, "[object Arguments]", "an Array entry is ignored by gtag.js");
+  assert.deepEqual([saw[0].command, saw[0].kind], ["consent", "default"]);
+  assert.deepEqual(saw[0].fields, {
+    ad_storage: "denied",
+    ad_user_data: "denied",
+    ad_personalization: "denied",
+    analytics_storage: "denied",
+    functionality_storage: "denied",
+    personalization_storage: "denied",
+    security_storage: "granted",
+    wait_for_update: 700,
+  });
+  assert.deepEqual([saw[1].command, saw[1].kind, saw[1].fields], ["set", "ads_data_redaction", true]);
+  const early = await v.page.evaluate(() => ({ uet: uetq.map(String), meta: fbq.queue.map((a) => [...a].join(" ")) }));
+  assert.deepEqual(early.uet, ["consent", "default", "[object Object]"]);
+  assert.deepEqual(early.meta, ["consent revoke", "init 1234", "track PageView"], "revoke reached fbq before init");
+
+  await banner(v.page).acceptAll.click();
+  const later = await v.page.evaluate(() => ({
+    update: (() => {
+      const last = dataLayer[dataLayer.length - 1];
+      return [Object.prototype.toString.call(last), last[0], last[1], last[2].ad_storage, last[2].analytics_storage];
+    })(),
+    uet: uetq.slice(3).map((x) => (typeof x === "object" ? x.ad_storage : x)),
+    meta: [...fbq.queue[fbq.queue.length - 1]].join(" "),
+  }));
+  assert.deepEqual(later.update, ["[object Arguments]", "consent", "update", "granted", "granted"]);
+  assert.deepEqual(later.uet, ["consent", "update", "granted"]);
+  assert.equal(later.meta, "consent grant");
+
+  await v.reload();
+  const returning = await v.page.evaluate(() => dataLayer.filter((e) => e[0] === "consent").map((e) => e[1]));
+  assert.deepEqual(returning, ["default", "update"], "a returning visitor's update on every page view");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("GPC in the us mode refuses sale and sharing without asking; in the eu mode the banner still asks", async () => {
+  env.trackerLog.length = 0;
+  const us = await visitor(env);
+  await us.context.addInitScript(GPC);
+  await us.page.goto(env.siteOrigin + "/fixtures/gpc-us.html");
+  await us.page.waitForFunction(() => window.__consentGateReady > 0);
+  assert.equal(await banner(us.page).region.count(), 0, "asked despite GPC in the us mode");
+  assert.match((await us.cookie("consent_gate"))?.value ?? "", /\.gpc\.1\.!analytics\+!marketing\.$/);
+  assert.deepEqual(us.trackerRequests(), []);
+  await us.close();
+
+  const eu = await visitor(env);
+  await eu.context.addInitScript(GPC);
+  await eu.open();
+  await banner(eu.page).customize.click();
+  assert.equal(await dialog(eu.page).toggle("Marketing").isChecked(), false);
+  await dialog(eu.page).toggle("Analytics").check();
+  await dialog(eu.page).save.click();
+  assert.match((await eu.cookie("consent_gate"))?.value ?? "", /\.custom\.1\.analytics\+!marketing\./, "GPC recorded beside the explicit choice");
+  await eu.close();
+});
+
+test("cross-tab: a decision in one tab closes the banner and releases the trackers in the other", async () => {
+  const v = await visitor(env);
+  const other = await v.context.newPage();
+  await v.open();
+  await other.goto(env.siteOrigin + "/");
+  await other.waitForFunction(() => window.__consentGateReady > 0);
+  await banner(other).region.waitFor();
+  await banner(v.page).acceptAll.click();
+  await banner(other).region.waitFor({ state: "detached" });
+  await other.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.locator("[data-consent-settings]").click();
+  await dialog(v.page).rejectAll.click();
+  // The other tab had run the analytics tag: it purges and reloads too.
+  await other.waitForFunction(() => window.demoAnalytics === undefined && window.__consentGateReady > 0, null, { timeout: 10000 });
+  assert.equal(await banner(other).region.count(), 0);
+  await v.close();
+});
+
+test("receipts: sent to the log endpoint; while it is down they wait in the outbox and go on the next page view", async () => {
+  env.receiver.receipts.length = 0;
+  env.receiver.down = true;
+  const v = await visitor(env);
+  await v.open();
+  await banner(v.page).rejectAll.click();
+  await v.page.waitForFunction(() => (localStorage.getItem("consent_gate_outbox") || "").includes('"event":"decision"'));
+  assert.equal(env.receiver.receipts.length, 0);
+  env.receiver.down = false;
+  await v.reload();
+  await v.page.waitForFunction(() => !localStorage.getItem("consent_gate_outbox"));
+  assert.equal(env.receiver.receipts.length, 1);
+  const receipt = env.receiver.receipts[0];
+  assert.equal(receipt.method, "reject-all");
+  assert.deepEqual(Object.keys(receipt).sort(), [
+    "categories", "consentId", "event", "expiresAt", "firstDecidedAt", "gpc", "language", "lastChangedAt", "method", "revision", "services", "textsHash",
+  ]);
+  await v.close();
+});
