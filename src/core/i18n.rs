@@ -47,11 +47,13 @@ pub enum Text {
     LoadOnce,
     /// The placeholder control that grants the embed's service (stored).
     AlwaysAllow,
+    /// In the preferences, when the browser sends Global Privacy Control (`eu` mode).
+    GpcHonoured,
 }
 
 impl Text {
     /// Every text, in the order of [`Text::key`] and of the built-in tables.
-    pub const ALL: [Text; 20] = [
+    pub const ALL: [Text; 21] = [
         Text::Title,
         Text::Description,
         Text::AcceptAll,
@@ -72,6 +74,7 @@ impl Text {
         Text::PlaceholderMessage,
         Text::LoadOnce,
         Text::AlwaysAllow,
+        Text::GpcHonoured,
     ];
 
     /// The config key that overrides it (in `texts` and `translations.<language>`).
@@ -103,7 +106,7 @@ impl Text {
 }
 
 /// Config keys of [`Text::ALL`], in order.
-pub const KEYS: [&str; 20] = [
+pub const KEYS: [&str; 21] = [
     "title",
     "description",
     "acceptAll",
@@ -124,105 +127,106 @@ pub const KEYS: [&str; 20] = [
     "placeholderMessage",
     "loadOnce",
     "alwaysAllow",
+    "gpcHonoured",
 ];
 
-/// The built-in texts: each language's 20 texts in [`Text::ALL`] order, `|`-separated.
+/// The built-in texts: each language's 21 texts in [`Text::ALL`] order, `|`-separated.
 const BUILT_IN: [(&str, &str); 24] = [
     (
         "en",
-        "We value your privacy|We use cookies and similar technologies for analytics and marketing only if you agree. You can change your choice at any time.|Accept all|Reject all|Customize|Privacy policy|Privacy preferences|Choose what you allow. Strictly necessary cookies are always on.|Save choices|Close|Always on|Services|Cookie|Provider|Purpose|Duration|Cookie settings|This content from {service} is blocked until you allow it.|Load once|Always allow",
+        "We value your privacy|We use cookies and similar technologies for analytics and marketing only if you agree. You can change your choice at any time.|Accept all|Reject all|Customize|Privacy policy|Privacy preferences|Choose what you allow. Strictly necessary cookies are always on.|Save choices|Close|Always on|Services|Cookie|Provider|Purpose|Duration|Cookie settings|This content from {service} is blocked until you allow it.|Load once|Always allow|Global Privacy Control: your browser's signal is honoured.",
     ),
     (
         "de",
-        "Ihre Privatsphäre ist uns wichtig|Wir verwenden Cookies und ähnliche Technologien für Statistik und Marketing nur mit Ihrer Einwilligung. Sie können Ihre Wahl jederzeit ändern.|Alle akzeptieren|Alle ablehnen|Anpassen|Datenschutzerklärung|Datenschutz-Einstellungen|Wählen Sie, was Sie erlauben. Unbedingt erforderliche Cookies sind immer aktiv.|Auswahl speichern|Schließen|Immer aktiv|Dienste|Cookie|Anbieter|Zweck|Speicherdauer|Cookie-Einstellungen|Dieser Inhalt von {service} ist blockiert, bis Sie ihn erlauben.|Einmal laden|Immer erlauben",
+        "Ihre Privatsphäre ist uns wichtig|Wir verwenden Cookies und ähnliche Technologien für Statistik und Marketing nur mit Ihrer Einwilligung. Sie können Ihre Wahl jederzeit ändern.|Alle akzeptieren|Alle ablehnen|Anpassen|Datenschutzerklärung|Datenschutz-Einstellungen|Wählen Sie, was Sie erlauben. Unbedingt erforderliche Cookies sind immer aktiv.|Auswahl speichern|Schließen|Immer aktiv|Dienste|Cookie|Anbieter|Zweck|Speicherdauer|Cookie-Einstellungen|Dieser Inhalt von {service} ist blockiert, bis Sie ihn erlauben.|Einmal laden|Immer erlauben|Global Privacy Control: Das Signal Ihres Browsers wird beachtet.",
     ),
     (
         "fr",
-        "Nous respectons votre vie privée|Nous utilisons des cookies et technologies similaires pour la mesure d'audience et le marketing uniquement avec votre accord. Vous pouvez modifier votre choix à tout moment.|Tout accepter|Tout refuser|Personnaliser|Politique de confidentialité|Préférences de confidentialité|Choisissez ce que vous autorisez. Les cookies strictement nécessaires sont toujours actifs.|Enregistrer mes choix|Fermer|Toujours actif|Services|Cookie|Fournisseur|Finalité|Durée|Paramètres des cookies|Ce contenu de {service} est bloqué tant que vous ne l'autorisez pas.|Charger une fois|Toujours autoriser",
+        "Nous respectons votre vie privée|Nous utilisons des cookies et technologies similaires pour la mesure d'audience et le marketing uniquement avec votre accord. Vous pouvez modifier votre choix à tout moment.|Tout accepter|Tout refuser|Personnaliser|Politique de confidentialité|Préférences de confidentialité|Choisissez ce que vous autorisez. Les cookies strictement nécessaires sont toujours actifs.|Enregistrer mes choix|Fermer|Toujours actif|Services|Cookie|Fournisseur|Finalité|Durée|Paramètres des cookies|Ce contenu de {service} est bloqué tant que vous ne l'autorisez pas.|Charger une fois|Toujours autoriser|Global Privacy Control : le signal de votre navigateur est respecté.",
     ),
     (
         "es",
-        "Respetamos tu privacidad|Usamos cookies y tecnologías similares para analítica y marketing solo si lo aceptas. Puedes cambiar tu elección en cualquier momento.|Aceptar todo|Rechazar todo|Personalizar|Política de privacidad|Preferencias de privacidad|Elige lo que permites. Las cookies estrictamente necesarias están siempre activas.|Guardar selección|Cerrar|Siempre activas|Servicios|Cookie|Proveedor|Finalidad|Duración|Configuración de cookies|Este contenido de {service} está bloqueado hasta que lo permitas.|Cargar una vez|Permitir siempre",
+        "Respetamos tu privacidad|Usamos cookies y tecnologías similares para analítica y marketing solo si lo aceptas. Puedes cambiar tu elección en cualquier momento.|Aceptar todo|Rechazar todo|Personalizar|Política de privacidad|Preferencias de privacidad|Elige lo que permites. Las cookies estrictamente necesarias están siempre activas.|Guardar selección|Cerrar|Siempre activas|Servicios|Cookie|Proveedor|Finalidad|Duración|Configuración de cookies|Este contenido de {service} está bloqueado hasta que lo permitas.|Cargar una vez|Permitir siempre|Global Privacy Control: respetamos la señal de tu navegador.",
     ),
     (
         "it",
-        "Rispettiamo la tua privacy|Usiamo cookie e tecnologie simili per statistiche e marketing solo con il tuo consenso. Puoi modificare la tua scelta in qualsiasi momento.|Accetta tutto|Rifiuta tutto|Personalizza|Informativa sulla privacy|Preferenze sulla privacy|Scegli cosa consentire. I cookie strettamente necessari sono sempre attivi.|Salva le scelte|Chiudi|Sempre attivi|Servizi|Cookie|Fornitore|Finalità|Durata|Impostazioni cookie|Questo contenuto di {service} è bloccato finché non lo consenti.|Carica una volta|Consenti sempre",
+        "Rispettiamo la tua privacy|Usiamo cookie e tecnologie simili per statistiche e marketing solo con il tuo consenso. Puoi modificare la tua scelta in qualsiasi momento.|Accetta tutto|Rifiuta tutto|Personalizza|Informativa sulla privacy|Preferenze sulla privacy|Scegli cosa consentire. I cookie strettamente necessari sono sempre attivi.|Salva le scelte|Chiudi|Sempre attivi|Servizi|Cookie|Fornitore|Finalità|Durata|Impostazioni cookie|Questo contenuto di {service} è bloccato finché non lo consenti.|Carica una volta|Consenti sempre|Global Privacy Control: rispettiamo il segnale del tuo browser.",
     ),
     (
         "nl",
-        "Wij respecteren uw privacy|Wij gebruiken cookies en vergelijkbare technieken voor statistieken en marketing alleen met uw toestemming. U kunt uw keuze altijd wijzigen.|Alles accepteren|Alles weigeren|Aanpassen|Privacybeleid|Privacyvoorkeuren|Kies wat u toestaat. Strikt noodzakelijke cookies staan altijd aan.|Keuze opslaan|Sluiten|Altijd aan|Diensten|Cookie|Aanbieder|Doel|Bewaartermijn|Cookie-instellingen|Deze inhoud van {service} is geblokkeerd tot u die toestaat.|Eenmalig laden|Altijd toestaan",
+        "Wij respecteren uw privacy|Wij gebruiken cookies en vergelijkbare technieken voor statistieken en marketing alleen met uw toestemming. U kunt uw keuze altijd wijzigen.|Alles accepteren|Alles weigeren|Aanpassen|Privacybeleid|Privacyvoorkeuren|Kies wat u toestaat. Strikt noodzakelijke cookies staan altijd aan.|Keuze opslaan|Sluiten|Altijd aan|Diensten|Cookie|Aanbieder|Doel|Bewaartermijn|Cookie-instellingen|Deze inhoud van {service} is geblokkeerd tot u die toestaat.|Eenmalig laden|Altijd toestaan|Global Privacy Control: het signaal van uw browser wordt gerespecteerd.",
     ),
     (
         "pl",
-        "Szanujemy Twoją prywatność|Używamy plików cookie i podobnych technologii do analityki i marketingu tylko za Twoją zgodą. Możesz zmienić swój wybór w dowolnym momencie.|Akceptuj wszystkie|Odrzuć wszystkie|Dostosuj|Polityka prywatności|Ustawienia prywatności|Wybierz, na co się zgadzasz. Niezbędne pliki cookie są zawsze włączone.|Zapisz wybór|Zamknij|Zawsze włączone|Usługi|Plik cookie|Dostawca|Cel|Okres przechowywania|Ustawienia plików cookie|Ta treść od {service} jest zablokowana, dopóki na nią nie zezwolisz.|Załaduj raz|Zawsze zezwalaj",
+        "Szanujemy Twoją prywatność|Używamy plików cookie i podobnych technologii do analityki i marketingu tylko za Twoją zgodą. Możesz zmienić swój wybór w dowolnym momencie.|Akceptuj wszystkie|Odrzuć wszystkie|Dostosuj|Polityka prywatności|Ustawienia prywatności|Wybierz, na co się zgadzasz. Niezbędne pliki cookie są zawsze włączone.|Zapisz wybór|Zamknij|Zawsze włączone|Usługi|Plik cookie|Dostawca|Cel|Okres przechowywania|Ustawienia plików cookie|Ta treść od {service} jest zablokowana, dopóki na nią nie zezwolisz.|Załaduj raz|Zawsze zezwalaj|Global Privacy Control: respektujemy sygnał Twojej przeglądarki.",
     ),
     (
         "pt",
-        "Respeitamos a sua privacidade|Utilizamos cookies e tecnologias semelhantes para análise e marketing apenas com o seu consentimento. Pode alterar a sua escolha a qualquer momento.|Aceitar tudo|Rejeitar tudo|Personalizar|Política de privacidade|Preferências de privacidade|Escolha o que permite. Os cookies estritamente necessários estão sempre ativos.|Guardar escolhas|Fechar|Sempre ativos|Serviços|Cookie|Fornecedor|Finalidade|Duração|Definições de cookies|Este conteúdo de {service} está bloqueado até que o permita.|Carregar uma vez|Permitir sempre",
+        "Respeitamos a sua privacidade|Utilizamos cookies e tecnologias semelhantes para análise e marketing apenas com o seu consentimento. Pode alterar a sua escolha a qualquer momento.|Aceitar tudo|Rejeitar tudo|Personalizar|Política de privacidade|Preferências de privacidade|Escolha o que permite. Os cookies estritamente necessários estão sempre ativos.|Guardar escolhas|Fechar|Sempre ativos|Serviços|Cookie|Fornecedor|Finalidade|Duração|Definições de cookies|Este conteúdo de {service} está bloqueado até que o permita.|Carregar uma vez|Permitir sempre|Global Privacy Control: respeitamos o sinal do seu navegador.",
     ),
     (
         "sl",
-        "Spoštujemo vašo zasebnost|Piškotke in podobne tehnologije za analitiko in trženje uporabljamo le z vašo privolitvijo. Svojo izbiro lahko kadar koli spremenite.|Sprejmi vse|Zavrni vse|Prilagodi|Pravilnik o zasebnosti|Nastavitve zasebnosti|Izberite, kaj dovolite. Nujno potrebni piškotki so vedno vklopljeni.|Shrani izbiro|Zapri|Vedno vklopljeno|Storitve|Piškotek|Ponudnik|Namen|Trajanje|Nastavitve piškotkov|Ta vsebina storitve {service} je blokirana, dokler je ne dovolite.|Naloži enkrat|Vedno dovoli",
+        "Spoštujemo vašo zasebnost|Piškotke in podobne tehnologije za analitiko in trženje uporabljamo le z vašo privolitvijo. Svojo izbiro lahko kadar koli spremenite.|Sprejmi vse|Zavrni vse|Prilagodi|Pravilnik o zasebnosti|Nastavitve zasebnosti|Izberite, kaj dovolite. Nujno potrebni piškotki so vedno vklopljeni.|Shrani izbiro|Zapri|Vedno vklopljeno|Storitve|Piškotek|Ponudnik|Namen|Trajanje|Nastavitve piškotkov|Ta vsebina storitve {service} je blokirana, dokler je ne dovolite.|Naloži enkrat|Vedno dovoli|Global Privacy Control: upoštevamo signal vašega brskalnika.",
     ),
     (
         "hr",
-        "Poštujemo vašu privatnost|Kolačiće i slične tehnologije za analitiku i marketing koristimo samo uz vašu privolu. Svoj izbor možete promijeniti u bilo kojem trenutku.|Prihvati sve|Odbij sve|Prilagodi|Pravila privatnosti|Postavke privatnosti|Odaberite što dopuštate. Nužni kolačići uvijek su uključeni.|Spremi odabir|Zatvori|Uvijek uključeno|Usluge|Kolačić|Pružatelj|Svrha|Trajanje|Postavke kolačića|Ovaj sadržaj usluge {service} blokiran je dok ga ne dopustite.|Učitaj jednom|Uvijek dopusti",
+        "Poštujemo vašu privatnost|Kolačiće i slične tehnologije za analitiku i marketing koristimo samo uz vašu privolu. Svoj izbor možete promijeniti u bilo kojem trenutku.|Prihvati sve|Odbij sve|Prilagodi|Pravila privatnosti|Postavke privatnosti|Odaberite što dopuštate. Nužni kolačići uvijek su uključeni.|Spremi odabir|Zatvori|Uvijek uključeno|Usluge|Kolačić|Pružatelj|Svrha|Trajanje|Postavke kolačića|Ovaj sadržaj usluge {service} blokiran je dok ga ne dopustite.|Učitaj jednom|Uvijek dopusti|Global Privacy Control: poštujemo signal vašeg preglednika.",
     ),
     (
         "hu",
-        "Tiszteletben tartjuk adatait|Sütiket és hasonló technológiákat csak az Ön hozzájárulásával használunk elemzésre és marketingre. Döntését bármikor megváltoztathatja.|Összes elfogadása|Összes elutasítása|Testreszabás|Adatvédelmi tájékoztató|Adatvédelmi beállítások|Válassza ki, mit engedélyez. A feltétlenül szükséges sütik mindig be vannak kapcsolva.|Választás mentése|Bezárás|Mindig bekapcsolva|Szolgáltatások|Süti|Szolgáltató|Cél|Időtartam|Süti-beállítások|Ez a tartalom ({service}) le van tiltva, amíg nem engedélyezi.|Betöltés egyszer|Mindig engedélyez",
+        "Tiszteletben tartjuk adatait|Sütiket és hasonló technológiákat csak az Ön hozzájárulásával használunk elemzésre és marketingre. Döntését bármikor megváltoztathatja.|Összes elfogadása|Összes elutasítása|Testreszabás|Adatvédelmi tájékoztató|Adatvédelmi beállítások|Válassza ki, mit engedélyez. A feltétlenül szükséges sütik mindig be vannak kapcsolva.|Választás mentése|Bezárás|Mindig bekapcsolva|Szolgáltatások|Süti|Szolgáltató|Cél|Időtartam|Süti-beállítások|Ez a tartalom ({service}) le van tiltva, amíg nem engedélyezi.|Betöltés egyszer|Mindig engedélyez|Global Privacy Control: böngészője jelzését figyelembe vesszük.",
     ),
     (
         "sv",
-        "Vi värnar om din integritet|Vi använder cookies och liknande tekniker för statistik och marknadsföring endast om du samtycker. Du kan ändra ditt val när som helst.|Godkänn alla|Avvisa alla|Anpassa|Integritetspolicy|Integritetsinställningar|Välj vad du tillåter. Nödvändiga cookies är alltid på.|Spara val|Stäng|Alltid på|Tjänster|Cookie|Leverantör|Syfte|Lagringstid|Cookieinställningar|Detta innehåll från {service} är blockerat tills du tillåter det.|Ladda en gång|Tillåt alltid",
+        "Vi värnar om din integritet|Vi använder cookies och liknande tekniker för statistik och marknadsföring endast om du samtycker. Du kan ändra ditt val när som helst.|Godkänn alla|Avvisa alla|Anpassa|Integritetspolicy|Integritetsinställningar|Välj vad du tillåter. Nödvändiga cookies är alltid på.|Spara val|Stäng|Alltid på|Tjänster|Cookie|Leverantör|Syfte|Lagringstid|Cookieinställningar|Detta innehåll från {service} är blockerat tills du tillåter det.|Ladda en gång|Tillåt alltid|Global Privacy Control: vi respekterar din webbläsares signal.",
     ),
     (
         "cs",
-        "Vážíme si vašeho soukromí|Soubory cookie a podobné technologie pro analytiku a marketing používáme pouze s vaším souhlasem. Svou volbu můžete kdykoli změnit.|Přijmout vše|Odmítnout vše|Přizpůsobit|Zásady ochrany osobních údajů|Nastavení soukromí|Vyberte, co povolíte. Nezbytné soubory cookie jsou vždy zapnuté.|Uložit volbu|Zavřít|Vždy zapnuto|Služby|Cookie|Poskytovatel|Účel|Doba uložení|Nastavení cookies|Tento obsah služby {service} je zablokován, dokud jej nepovolíte.|Načíst jednou|Vždy povolit",
+        "Vážíme si vašeho soukromí|Soubory cookie a podobné technologie pro analytiku a marketing používáme pouze s vaším souhlasem. Svou volbu můžete kdykoli změnit.|Přijmout vše|Odmítnout vše|Přizpůsobit|Zásady ochrany osobních údajů|Nastavení soukromí|Vyberte, co povolíte. Nezbytné soubory cookie jsou vždy zapnuté.|Uložit volbu|Zavřít|Vždy zapnuto|Služby|Cookie|Poskytovatel|Účel|Doba uložení|Nastavení cookies|Tento obsah služby {service} je zablokován, dokud jej nepovolíte.|Načíst jednou|Vždy povolit|Global Privacy Control: respektujeme signál vašeho prohlížeče.",
     ),
     (
         "da",
-        "Vi respekterer dit privatliv|Vi bruger cookies og lignende teknologier til statistik og markedsføring kun med dit samtykke. Du kan til enhver tid ændre dit valg.|Accepter alle|Afvis alle|Tilpas|Privatlivspolitik|Privatlivsindstillinger|Vælg, hvad du tillader. Nødvendige cookies er altid slået til.|Gem valg|Luk|Altid slået til|Tjenester|Cookie|Udbyder|Formål|Varighed|Cookieindstillinger|Dette indhold fra {service} er blokeret, indtil du tillader det.|Indlæs én gang|Tillad altid",
+        "Vi respekterer dit privatliv|Vi bruger cookies og lignende teknologier til statistik og markedsføring kun med dit samtykke. Du kan til enhver tid ændre dit valg.|Accepter alle|Afvis alle|Tilpas|Privatlivspolitik|Privatlivsindstillinger|Vælg, hvad du tillader. Nødvendige cookies er altid slået til.|Gem valg|Luk|Altid slået til|Tjenester|Cookie|Udbyder|Formål|Varighed|Cookieindstillinger|Dette indhold fra {service} er blokeret, indtil du tillader det.|Indlæs én gang|Tillad altid|Global Privacy Control: vi respekterer din browsers signal.",
     ),
     (
         "fi",
-        "Arvostamme yksityisyyttäsi|Käytämme evästeitä ja vastaavia tekniikoita analytiikkaan ja markkinointiin vain suostumuksellasi. Voit muuttaa valintaasi milloin tahansa.|Hyväksy kaikki|Hylkää kaikki|Mukauta|Tietosuojaseloste|Tietosuoja-asetukset|Valitse, mitä sallit. Välttämättömät evästeet ovat aina käytössä.|Tallenna valinnat|Sulje|Aina käytössä|Palvelut|Eväste|Tarjoaja|Käyttötarkoitus|Kesto|Evästeasetukset|Tämä palvelun {service} sisältö on estetty, kunnes sallit sen.|Lataa kerran|Salli aina",
+        "Arvostamme yksityisyyttäsi|Käytämme evästeitä ja vastaavia tekniikoita analytiikkaan ja markkinointiin vain suostumuksellasi. Voit muuttaa valintaasi milloin tahansa.|Hyväksy kaikki|Hylkää kaikki|Mukauta|Tietosuojaseloste|Tietosuoja-asetukset|Valitse, mitä sallit. Välttämättömät evästeet ovat aina käytössä.|Tallenna valinnat|Sulje|Aina käytössä|Palvelut|Eväste|Tarjoaja|Käyttötarkoitus|Kesto|Evästeasetukset|Tämä palvelun {service} sisältö on estetty, kunnes sallit sen.|Lataa kerran|Salli aina|Global Privacy Control: noudatamme selaimesi signaalia.",
     ),
     (
         "el",
-        "Σεβόμαστε το απόρρητό σας|Χρησιμοποιούμε cookies και παρόμοιες τεχνολογίες για στατιστικά και μάρκετινγκ μόνο με τη συγκατάθεσή σας. Μπορείτε να αλλάξετε την επιλογή σας ανά πάσα στιγμή.|Αποδοχή όλων|Απόρριψη όλων|Προσαρμογή|Πολιτική απορρήτου|Ρυθμίσεις απορρήτου|Επιλέξτε τι επιτρέπετε. Τα απολύτως απαραίτητα cookies είναι πάντα ενεργά.|Αποθήκευση επιλογών|Κλείσιμο|Πάντα ενεργά|Υπηρεσίες|Cookie|Πάροχος|Σκοπός|Διάρκεια|Ρυθμίσεις cookies|Αυτό το περιεχόμενο από {service} είναι αποκλεισμένο μέχρι να το επιτρέψετε.|Φόρτωση μία φορά|Να επιτρέπεται πάντα",
+        "Σεβόμαστε το απόρρητό σας|Χρησιμοποιούμε cookies και παρόμοιες τεχνολογίες για στατιστικά και μάρκετινγκ μόνο με τη συγκατάθεσή σας. Μπορείτε να αλλάξετε την επιλογή σας ανά πάσα στιγμή.|Αποδοχή όλων|Απόρριψη όλων|Προσαρμογή|Πολιτική απορρήτου|Ρυθμίσεις απορρήτου|Επιλέξτε τι επιτρέπετε. Τα απολύτως απαραίτητα cookies είναι πάντα ενεργά.|Αποθήκευση επιλογών|Κλείσιμο|Πάντα ενεργά|Υπηρεσίες|Cookie|Πάροχος|Σκοπός|Διάρκεια|Ρυθμίσεις cookies|Αυτό το περιεχόμενο από {service} είναι αποκλεισμένο μέχρι να το επιτρέψετε.|Φόρτωση μία φορά|Να επιτρέπεται πάντα|Global Privacy Control: σεβόμαστε το σήμα του προγράμματος περιήγησής σας.",
     ),
     (
         "ro",
-        "Respectăm confidențialitatea ta|Folosim cookie-uri și tehnologii similare pentru analiză și marketing doar cu acordul tău. Îți poți schimba alegerea oricând.|Acceptă tot|Respinge tot|Personalizează|Politica de confidențialitate|Preferințe de confidențialitate|Alege ce permiți. Cookie-urile strict necesare sunt mereu active.|Salvează alegerile|Închide|Mereu active|Servicii|Cookie|Furnizor|Scop|Durată|Setări cookie|Acest conținut de la {service} este blocat până când îl permiți.|Încarcă o dată|Permite mereu",
+        "Respectăm confidențialitatea ta|Folosim cookie-uri și tehnologii similare pentru analiză și marketing doar cu acordul tău. Îți poți schimba alegerea oricând.|Acceptă tot|Respinge tot|Personalizează|Politica de confidențialitate|Preferințe de confidențialitate|Alege ce permiți. Cookie-urile strict necesare sunt mereu active.|Salvează alegerile|Închide|Mereu active|Servicii|Cookie|Furnizor|Scop|Durată|Setări cookie|Acest conținut de la {service} este blocat până când îl permiți.|Încarcă o dată|Permite mereu|Global Privacy Control: respectăm semnalul browserului tău.",
     ),
     (
         "sk",
-        "Vážime si vaše súkromie|Súbory cookie a podobné technológie na analytiku a marketing používame iba s vaším súhlasom. Svoju voľbu môžete kedykoľvek zmeniť.|Prijať všetko|Odmietnuť všetko|Prispôsobiť|Zásady ochrany súkromia|Nastavenia súkromia|Vyberte, čo povolíte. Nevyhnutné súbory cookie sú vždy zapnuté.|Uložiť voľbu|Zavrieť|Vždy zapnuté|Služby|Cookie|Poskytovateľ|Účel|Doba uchovávania|Nastavenia cookies|Tento obsah služby {service} je zablokovaný, kým ho nepovolíte.|Načítať raz|Vždy povoliť",
+        "Vážime si vaše súkromie|Súbory cookie a podobné technológie na analytiku a marketing používame iba s vaším súhlasom. Svoju voľbu môžete kedykoľvek zmeniť.|Prijať všetko|Odmietnuť všetko|Prispôsobiť|Zásady ochrany súkromia|Nastavenia súkromia|Vyberte, čo povolíte. Nevyhnutné súbory cookie sú vždy zapnuté.|Uložiť voľbu|Zavrieť|Vždy zapnuté|Služby|Cookie|Poskytovateľ|Účel|Doba uchovávania|Nastavenia cookies|Tento obsah služby {service} je zablokovaný, kým ho nepovolíte.|Načítať raz|Vždy povoliť|Global Privacy Control: rešpektujeme signál vášho prehliadača.",
     ),
     (
         "bg",
-        "Уважаваме вашата поверителност|Използваме бисквитки и подобни технологии за анализ и маркетинг само с ваше съгласие. Можете да промените избора си по всяко време.|Приемане на всички|Отхвърляне на всички|Персонализиране|Политика за поверителност|Настройки за поверителност|Изберете какво разрешавате. Строго необходимите бисквитки са винаги включени.|Запазване на избора|Затваряне|Винаги включени|Услуги|Бисквитка|Доставчик|Цел|Срок|Настройки за бисквитки|Това съдържание от {service} е блокирано, докато не го разрешите.|Зареждане веднъж|Винаги разрешавай",
+        "Уважаваме вашата поверителност|Използваме бисквитки и подобни технологии за анализ и маркетинг само с ваше съгласие. Можете да промените избора си по всяко време.|Приемане на всички|Отхвърляне на всички|Персонализиране|Политика за поверителност|Настройки за поверителност|Изберете какво разрешавате. Строго необходимите бисквитки са винаги включени.|Запазване на избора|Затваряне|Винаги включени|Услуги|Бисквитка|Доставчик|Цел|Срок|Настройки за бисквитки|Това съдържание от {service} е блокирано, докато не го разрешите.|Зареждане веднъж|Винаги разрешавай|Global Privacy Control: зачитаме сигнала на вашия браузър.",
     ),
     (
         "et",
-        "Austame teie privaatsust|Kasutame küpsiseid ja sarnaseid tehnoloogiaid analüütikaks ja turunduseks ainult teie nõusolekul. Saate oma valikut igal ajal muuta.|Nõustu kõigiga|Keeldu kõigist|Kohanda|Privaatsuspoliitika|Privaatsusseaded|Valige, mida lubate. Hädavajalikud küpsised on alati sees.|Salvesta valik|Sulge|Alati sees|Teenused|Küpsis|Pakkuja|Eesmärk|Kestus|Küpsiste seaded|See teenuse {service} sisu on blokeeritud, kuni te selle lubate.|Laadi üks kord|Luba alati",
+        "Austame teie privaatsust|Kasutame küpsiseid ja sarnaseid tehnoloogiaid analüütikaks ja turunduseks ainult teie nõusolekul. Saate oma valikut igal ajal muuta.|Nõustu kõigiga|Keeldu kõigist|Kohanda|Privaatsuspoliitika|Privaatsusseaded|Valige, mida lubate. Hädavajalikud küpsised on alati sees.|Salvesta valik|Sulge|Alati sees|Teenused|Küpsis|Pakkuja|Eesmärk|Kestus|Küpsiste seaded|See teenuse {service} sisu on blokeeritud, kuni te selle lubate.|Laadi üks kord|Luba alati|Global Privacy Control: austame teie brauseri signaali.",
     ),
     (
         "lv",
-        "Mēs cienām jūsu privātumu|Sīkdatnes un līdzīgas tehnoloģijas analītikai un mārketingam izmantojam tikai ar jūsu piekrišanu. Savu izvēli varat mainīt jebkurā laikā.|Pieņemt visas|Noraidīt visas|Pielāgot|Privātuma politika|Privātuma iestatījumi|Izvēlieties, ko atļaujat. Obligātās sīkdatnes vienmēr ir ieslēgtas.|Saglabāt izvēli|Aizvērt|Vienmēr ieslēgtas|Pakalpojumi|Sīkdatne|Nodrošinātājs|Mērķis|Ilgums|Sīkdatņu iestatījumi|Šis {service} saturs ir bloķēts, līdz jūs to atļausiet.|Ielādēt vienreiz|Vienmēr atļaut",
+        "Mēs cienām jūsu privātumu|Sīkdatnes un līdzīgas tehnoloģijas analītikai un mārketingam izmantojam tikai ar jūsu piekrišanu. Savu izvēli varat mainīt jebkurā laikā.|Pieņemt visas|Noraidīt visas|Pielāgot|Privātuma politika|Privātuma iestatījumi|Izvēlieties, ko atļaujat. Obligātās sīkdatnes vienmēr ir ieslēgtas.|Saglabāt izvēli|Aizvērt|Vienmēr ieslēgtas|Pakalpojumi|Sīkdatne|Nodrošinātājs|Mērķis|Ilgums|Sīkdatņu iestatījumi|Šis {service} saturs ir bloķēts, līdz jūs to atļausiet.|Ielādēt vienreiz|Vienmēr atļaut|Global Privacy Control: mēs ievērojam jūsu pārlūka signālu.",
     ),
     (
         "lt",
-        "Gerbiame jūsų privatumą|Slapukus ir panašias technologijas analitikai ir rinkodarai naudojame tik gavę jūsų sutikimą. Savo pasirinkimą galite bet kada pakeisti.|Priimti visus|Atmesti visus|Tinkinti|Privatumo politika|Privatumo nustatymai|Pasirinkite, ką leidžiate. Būtinieji slapukai visada įjungti.|Išsaugoti pasirinkimą|Uždaryti|Visada įjungti|Paslaugos|Slapukas|Teikėjas|Paskirtis|Trukmė|Slapukų nustatymai|Šis {service} turinys užblokuotas, kol jo neleisite.|Įkelti vieną kartą|Visada leisti",
+        "Gerbiame jūsų privatumą|Slapukus ir panašias technologijas analitikai ir rinkodarai naudojame tik gavę jūsų sutikimą. Savo pasirinkimą galite bet kada pakeisti.|Priimti visus|Atmesti visus|Tinkinti|Privatumo politika|Privatumo nustatymai|Pasirinkite, ką leidžiate. Būtinieji slapukai visada įjungti.|Išsaugoti pasirinkimą|Uždaryti|Visada įjungti|Paslaugos|Slapukas|Teikėjas|Paskirtis|Trukmė|Slapukų nustatymai|Šis {service} turinys užblokuotas, kol jo neleisite.|Įkelti vieną kartą|Visada leisti|Global Privacy Control: paisome jūsų naršyklės signalo.",
     ),
     (
         "ar",
-        "نحترم خصوصيتك|نستخدم ملفات تعريف الارتباط والتقنيات المشابهة للتحليلات والتسويق فقط بموافقتك. يمكنك تغيير اختيارك في أي وقت.|قبول الكل|رفض الكل|تخصيص|سياسة الخصوصية|تفضيلات الخصوصية|اختر ما تسمح به. ملفات تعريف الارتباط الضرورية مفعّلة دائمًا.|حفظ الاختيارات|إغلاق|مفعّلة دائمًا|الخدمات|ملف تعريف الارتباط|المزوّد|الغرض|المدة|إعدادات ملفات تعريف الارتباط|هذا المحتوى من {service} محظور حتى تسمح به.|تحميل مرة واحدة|السماح دائمًا",
+        "نحترم خصوصيتك|نستخدم ملفات تعريف الارتباط والتقنيات المشابهة للتحليلات والتسويق فقط بموافقتك. يمكنك تغيير اختيارك في أي وقت.|قبول الكل|رفض الكل|تخصيص|سياسة الخصوصية|تفضيلات الخصوصية|اختر ما تسمح به. ملفات تعريف الارتباط الضرورية مفعّلة دائمًا.|حفظ الاختيارات|إغلاق|مفعّلة دائمًا|الخدمات|ملف تعريف الارتباط|المزوّد|الغرض|المدة|إعدادات ملفات تعريف الارتباط|هذا المحتوى من {service} محظور حتى تسمح به.|تحميل مرة واحدة|السماح دائمًا|Global Privacy Control: نحترم الإشارة التي يرسلها متصفحك.",
     ),
     (
         "he",
-        "אנחנו מכבדים את פרטיותך|אנו משתמשים בעוגיות ובטכנולוגיות דומות לניתוח נתונים ולשיווק רק בהסכמתך. אפשר לשנות את הבחירה בכל עת.|לקבל הכול|לדחות הכול|התאמה אישית|מדיניות פרטיות|העדפות פרטיות|בחרו מה אתם מאפשרים. עוגיות הכרחיות פעילות תמיד.|שמירת הבחירות|סגירה|פעיל תמיד|שירותים|עוגייה|ספק|מטרה|משך|הגדרות עוגיות|התוכן הזה מ-{service} חסום עד שתאשרו אותו.|טעינה חד-פעמית|לאשר תמיד",
+        "אנחנו מכבדים את פרטיותך|אנו משתמשים בעוגיות ובטכנולוגיות דומות לניתוח נתונים ולשיווק רק בהסכמתך. אפשר לשנות את הבחירה בכל עת.|לקבל הכול|לדחות הכול|התאמה אישית|מדיניות פרטיות|העדפות פרטיות|בחרו מה אתם מאפשרים. עוגיות הכרחיות פעילות תמיד.|שמירת הבחירות|סגירה|פעיל תמיד|שירותים|עוגייה|ספק|מטרה|משך|הגדרות עוגיות|התוכן הזה מ-{service} חסום עד שתאשרו אותו.|טעינה חד-פעמית|לאשר תמיד|Global Privacy Control: אנחנו מכבדים את האות שהדפדפן שלך שולח.",
     ),
 ];
 

@@ -97,6 +97,8 @@ pub struct PreferencesView {
     pub categories: Vec<CategoryView>,
     /// Light, dark or the visitor's preference.
     pub theme: Theme,
+    /// Said when the browser sends Global Privacy Control and the site asks anyway (`eu` mode).
+    pub gpc_note: Option<String>,
 }
 
 /// A category's block in the dialog.
@@ -153,6 +155,17 @@ pub struct CookieRow {
 impl PreferencesView {
     /// The dialog for `config` in `language`, its toggles as `consent` has them.
     pub fn new(config: &Config, consent: &Consent, language: &str) -> PreferencesView {
+        PreferencesView::with_gpc(config, consent, language, false)
+    }
+
+    /// The dialog when the browser sends Global Privacy Control (`gpc`): in the `eu` mode it says
+    /// the signal is honoured (the sale/sharing categories start off, as every optional one does).
+    pub fn with_gpc(
+        config: &Config,
+        consent: &Consent,
+        language: &str,
+        gpc: bool,
+    ) -> PreferencesView {
         let item = |kind: Item, id: &str, title: &Option<String>, description: &Option<String>| {
             item_texts(config, language, kind, id, title, description)
         };
@@ -212,11 +225,15 @@ impl PreferencesView {
                 }
             })
             .collect();
+        let words = Words::new(config, language);
+        let gpc_note = (gpc && config.gpc.mode == crate::core::config::GpcMode::Eu)
+            .then(|| words.get(Text::GpcHonoured).to_owned());
         PreferencesView {
-            words: Words::new(config, language),
+            words,
             privacy_policy_url: safe(&config.privacy_policy_url),
             categories,
             theme: config.theme,
+            gpc_note,
         }
     }
 }
@@ -664,6 +681,26 @@ mod tests {
         untitled.categories[1].title = None;
         let view = PreferencesView::new(&untitled, &Consent::default(), "en");
         assert_eq!(view.categories[1].title, "analytics");
+    }
+
+    #[test]
+    fn the_dialog_says_gpc_is_honoured_in_the_eu_mode_only() {
+        let config = shop_config();
+        let note = PreferencesView::with_gpc(&config, &Consent::default(), "en", true).gpc_note;
+        assert_eq!(
+            note.as_deref(),
+            Some("Global Privacy Control: your browser's signal is honoured.")
+        );
+        assert_eq!(
+            PreferencesView::new(&config, &Consent::default(), "en").gpc_note,
+            None
+        );
+        let mut us = shop_config();
+        us.gpc.mode = crate::core::config::GpcMode::Us;
+        assert_eq!(
+            PreferencesView::with_gpc(&us, &Consent::default(), "en", true).gpc_note,
+            None
+        );
     }
 
     #[test]

@@ -422,7 +422,8 @@ pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surfa
 /// Opens the preferences dialog with the toggles as the consent in force has them.
 pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
     let mut this = controller.borrow_mut();
-    let view = PreferencesView::new(&this.config, &this.consent, &this.language);
+    let gpc = context(&this.window, &this.language).gpc;
+    let view = PreferencesView::with_gpc(&this.config, &this.consent, &this.language, gpc);
     if let Some(ui) = this.ui.as_mut() {
         if let Err(e) = ui.show_preferences(&view) {
             report::error(&format!(

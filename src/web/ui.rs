@@ -371,6 +371,9 @@ impl Ui {
                     words.get(Text::PrivacyPolicy),
                 )?;
             }
+            if let Some(note) = &view.gpc_note {
+                el(d, &dialog, "p", &[("class", "gpc"), ("role", "note")], note)?;
+            }
             for category in &view.categories {
                 let block = el(
                     d,

@@ -134,6 +134,7 @@ test("GPC in the us mode refuses sale and sharing without asking; in the eu mode
   await eu.open();
   await banner(eu.page).customize.click();
   assert.equal(await dialog(eu.page).toggle("Marketing").isChecked(), false);
+  assert.equal(await dialog(eu.page).element.getByRole("note").textContent(), "Global Privacy Control: your browser's signal is honoured.");
   await dialog(eu.page).toggle("Analytics").check();
   await dialog(eu.page).save.click();
   assert.match((await eu.cookie("consent_gate"))?.value ?? "", /\.custom\.1\.analytics\+!marketing\./, "GPC recorded beside the explicit choice");
