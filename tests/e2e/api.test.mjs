@@ -44,7 +44,15 @@ test("API: queued calls replay in order; every function and event works; mistake
   assert.deepEqual(await api(() => window.__log.slice(2)), ["hide", "consent", "change:api:analytics", "after-broken"]);
   assert.ok(v.problems.some((p) => p.includes("a consentgate:change listener threw: Error: a broken listener")));
 
-  await api(() => ConsentGate.show());
+  await api(() => {
+    window.__offCalls = 0;
+    const off = ConsentGate.on("show", () => window.__offCalls++);
+    ConsentGate.show();
+    off();
+    ConsentGate.hide();
+    ConsentGate.show();
+  });
+  assert.equal(await api(() => window.__offCalls), 1, "on() returned a function that stops the listener");
   await banner(v.page).region.waitFor();
   await api(() => ConsentGate.hide());
   await banner(v.page).region.waitFor({ state: "detached" });
