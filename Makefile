@@ -9,7 +9,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM_PACK := wasm-pack --log-level warn
 PORT ?= 8080
 
-.PHONY: setup build demo test lint unit web-test e2e screenshots size clean
+.PHONY: setup build demo test lint unit web-test e2e screenshots size bench clean
 
 setup:
 	@scripts/setup.sh
@@ -43,6 +43,9 @@ e2e: build
 # Re-makes the README's screenshot from the demo page (the e2e suite writes it).
 screenshots: build
 	UPDATE_SCREENSHOTS=1 node --test --test-concurrency=1 tests/e2e/
+
+bench: build
+	node bench/run.mjs
 
 size:
 	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js

@@ -4,7 +4,9 @@
 //               so a person watching the network panel, or a test, sees what was held back.
 // Every HTML page has __TRACKER_ORIGIN__ replaced by the tracker's origin.
 
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
+import zlib, { brotliCompressSync } from "node:zlib";
 import { appendFile, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +25,22 @@ const TYPES = {
   ".svg": "image/svg+xml",
   ".ts": "text/plain; charset=utf-8",
 };
+
+const COMPRESSED = /^(text\/|application\/(json|wasm))/;
+const brotliCache = new Map();
+
+function brotli(file, body) {
+  const key = `${file}:${createHash("sha1").update(body).digest("hex")}`;
+  if (!brotliCache.has(key)) {
+    brotliCache.set(
+      key,
+      brotliCompressSync(body, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+      })
+    );
+  }
+  return brotliCache.get(key);
+}
 
 /** Resolves `urlPath` under one of `mounts` ([prefix, directory]); null if outside all of them. */
 function locate(mounts, urlPath) {
@@ -49,7 +67,15 @@ function serveFiles(mounts, { trackerOrigin, deny = [] } = {}) {
       if (type.startsWith("text/html") && trackerOrigin) {
         body = Buffer.from(body.toString("utf8").replaceAll("__TRACKER_ORIGIN__", trackerOrigin));
       }
-      res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+      const headers = { "content-type": type, "cache-control": "no-store" };
+      // Text and wasm go brotli-compressed when the browser asks, as any production server sends
+      // them: the benchmark's byte counts and throttled timings depend on it.
+      if (/\bbr\b/.test(req.headers["accept-encoding"] ?? "") && COMPRESSED.test(type)) {
+        body = brotli(file, body);
+        headers["content-encoding"] = "br";
+        headers.vary = "accept-encoding";
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       notFound(res);

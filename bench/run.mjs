@@ -1,0 +1,198 @@
+// `make bench`: consent-gate against the peers, in Debian's Chromium through playwright-core.
+//
+// One identical host page per target (bench/pages/: same text, three categories, an analytics
+// script and a marketing pixel on a second origin, each tool with its own documented blocking
+// markup), a fresh browser context per load, targets interleaved, BENCH_N rounds (default 15)
+// after a warm-up, on loopback and under 4x CPU throttling with a slow-4G network. The server sends
+// text and wasm brotli-compressed, as production servers do.
+//
+// Per target: the bytes the tool made the browser fetch (raw, gzip -9, brotli -q11 of those
+// files), time from navigation to banner visible (median, p90), main-thread script time beyond the
+// baseline page (CDP Performance.getMetrics ScriptDuration, median), long tasks, CLS, and for a
+// returning visitor who accepted, the time until the consented analytics script runs.
+// Writes bench/results.md and prints it. Not a test: nothing here passes or fails.
+
+import { chromium } from "playwright-core";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cpus } from "node:os";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { startServers } from "../scripts/serve.mjs";
+import { root } from "../tests/e2e/browser.mjs";
+
+const N = Number(process.env.BENCH_N ?? 15);
+const SITE = "shop.test";
+const TRACKER = "tracker.test";
+
+const TARGETS = [
+  { name: "none (baseline)", page: "none.html", banner: null, accept: null },
+  { name: "consent-gate, classic (dist/)", page: "consent-gate.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
+  { name: "consent-gate, ESM (pkg/)", page: "consent-gate-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
+  { name: "vanilla-cookieconsent 3.1.0", page: "cookieconsent.html", banner: "#cc-main .cm", accept: '#cc-main .cm [data-role="all"]' },
+  { name: "klaro 0.7.22", page: "klaro.html", banner: ".klaro .cookie-notice", accept: ".klaro .cookie-notice .cm-btn-success" },
+  { name: "orejime 3.2.1", page: "orejime.html", banner: ".orejime-Banner", accept: ".orejime-Banner-saveButton" },
+  { name: "tarteaucitronjs 1.34.0", page: "tarteaucitron.html", banner: "#tarteaucitronAlertBig", accept: "#tarteaucitronPersonalize2" },
+];
+
+const PROFILES = [
+  { name: "loopback", cpu: 1, network: null },
+  { name: "4x CPU, slow 4G", cpu: 4, network: { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 } },
+];
+
+/** Set before the page's own scripts: records when the banner first shows, long tasks and CLS. */
+function probe(selector) {
+  window.__longTasks = 0;
+  window.__cls = 0;
+  try {
+    new PerformanceObserver((l) => (window.__longTasks += l.getEntries().length)).observe({ type: "longtask", buffered: true });
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => (window.__cls += e.hadRecentInput ? 0 : e.value))).observe({ type: "layout-shift", buffered: true });
+  } catch (e) {}
+  if (!selector) return;
+  const find = () =>
+    selector === "cg" ? document.querySelector("#consent-gate")?.shadowRoot?.querySelector("[data-consent-banner]") : document.querySelector(selector);
+  const tick = () => {
+    const el = find();
+    const box = el?.getBoundingClientRect();
+    if (el && box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden" && getComputedStyle(el).display !== "none") {
+      window.__bannerAt = performance.now();
+    } else {
+      requestAnimationFrame(tick);
+    }
+  };
+  requestAnimationFrame(tick);
+}
+
+function sizes(files) {
+  let raw = 0, gzip = 0, brotli = 0;
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+    brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  return { raw, gzip, brotli };
+}
+
+const toolFile = (url) => {
+  const path = new URL(url).pathname;
+  for (const [prefix, dir] of [["/dist/", "dist"], ["/pkg/", "pkg"], ["/node_modules/", "node_modules"]]) {
+    if (path.startsWith(prefix)) return join(root, dir, path.slice(prefix.length));
+  }
+  return null;
+};
+
+async function load(browser, env, target, profile, { returning = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const files = new Set();
+  page.on("request", (r) => {
+    const file = toolFile(r.url());
+    if (file) files.add(file);
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  if (profile.cpu > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
+  if (profile.network) {
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", profile.network);
+  }
+  await context.addInitScript(probe, target.banner);
+  const url = `${env.siteOrigin}/bench/${target.page}`;
+  const result = { files };
+  try {
+    if (returning) {
+      await page.goto(url);
+      await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
+      await page.waitForTimeout(500);
+      await page.locator(target.accept).first().click();
+      await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
+      await page.waitForTimeout(300);
+      await page.goto(url);
+      await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
+      result.consentedAt = await page.evaluate(() => window.__analyticsAt);
+    } else {
+      await page.goto(url, { waitUntil: "load" });
+      if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
+      await page.waitForTimeout(400);
+      const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+      Object.assign(result, await page.evaluate(() => ({ bannerAt: window.__bannerAt, longTasks: window.__longTasks, cls: window.__cls })));
+      result.script = metrics.ScriptDuration * 1000;
+    }
+  } catch (error) {
+    result.error = String(error.message).split("\n")[0];
+  }
+  await context.close();
+  return result;
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+const p90 = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)] : NaN;
+};
+const ms = (x) => (Number.isFinite(x) ? `${Math.round(x)}` : "—");
+const kib = (b) => (b / 1024).toFixed(1);
+
+const env = await startServers({
+  siteHost: SITE,
+  trackerHost: TRACKER,
+  extraMounts: [["/bench/", join(root, "bench/pages")], ["/node_modules/", join(root, "node_modules")]],
+});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run",
+    "--disable-quic", `--host-resolver-rules=MAP ${SITE} 127.0.0.1, MAP ${TRACKER} 127.0.0.1`],
+});
+
+const results = new Map(TARGETS.map((t) => [t.name, { files: new Set(), runs: {}, returning: {}, errors: [] }]));
+try {
+  for (const profile of PROFILES) {
+    for (const target of TARGETS) await load(browser, env, target, profile); // warm-up
+    for (let round = 0; round < N; round++) {
+      for (const target of TARGETS) {
+        const r = results.get(target.name);
+        const first = await load(browser, env, target, profile);
+        first.files.forEach((f) => r.files.add(f));
+        if (first.error) r.errors.push(`${profile.name}: ${first.error}`);
+        (r.runs[profile.name] ??= []).push(first);
+        if (target.accept) {
+          const back = await load(browser, env, target, profile, { returning: true });
+          if (back.error) r.errors.push(`${profile.name} returning: ${back.error}`);
+          (r.returning[profile.name] ??= []).push(back.consentedAt);
+        }
+      }
+      process.stderr.write(`${profile.name}: round ${round + 1}/${N}\n`);
+    }
+  }
+} finally {
+  await browser.close();
+  await env.close();
+}
+
+const baseline = Object.fromEntries(PROFILES.map((p) => [p.name, median(results.get(TARGETS[0].name).runs[p.name].map((r) => r.script))]));
+const lines = [
+  `# consent-gate benchmark`,
+  ``,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Chromium ${browser.version()}, N = ${N} per target and profile (after a warm-up), targets interleaved, fresh context per load; server sends brotli.`,
+  ``,
+  `| target | fetched raw KiB | gzip KiB | brotli KiB | banner visible ms (median / p90), loopback | script ms beyond baseline, loopback | long tasks | CLS | consented script runs, returning visitor, ms | banner visible ms (median / p90), 4x CPU + slow 4G | script ms beyond baseline, throttled | consented script, throttled, ms |`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+];
+for (const target of TARGETS) {
+  const r = results.get(target.name);
+  const size = sizes([...r.files]);
+  const [fast, slow] = PROFILES.map((p) => r.runs[p.name] ?? []);
+  const cell = (runs) => (target.banner ? `${ms(median(runs.map((x) => x.bannerAt)))} / ${ms(p90(runs.map((x) => x.bannerAt)))}` : "—");
+  const script = (runs, profile) => ms(median(runs.map((x) => x.script)) - baseline[profile]);
+  lines.push(
+    `| ${target.name} | ${kib(size.raw)} | ${kib(size.gzip)} | ${kib(size.brotli)} | ${cell(fast)} | ${script(fast, "loopback")} | ${median(fast.map((x) => x.longTasks))} | ${median(fast.map((x) => x.cls)).toFixed(3)} | ${ms(median(r.returning.loopback ?? []))} | ${cell(slow)} | ${script(slow, PROFILES[1].name)} | ${ms(median(r.returning[PROFILES[1].name] ?? []))} |`
+  );
+}
+const errors = TARGETS.flatMap((t) => results.get(t.name).errors.map((e) => `- ${t.name}: ${e}`));
+if (errors.length) lines.push("", "Loads that failed (left out of the figures):", "", ...[...new Set(errors)]);
+const table = lines.join("\n") + "\n";
+writeFileSync(join(root, "bench/results.md"), table);
+console.log(table);
