@@ -286,7 +286,8 @@ pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     let event = text(&event, "the event")?;
     if !["ready", "consent", "change", "show", "hide"].contains(&event.as_str()) {
         return Err(fail(&format!(
-            "{event:?} is not an event: use ready, consent, change, show or hide"
+            "{} is not an event: use ready, consent, change, show or hide",
+            crate::core::config::quoted(&event)
         )));
     }
     let listener: Function = listener
@@ -390,7 +391,12 @@ pub fn install() {
         let result = Reflect::get(&api, &name.as_str().into())
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| fail(&format!("{name:?} is not a ConsentGate function")))
+            .ok_or_else(|| {
+                fail(&format!(
+                    "{} is not a ConsentGate function",
+                    crate::core::config::quoted(&name)
+                ))
+            })
             .and_then(|f| f.apply(&api, &args));
         match result {
             Ok(value) => {
