@@ -21,6 +21,7 @@ import { startServers } from "../scripts/serve.mjs";
 import { root } from "../tests/e2e/browser.mjs";
 
 const N = Number(process.env.BENCH_N ?? 15);
+const ONLY = process.env.BENCH_ONLY;
 const SITE = "shop.test";
 const TRACKER = "tracker.test";
 
@@ -33,6 +34,9 @@ const TARGETS = [
   { name: "orejime 3.2.1", page: "orejime.html", banner: ".orejime-Banner", accept: ".orejime-Banner-saveButton" },
   { name: "tarteaucitronjs 1.34.0", page: "tarteaucitron.html", banner: "#tarteaucitronAlertBig", accept: "#tarteaucitronPersonalize2" },
 ];
+
+if (process.env.BENCH_EXTRA) TARGETS.push({ name: process.env.BENCH_EXTRA, page: process.env.BENCH_EXTRA, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
+if (ONLY) TARGETS.splice(0, TARGETS.length, ...TARGETS.filter((t, i) => i === 0 || ONLY.split(",").some((o) => t.name.includes(o))));
 
 const PROFILES = [
   { name: "loopback", cpu: 1, network: null },

@@ -32,6 +32,13 @@ pub(crate) fn app() -> Option<Rc<RefCell<controller::Controller>>> {
 
 #[wasm_bindgen(start)]
 fn start() {
+    // A bug must not fail silently, nor open the gate: say so once, then the module stops (the
+    // release build aborts on panic), and every element still held stays held.
+    std::panic::set_hook(Box::new(|info| {
+        report::error(&format!(
+            "internal error ({info}); nothing more is released on this page. Please report it."
+        ));
+    }));
     APP.with(|app| *app.borrow_mut() = controller::boot());
     api::install();
 }
