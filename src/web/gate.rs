@@ -7,6 +7,7 @@ use crate::core::consent::Consent;
 use crate::core::contract::{ATTR_CATEGORY, ATTR_SERVICE, GATED_SELECTOR};
 use crate::core::gate::{Order, Release, Verdict, batches, release, verdict};
 use crate::web::report::{self, describe};
+use js_sys::Reflect;
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -125,15 +126,26 @@ fn release_element(
         Release::Script { attributes, .. } => {
             let held: &HtmlScriptElement = element.unchecked_ref();
             let script: HtmlScriptElement = document.create_element("script")?.unchecked_into();
+            let set_attribute = Reflect::get(&script, &"setAttribute".into())?;
+            let set_attribute: &js_sys::Function = set_attribute.unchecked_ref();
             for (name, value) in &attributes {
-                script.set_attribute(name, value)?;
+                let value = if name == "src" {
+                    trusted("createScriptURL", value)
+                } else {
+                    JsValue::from_str(value)
+                };
+                set_attribute.call2(&script, &name.into(), &value)?;
             }
             // The nonce attribute reads as "" once parsed (nonce hiding); the property keeps it.
             let own = held.nonce();
             script.set_nonce(if own.is_empty() { nonce } else { &own });
             // Created scripts are async by default; in-order ones run in insertion order instead.
             script.set_async(order != Order::Loads);
-            script.set_text(&held.text()?)?;
+            Reflect::set(
+                &script,
+                &"text".into(),
+                &trusted("createScript", &held.text()?),
+            )?;
             element.replace_with_with_node_1(&script)?;
             Ok((order == Order::Loads).then_some(script))
         }
@@ -159,6 +171,50 @@ fn release_element(
             Ok(None)
         }
     }
+}
+
+thread_local! {
+    /// The `consent-gate` Trusted Types policy, where the browser has Trusted Types (made once).
+    static POLICY: Option<JsValue> = trusted_types_policy();
+}
+
+/// Under `require-trusted-types-for 'script'` a script's `src` and text must be Trusted Types
+/// objects. They come from markup the site wrote and held, so the policy passes them through; the
+/// site's CSP names it (`trusted-types consent-gate`). Without Trusted Types: plain strings.
+fn trusted_types_policy() -> Option<JsValue> {
+    let window = web_sys::window()?;
+    let factory = Reflect::get(&window, &"trustedTypes".into()).ok()?;
+    let create = Reflect::get(&factory, &"createPolicy".into()).ok()?;
+    let create: &js_sys::Function = create.dyn_ref()?;
+    let rules = js_sys::Object::new();
+    for name in ["createScript", "createScriptURL"] {
+        let same = Closure::<dyn Fn(String) -> String>::new(|text: String| text);
+        Reflect::set(&rules, &name.into(), &same.into_js_value()).ok()?;
+    }
+    match create.call2(&factory, &"consent-gate".into(), &rules) {
+        Ok(policy) => Some(policy),
+        Err(e) => {
+            report::error(&format!(
+                "the page's Trusted Types policy refuses the \"consent-gate\" policy ({}): add trusted-types consent-gate to its CSP",
+                describe(&e)
+            ));
+            None
+        }
+    }
+}
+
+/// `text` through the policy's `create` method, or as is without Trusted Types.
+fn trusted(create: &str, text: &str) -> JsValue {
+    POLICY.with(|policy| {
+        policy
+            .as_ref()
+            .and_then(|policy| {
+                let method = Reflect::get(policy, &create.into()).ok()?;
+                let method: &js_sys::Function = method.dyn_ref()?;
+                method.call1(policy, &text.into()).ok()
+            })
+            .unwrap_or_else(|| JsValue::from_str(text))
+    })
 }
 
 fn attributes(element: &Element) -> Vec<(String, String)> {

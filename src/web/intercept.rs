@@ -94,6 +94,16 @@ fn held(controller: &Weak<RefCell<Controller>>, url: &str) -> Option<Held> {
     autoblock::hold(this.config(), this.consent(), url)
 }
 
+/// A value as the page's string: a plain string, or what a Trusted Types object stands for.
+fn text_of(value: &JsValue) -> String {
+    value.as_string().unwrap_or_else(|| {
+        value
+            .dyn_ref::<Object>()
+            .map(|object| String::from(object.to_string()))
+            .unwrap_or_default()
+    })
+}
+
 /// The URL a `fetch`/`sendBeacon`/`open` argument stands for: a string, a `Request` or a `URL`.
 fn url_of(value: &JsValue) -> String {
     if let Some(url) = value.as_string() {
@@ -146,7 +156,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
             let weak = weak.clone();
             let raw = raw.clone();
             let trap: Trap = Closure::new(move |setter: JsValue, this: JsValue, args: Array| {
-                let url = args.get(0).as_string().unwrap_or_default();
+                let url = text_of(&args.get(0));
                 if let Some(element) = this.dyn_ref::<Element>() {
                     if let Some(hold) = held(&weak, &url) {
                         neutralize(&raw, element, property, &url, &hold)?;
@@ -173,7 +183,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
             {
                 let tag = element.local_name();
                 if url_attribute(&tag) == Some(name.as_str()) {
-                    let url = args.get(1).as_string().unwrap_or_default();
+                    let url = text_of(&args.get(1));
                     if let Some(hold) = held(&weak, &url) {
                         neutralize(&raw, element, &name, &url, &hold)?;
                         return Ok(JsValue::UNDEFINED);

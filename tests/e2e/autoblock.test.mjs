@@ -173,3 +173,16 @@ test("a held embed shows a placeholder: Load once loads it without storing conse
   assert.deepEqual(v.problems, []);
   await v.close();
 });
+
+test("strict CSP with Trusted Types required: the banner is styled, released scripts run, nothing is reported", async () => {
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/csp-trusted-types.html");
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  const position = await banner(v.page).region.evaluate((e) => getComputedStyle(e).position);
+  assert.equal(position, "fixed", "the stylesheet applied");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.__inlineRan === true && window.demoLib?.loaded === true);
+  assert.equal(await v.page.evaluate(() => window.__violations), undefined);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
