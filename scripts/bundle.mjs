@@ -31,6 +31,7 @@ try {
   for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   if (bytes.length !== ${module.length}) throw new Error("the module arrived damaged");
   wasm_bindgen.initSync({ module: bytes });
+  if (!wasm_bindgen.running()) holdEveryOtherSite();
 } catch (error) {
   var refused = /Content.Security.Policy|wasm-unsafe-eval|Refused to compile/i.test(String(error && error.message));
   console.error(

@@ -42,3 +42,11 @@ fn start() {
     APP.with(|app| *app.borrow_mut() = controller::boot());
     api::install();
 }
+
+/// Whether consent-gate started (a valid config). The single-file loader asks right after
+/// `initSync`: when it did not, auto-blocking has no config to follow, so the loader holds every
+/// request to another origin instead, as when WebAssembly is refused.
+#[wasm_bindgen]
+pub fn running() -> bool {
+    app().is_some()
+}

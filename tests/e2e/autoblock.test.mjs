@@ -5,16 +5,12 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { banner, dialog, start, visitor } from "./browser.mjs";
+import { assertNothingFromTracker, banner, dialog, start, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
 after(() => env?.stop());
 
-function assertNothingFromTracker(v, when) {
-  assert.deepEqual(v.trackerRequests(), [], `browser requests to the tracker origin ${when}`);
-  assert.deepEqual(env.trackerLog.map((e) => e.url), [], `requests the tracker server received ${when}`);
-}
 
 const via = (v) => v.trackerRequests().map((url) => `${new URL(url).pathname}?${new URL(url).searchParams.get("via") ?? ""}`);
 
@@ -100,10 +96,24 @@ test("WebAssembly refused by CSP: a clear console error, and nothing reaches the
   await v.page.waitForLoadState("load");
   await v.page.waitForFunction(() => window.__fetchHeld === true);
   await v.page.waitForTimeout(500);
-  assertNothingFromTracker(v, "with WebAssembly refused");
+  assertNothingFromTracker(env, v, "with WebAssembly refused");
   const errors = v.problems.join("\n");
   assert.match(errors, /consent-gate: WebAssembly could not start/);
   assert.match(errors, /add 'wasm-unsafe-eval' to script-src/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  await v.close();
+});
+
+test("an invalid config: the console names the field, and the tag manager's injections reach nothing either", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/tag-manager-invalid.html");
+  await v.page.waitForLoadState("load");
+  await v.page.waitForFunction(() => window.__fetchHeld === true);
+  await v.page.waitForTimeout(500);
+  assert.match(v.problems.join("\n"), /expiryDays: 900 breaks the rule/);
+  assert.deepEqual(v.trackerRequests().filter((u) => !u.includes("via=parser")), [], "browser requests");
+  assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined", "a tracker ran");
   assert.equal(await banner(v.page).region.count(), 0);
   await v.close();
 });

@@ -3,6 +3,7 @@
 // request the browser makes.
 
 import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -131,4 +132,10 @@ export function focused(page) {
       inDialog: Boolean(active?.closest("[data-consent-dialog]")),
     };
   });
+}
+
+/** Asserts that neither the browser nor the tracker server saw a request to the tracker origin. */
+export function assertNothingFromTracker(env, v, when) {
+  assert.deepEqual(v.trackerRequests(), [], `browser requests to the tracker origin ${when}`);
+  assert.deepEqual(env.trackerLog.map((e) => e.url), [], `requests the tracker server received ${when}`);
 }

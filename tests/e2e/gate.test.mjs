@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { artifacts, banner, root, start, visitor } from "./browser.mjs";
+import { artifacts, assertNothingFromTracker, banner, root, start, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
@@ -14,10 +14,6 @@ after(() => env?.stop());
 
 const TRACKER_FILES = ["/analytics.js", "/collect", "/pixel.gif", "/video.html"];
 
-function assertNothingFromTracker(v, when) {
-  assert.deepEqual(v.trackerRequests(), [], `browser requests to the tracker origin ${when}`);
-  assert.deepEqual(env.trackerLog.map((e) => e.url), [], `requests the tracker server received ${when}`);
-}
 
 test("before any click: the banner shows, and nothing is requested from the tracker", async () => {
   env.trackerLog.length = 0;
@@ -29,7 +25,7 @@ test("before any click: the banner shows, and nothing is requested from the trac
   assert.ok(await acceptAll.isVisible());
   assert.ok(await rejectAll.isVisible());
 
-  assertNothingFromTracker(v, "before a decision");
+  assertNothingFromTracker(env, v, "before a decision");
   assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined", "analytics ran");
   assert.equal(await v.cookie("_demo_ga"), undefined, "tracker cookie set");
   assert.equal(await v.cookie("consent_gate"), undefined, "a decision was stored without one");
@@ -54,7 +50,7 @@ test("reject all: nothing loads, the refusal is stored, and a reload neither ask
   await banner(v.page).region.waitFor({ state: "detached" });
   // The gate acts synchronously on the click; give any request it wrongly started time to show.
   await v.page.waitForTimeout(500);
-  assertNothingFromTracker(v, "after Reject all");
+  assertNothingFromTracker(env, v, "after Reject all");
   assert.equal(await v.cookie("_demo_ga"), undefined);
   const stored = await v.cookie("consent_gate");
   assert.match(
@@ -69,7 +65,7 @@ test("reject all: nothing loads, the refusal is stored, and a reload neither ask
 
   await v.reload();
   assert.equal(await banner(v.page).region.count(), 0, "banner shown again after a refusal");
-  assertNothingFromTracker(v, "after Reject all and a reload");
+  assertNothingFromTracker(env, v, "after Reject all and a reload");
   assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined");
   assert.deepEqual(v.problems, []);
   await v.close();
@@ -79,7 +75,7 @@ test("accept all: the script runs, its cookie is set, pixel and video load; a re
   env.trackerLog.length = 0;
   const v = await visitor(env);
   await v.open();
-  assertNothingFromTracker(v, "before the click");
+  assertNothingFromTracker(env, v, "before the click");
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   await v.page.waitForFunction(() => document.documentElement.hasAttribute("data-demo-marketing"));
@@ -119,7 +115,7 @@ test("a corrupt stored record means ask again, with nothing released", async () 
   ]);
   await v.open();
   await banner(v.page).region.waitFor();
-  assertNothingFromTracker(v, "with a corrupt record");
+  assertNothingFromTracker(env, v, "with a corrupt record");
   assert.deepEqual(v.problems, []);
   await v.close();
 });
@@ -136,7 +132,7 @@ test("an invalid config names the field on the console and keeps every tracker b
   assert.match(errors, /privacyPolicyURL: is not a key consent-gate knows \(did you mean "privacyPolicyUrl"\?\)/);
   assert.match(errors, /stays blocked/);
   assert.equal(await banner(v.page).region.count(), 0);
-  assertNothingFromTracker(v, "with an invalid config");
+  assertNothingFromTracker(env, v, "with an invalid config");
   await v.close();
 });
 
@@ -151,7 +147,7 @@ test("a record stored by version 1 is migrated: a refusal stands without asking 
   assert.match(migrated, new RegExp(`^2\\.[\\w-]{22}\\.${decidedAt}\\.${decidedAt}\\.`));
   assert.match(migrated, /\.0000000000000000\.en\.reject-all\.0\.!analytics\+!marketing\.!google-analytics\+!meta-pixel\+!youtube$/);
   await v.page.waitForTimeout(300);
-  assertNothingFromTracker(v, "after a migrated refusal");
+  assertNothingFromTracker(env, v, "after a migrated refusal");
   assert.deepEqual(v.problems, []);
   await v.close();
 });
@@ -169,7 +165,7 @@ test("a version 1 accept keeps its categories but asks about the services it nev
   assert.match(migrated, /\.accept-all\.0\.analytics\+marketing\.$/, "services stay undecided");
   // Every tracker on the demo page names its service, and none of them was ever shown: held.
   await v.page.waitForTimeout(300);
-  assertNothingFromTracker(v, "for services the visitor never saw");
+  assertNothingFromTracker(env, v, "for services the visitor never saw");
   assert.deepEqual(v.problems, []);
   await v.close();
 });
