@@ -298,6 +298,12 @@ impl Consent {
         }
 
         let mut effects = vec![default];
+        // A refused tracker that ran before the refusal (or re-created its cookie between the
+        // withdrawal's purge and its reload) finds its traces deleted on every page view.
+        let leftovers = leftovers(config, &consent);
+        if !leftovers.services.is_empty() {
+            effects.push(Effect::Purge(leftovers));
+        }
         if migrated {
             if let Some(record) = &consent.record {
                 effects.push(persist(record, ctx.now));
@@ -311,6 +317,53 @@ impl Consent {
         }
         effects.push(Effect::Activate(consent.grants(config)));
         (consent, effects)
+    }
+
+    /// What another tab's message about a newly stored `posted` value means here. The stores
+    /// (`stored`, most authoritative first, as at page load) keep the last write whichever
+    /// message arrives last, so two tabs deciding at once both settle on what the first of them
+    /// holds; where no store keeps a record (the browser refused both), on the later of `posted`
+    /// and the decision in force (ties broken by the value). When the stores disagree (two tabs'
+    /// writes crossed), the tab that moves writes the settled record to all of them again.
+    /// `None` when nothing changes here.
+    pub fn follow<I>(
+        &self,
+        config: &Config,
+        stored: I,
+        posted: String,
+        now: u64,
+    ) -> Option<(Consent, Vec<Effect>)>
+    where
+        I: IntoIterator<Item = Option<String>>,
+    {
+        let stored: Vec<String> = stored
+            .into_iter()
+            .flatten()
+            .filter(|value| record::decode(value).is_some())
+            .collect();
+        let value = match stored.first() {
+            Some(value) => value.clone(),
+            None => {
+                let Some(Stored::Current(incoming)) = record::decode(&posted) else {
+                    return None;
+                };
+                let later = self.record.as_ref().is_none_or(|current| {
+                    (current.last_changed_at, record::encode(current))
+                        < (incoming.last_changed_at, posted.clone())
+                });
+                if !later {
+                    return None;
+                }
+                posted
+            }
+        };
+        let (consent, mut effects) = self.adopt(config, &value, now)?;
+        if stored.iter().any(|other| *other != value) {
+            if let Some(record) = &consent.record {
+                effects.insert(0, persist(record, now));
+            }
+        }
+        Some((consent, effects))
     }
 
     /// The consent after another tab of the site stored `value`: the same decision applies here
@@ -714,6 +767,22 @@ fn purge(config: &Config, previous: Option<&Record>, after: &Consent) -> Purge {
         let could_run = previous.service(&service.id) == Some(true)
             || previous.category(&service.category) == Some(true);
         if could_run && !after.is_service_granted(config, &service.id) {
+            purge.services.push(service.id.clone());
+            purge.cookies.extend(service.cookies.iter().cloned());
+            purge.storage.extend(service.storage.iter().cloned());
+        }
+    }
+    purge
+}
+
+/// The declared traces of every optional service `consent` does not grant (all of them before a
+/// decision): deleting what does not exist costs nothing, and no consent means no cookie.
+fn leftovers(config: &Config, consent: &Consent) -> Purge {
+    let mut purge = Purge::default();
+    for service in config.optional_services() {
+        if !consent.is_service_granted(config, &service.id)
+            && (!service.cookies.is_empty() || !service.storage.is_empty())
+        {
             purge.services.push(service.id.clone());
             purge.cookies.extend(service.cookies.iter().cloned());
             purge.storage.extend(service.storage.iter().cloned());

@@ -118,7 +118,7 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         let weak = Rc::downgrade(&controller);
         let on_value = move |value: String| {
             if let Some(controller) = weak.upgrade() {
-                adopt(&controller, &value);
+                adopt(&controller, value);
             }
         };
         this.tabs = Some(TabSync::new(&this.window, &key, on_value));
@@ -185,11 +185,14 @@ fn interface_ready(controller: &Rc<RefCell<Controller>>) {
     }
 }
 
-/// Applies a decision another tab stored.
-fn adopt(controller: &Rc<RefCell<Controller>>, value: &str) {
+/// Applies a decision another tab stored (its message says `posted`; the stores say what holds).
+fn adopt(controller: &Rc<RefCell<Controller>>, posted: String) {
     let effects = {
         let mut this = controller.borrow_mut();
-        let Some((consent, effects)) = this.consent.adopt(&this.config, value, now()) else {
+        let stores = [&this.cookie as &dyn RecordStore, &this.local];
+        let (stored, _) = load_each(&stores);
+        let Some((consent, effects)) = this.consent.follow(&this.config, stored, posted, now())
+        else {
             return;
         };
         this.consent = consent;

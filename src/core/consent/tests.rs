@@ -42,6 +42,14 @@ fn purged(effects: &[Effect]) -> Option<&Purge> {
     })
 }
 
+fn without_purge(effects: &[Effect]) -> Vec<Effect> {
+    effects
+        .iter()
+        .filter(|e| !matches!(e, Effect::Purge(_)))
+        .cloned()
+        .collect()
+}
+
 fn change(effects: &[Effect]) -> &Change {
     effects
         .iter()
@@ -90,8 +98,15 @@ fn a_first_visit_shows_the_banner_and_grants_only_required() {
     let (consent, effects) = restore(&shop_config(), None, NOW);
     assert!(!consent.is_decided());
     assert_eq!(consent.prompt(), Some(&Prompt::FirstVisit));
+    // Nothing is consented yet: whatever a tracker left before is deleted.
+    let purge = purged(&effects).expect("leftovers purged");
     assert_eq!(
-        effects,
+        purge.services,
+        ["google-analytics", "meta-pixel", "youtube"]
+    );
+    assert_eq!(purge.storage, ["fb_*"]);
+    assert_eq!(
+        without_purge(&effects),
         [
             Effect::ConsentModeDefault(signals(&[
                 Signal::FunctionalityStorage,
@@ -175,8 +190,17 @@ fn a_stored_decision_is_restored_without_the_banner() {
         let (decided, effects) = act(&first_visit(), action, NOW);
         let (restored, effects) = restore(&shop_config(), Some(&persisted(&effects)), NOW + DAY);
         assert_eq!(restored, decided);
+        let refused: Vec<&str> = ["google-analytics", "meta-pixel", "youtube"]
+            .into_iter()
+            .filter(|id| !decided.is_service_granted(&shop_config(), id))
+            .collect();
         assert_eq!(
-            effects,
+            purged(&effects).map_or(Vec::new(), |p| p.services.clone()),
+            refused,
+            "what a refused tracker left is deleted on every page view"
+        );
+        assert_eq!(
+            without_purge(&effects),
             [
                 Effect::ConsentModeDefault(Consent::default().consent_mode(&shop_config())),
                 Effect::ConsentMode(decided.consent_mode(&shop_config())),
@@ -886,4 +910,54 @@ proptest! {
         let asked = matches!(shown(&effects), Some(Prompt::Added(added)) if added.services == [missing]);
         prop_assert!(asked, "{:?}", effects);
     }
+}
+
+#[test]
+fn two_tabs_deciding_at_once_settle_on_the_last_stored_decision() {
+    let config = shop_config();
+    let (a, effects_a) = act(&first_visit(), Action::AcceptAll, NOW);
+    let (b, effects_b) = act(&first_visit(), Action::RejectAll, NOW);
+    let (value_a, value_b) = (persisted(&effects_a), persisted(&effects_b));
+    // B's cookie write came last, A's mirror write came last: in either tab, and whichever
+    // message arrives, the cookie's record holds, and the tab that moves mends the mirror.
+    let stored = || [Some(value_b.clone()), Some(value_a.clone())];
+    let (settled, effects) = a
+        .follow(&config, stored(), value_b.clone(), NOW)
+        .expect("A moves to B's decision");
+    assert_eq!(settled, b);
+    assert_eq!(persisted(&effects), value_b, "the mirror is written again");
+    assert_eq!(
+        b.follow(&config, stored(), value_a.clone(), NOW),
+        None,
+        "B keeps its own"
+    );
+    let agreeing = [Some(value_b.clone()), Some(value_b.clone())];
+    let (_, effects) = a
+        .follow(&config, agreeing, value_b.clone(), NOW)
+        .expect("moves");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Persist { .. })));
+
+    // Corrupt or refused stores are passed over; with nothing stored, the later decision (ties
+    // by value) wins in both tabs, never each the other's.
+    let broken = || [Some("garbage".to_owned()), None];
+    let a_moves = a.follow(&config, broken(), value_b.clone(), NOW);
+    let b_moves = b.follow(&config, broken(), value_a.clone(), NOW);
+    assert_eq!(
+        a_moves.is_some(),
+        b_moves.is_none(),
+        "exactly one tab moves"
+    );
+    let winner = if value_a > value_b { &a } else { &b };
+    assert_eq!(a_moves.or(b_moves).map(|(c, _)| c).as_ref(), Some(winner));
+    let (later, effects) = act(&a, Action::RejectAll, NOW + 60);
+    assert!(
+        b.follow(&config, broken(), persisted(&effects), NOW + 60)
+            .is_some()
+    );
+    assert_eq!(
+        later.follow(&config, broken(), value_b.clone(), NOW + 60),
+        None,
+        "an older message"
+    );
+    assert_eq!(a.follow(&config, broken(), "garbage".into(), NOW), None);
 }
