@@ -20,7 +20,11 @@ export async function start() {
   const servers = await startServers({
     siteHost: SITE_HOST,
     trackerHost: TRACKER_HOST,
-    extraMounts: [["/fixtures/", join(root, "tests/e2e/fixtures")]],
+    // Pages a test writes at run time (too big to commit) are served from the artifacts folder.
+    extraMounts: [
+      ["/fixtures/", join(root, "tests/e2e/fixtures")],
+      ["/generated/", artifacts],
+    ],
   });
   mkdirSync(artifacts, { recursive: true });
   // playwright gives every launch a fresh, empty profile directory of its own.
