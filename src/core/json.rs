@@ -11,6 +11,7 @@ use std::fmt;
 
 /// Deepest nesting of arrays and objects read; a config needs five.
 pub const MAX_DEPTH: usize = 32;
+const _: () = assert!(MAX_DEPTH == 32, "update the \"nested more than\" message");
 
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +127,7 @@ impl Parser<'_> {
 
     fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
         if depth > MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
+            return Err(self.error("nested more than 32 levels deep (a config needs five)"));
         }
         match self.peek() {
             Some(b'{') => self.object(depth),
@@ -410,7 +411,7 @@ mod tests {
         let deep = "[".repeat(100_000);
         assert_eq!(
             parse(&deep).expect_err("too deep").message,
-            "nested too deeply"
+            "nested more than 32 levels deep (a config needs five)"
         );
         let fine = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&fine).is_ok());

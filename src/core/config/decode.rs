@@ -41,9 +41,19 @@ pub(super) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) 
     };
     let folded = fold(word);
     let limit = if folded.chars().count() < 5 { 1 } else { 2 };
+    // A key written without its ending ("privacyPolicy" for "privacyPolicyUrl") is near too.
+    let truncated = |candidate: &str| folded.chars().count() >= 6 && candidate.starts_with(&folded);
     known
         .into_iter()
-        .map(|candidate| (distance(&folded, &fold(candidate)), candidate))
+        .map(|candidate| {
+            let folded_candidate = fold(candidate);
+            let d = if truncated(&folded_candidate) {
+                limit
+            } else {
+                distance(&folded, &folded_candidate)
+            };
+            (d, candidate)
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, candidate)| candidate)

@@ -86,6 +86,10 @@ fn an_unknown_key_is_named_with_its_path_and_the_nearest_known_key() {
         [r#"expiry_days: is not a key consent-gate knows (did you mean "expiryDays"?)"#]
     );
     assert_eq!(
+        messages(r#"{"categories":[{"id":"a"}],"privacyPolicy":"/p"}"#),
+        [r#"privacyPolicy: is not a key consent-gate knows (did you mean "privacyPolicyUrl"?)"#]
+    );
+    assert_eq!(
         shop_with(|c| c["services"][1]["cookies"][0]["lifetime"] = "2y".into()),
         [
             "services[1].cookies[0].lifetime: is not a key consent-gate knows: the keys here are \

@@ -1,0 +1,153 @@
+// Hostile input in the config: markup, script URLs, quotes that would break out of an attribute,
+// a megabyte of text, JSON nested past reason, keys that do not exist. Each is rendered inert or
+// refused with a clear error, never run, never a hang, and no tracker is reached either way.
+// (HTML in texts and javascript: links: ui.test.mjs; crafted cookies: faults.test.mjs.)
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifacts, assertNothingFromTracker, banner, dialog, start, visitor } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(() => env?.stop());
+
+/** Writes a page with `configText` as its config and returns its path on the site. */
+function page(name, configText) {
+  writeFileSync(
+    join(artifacts, `${name}.html`),
+    `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>${name}</title>
+  <link rel="icon" href="data:,">
+  <script type="application/json" id="consent-gate-config">${configText.replaceAll("</", "<\\/")}</script>
+  <script src="/dist/consent-gate.js"></script>
+  <script type="text/plain" data-category="analytics" src="__TRACKER_ORIGIN__/analytics.js"></script>
+</head>
+<body><main><h1>${name}</h1></main>
+<img data-category="marketing" data-src="__TRACKER_ORIGIN__/pixel.gif" width="1" height="1" alt=""></body>
+</html>
+`
+  );
+  return `/generated/${name}.html`;
+}
+
+const CATEGORIES = [
+  { id: "necessary", required: true, title: "Necessary" },
+  { id: "analytics", title: "Analytics" },
+  { id: "marketing", title: "Marketing" },
+];
+
+/** Opens `path`, waits until consent-gate has started or refused, and returns the visitor. */
+async function load(path) {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  v.dialogs = [];
+  v.page.on("dialog", (d) => {
+    v.dialogs.push(d.message());
+    d.dismiss();
+  });
+  const started = Date.now();
+  await v.page.goto(env.siteOrigin + path);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForFunction(() => window.__consentGateReady > 0 || document.readyState === "complete");
+  await v.page.waitForTimeout(300);
+  v.took = Date.now() - started;
+  return v;
+}
+
+test("quotes that would break out of an attribute stay inside it; nothing runs", async () => {
+  const breakout = `/privacy.html" onmouseover="window.__xss=1" x="`;
+  const v = await load(
+    page(
+      "quotes",
+      JSON.stringify({
+        privacyPolicyUrl: breakout,
+        texts: { title: `"><svg onload="window.__xss=2">`, description: `' onfocus='window.__xss=3' autofocus='` },
+        categories: CATEGORIES,
+        services: [{ id: "ga", category: "analytics", title: "GA", privacyPolicyUrl: `https://example.com/"><script>window.__xss=4</script>` }],
+      })
+    )
+  );
+  const { region } = banner(v.page);
+  await region.waitFor();
+  const link = region.getByRole("link");
+  assert.equal(await link.getAttribute("href"), breakout, "the URL is one attribute value");
+  assert.equal(await link.getAttribute("onmouseover"), null);
+  await link.hover();
+  assert.equal(await region.locator("h2").textContent(), `"><svg onload="window.__xss=2">`);
+  assert.equal(await region.locator("svg, script, [onload], [onfocus], [onmouseover]").count(), 0);
+  await banner(v.page).customize.click();
+  await dialog(v.page).element.waitFor();
+  await dialog(v.page).services("analytics").click();
+  assert.equal(await dialog(v.page).element.locator("script, svg").count(), 0);
+  assert.equal(await v.page.evaluate(() => window.__xss), undefined, "injected code ran");
+  assert.deepEqual(v.dialogs, []);
+  assertNothingFromTracker(env, v, "with hostile quotes in the config");
+  await v.close();
+});
+
+test("data: and vbscript: links refuse the config with the field named; nothing is released", async () => {
+  const v = await load(
+    page(
+      "data-url",
+      JSON.stringify({
+        privacyPolicyUrl: "data:text/html,<script>alert(1)</script>",
+        logEndpoint: " vbscript:msgbox(1)",
+        categories: CATEGORIES,
+      })
+    )
+  );
+  const errors = v.problems.join("\n");
+  assert.match(errors, /privacyPolicyUrl: "data:text\/html,<script>alert\(1\)<\/script>" is not a link consent-gate will use/);
+  assert.match(errors, /logEndpoint: " vbscript:msgbox\(1\)" is not a link consent-gate will use/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  assert.deepEqual(v.dialogs, []);
+  assertNothingFromTracker(env, v, "with a refused config");
+  await v.close();
+});
+
+test("a megabyte of text is shown as text without a hang", async () => {
+  const huge = "<b>Lorem</b> ipsum ".repeat(55_000);
+  assert.ok(huge.length > 1_000_000);
+  const v = await load(page("huge", JSON.stringify({ texts: { description: huge }, categories: CATEGORIES })));
+  const { region } = banner(v.page);
+  await region.waitFor();
+  const shown = await region.locator("p").first().textContent();
+  assert.equal(shown, huge);
+  assert.equal(await region.locator("b").count(), 0, "markup in the text became elements");
+  // A diagnostic, not an assertion: the time to a usable page with a 1 MB config.
+  console.log(`# a 1 MB description: page usable after ${v.took} ms`);
+  await banner(v.page).rejectAll.click();
+  await region.waitFor({ state: "detached" });
+  assertNothingFromTracker(env, v, "with a 1 MB description");
+  assert.deepEqual(v.problems.filter((p) => p.startsWith("uncaught")), []);
+  await v.close();
+});
+
+test("JSON nested 100,000 deep, and keys that do not exist, are refused with a clear error, without a hang", async () => {
+  const deep = `{"categories":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+  const v = await load(page("deep", deep));
+  assert.match(v.problems.join("\n"), /the config is not JSON: line 1, column 47: nested more than 32 levels deep/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  assertNothingFromTracker(env, v, "with a deeply nested config");
+  assert.deepEqual(v.problems.filter((p) => p.startsWith("uncaught")), []);
+  await v.close();
+
+  const unknown = await load(
+    page(
+      "unknown-keys",
+      // Written out: in a JS object literal "__proto__" would set the prototype, not a key.
+      `{"categories":${JSON.stringify(CATEGORIES)},"privacyPolicy":"/privacy.html","__proto__":{"polluted":true},"constructor":1}`
+    )
+  );
+  const errors = unknown.problems.join("\n");
+  assert.match(errors, /privacyPolicy: is not a key consent-gate knows \(did you mean "privacyPolicyUrl"\?\)/);
+  assert.match(errors, /__proto__: is not a key consent-gate knows/);
+  assert.equal(await unknown.page.evaluate(() => ({}).polluted), undefined, "Object.prototype was polluted");
+  assertNothingFromTracker(env, unknown, "with unknown keys");
+  await unknown.close();
+});
