@@ -9,7 +9,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM_PACK := wasm-pack --log-level warn
 PORT ?= 8080
 
-.PHONY: setup build demo test lint unit web-test e2e screenshots size bench clean
+.PHONY: setup build demo test lint unit web-test e2e screenshots size bench fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -28,6 +28,7 @@ test: setup lint unit web-test e2e
 
 lint:
 	cargo fmt --all --check
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 	@# The browser can refuse anything: src/web never unwraps or expects.
@@ -48,6 +49,11 @@ screenshots: build
 
 bench: build
 	node bench/run.mjs
+
+# Coverage-guided fuzzing of the config, record and URL-pattern parsers (nightly + cargo fuzz);
+# FUZZ_SECONDS per target, default 60. Not part of `make test`: its length is a choice.
+fuzz:
+	@scripts/fuzz.sh
 
 size:
 	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js
