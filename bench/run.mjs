@@ -19,6 +19,8 @@ import { cpus } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { startServers } from "../scripts/serve.mjs";
 import { root } from "../tests/e2e/browser.mjs";
+import { manyElementsPage } from "../tests/e2e/many.mjs";
+import { mkdirSync } from "node:fs";
 
 const N = Number(process.env.BENCH_N ?? 15);
 const ONLY = process.env.BENCH_ONLY;
@@ -129,6 +131,46 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
   return result;
 }
 
+/**
+ * The 2,000-gated-elements page (1,500 held pixels, 500 held inline scripts) with consent-gate's
+ * classic build: banner time, script time and long tasks at load, then the time from the click on
+ * "Accept all" until every element is released, and the long tasks that release caused.
+ */
+async function loadMany(browser, env, profile) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  if (profile.cpu > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
+  if (profile.network) {
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", profile.network);
+  }
+  await context.addInitScript(probe, "cg");
+  const result = {};
+  try {
+    await page.goto(`${env.siteOrigin}/bench-generated/many.html`, { waitUntil: "load" });
+    await page.waitForFunction(() => window.__bannerAt, null, { timeout: 30000 });
+    await page.waitForTimeout(400);
+    const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+    Object.assign(result, await page.evaluate(() => ({ bannerAt: window.__bannerAt, longTasks: window.__longTasks })));
+    result.script = metrics.ScriptDuration * 1000;
+    await page.evaluate(() => {
+      window.__longTasksBefore = window.__longTasks;
+      window.__clickedAt = performance.now();
+      document.querySelector("#consent-gate").shadowRoot.querySelector("[data-consent-banner] [data-consent-action=accept-all]").click();
+    });
+    await page.waitForFunction(() => window.__ran === 500 && document.querySelectorAll("img[src]").length === 1500, null, { timeout: 60000, polling: "raf" });
+    result.released = await page.evaluate(() => performance.now() - window.__clickedAt);
+    await page.waitForTimeout(300);
+    result.releaseLongTasks = await page.evaluate(() => window.__longTasks - window.__longTasksBefore);
+  } catch (error) {
+    result.error = String(error.message).split("\n")[0];
+  }
+  await context.close();
+  return result;
+}
+
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
@@ -140,10 +182,17 @@ const p90 = (xs) => {
 const ms = (x) => (Number.isFinite(x) ? `${Math.round(x)}` : "—");
 const kib = (b) => (b / 1024).toFixed(1);
 
+const generated = join(root, "target/bench");
+mkdirSync(generated, { recursive: true });
+writeFileSync(join(generated, "many.html"), manyElementsPage({ images: 1500, scripts: 500 }));
 const env = await startServers({
   siteHost: SITE,
   trackerHost: TRACKER,
-  extraMounts: [["/bench/", join(root, "bench/pages")], ["/node_modules/", join(root, "node_modules")]],
+  extraMounts: [
+    ["/bench/", join(root, "bench/pages")],
+    ["/bench-generated/", generated],
+    ["/node_modules/", join(root, "node_modules")],
+  ],
 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -151,6 +200,8 @@ const browser = await chromium.launch({
     "--disable-quic", `--host-resolver-rules=MAP ${SITE} 127.0.0.1, MAP ${TRACKER} 127.0.0.1`],
 });
 
+const MANY_N = Math.min(N, 7);
+const many = {};
 const results = new Map(TARGETS.map((t) => [t.name, { files: new Set(), runs: {}, returning: {}, errors: [] }]));
 try {
   for (const profile of PROFILES) {
@@ -169,6 +220,13 @@ try {
         }
       }
       process.stderr.write(`${profile.name}: round ${round + 1}/${N}\n`);
+    }
+  }
+  if (!ONLY || ONLY.includes("many")) {
+    for (const profile of PROFILES) {
+      await loadMany(browser, env, profile); // warm-up
+      for (let round = 0; round < MANY_N; round++) (many[profile.name] ??= []).push(await loadMany(browser, env, profile));
+      process.stderr.write(`${profile.name}: 2,000 gated elements, ${MANY_N} loads\n`);
     }
   }
 } finally {
@@ -194,6 +252,21 @@ for (const target of TARGETS) {
   lines.push(
     `| ${target.name} | ${kib(size.raw)} | ${kib(size.gzip)} | ${kib(size.brotli)} | ${cell(fast)} | ${script(fast, "loopback")} | ${median(fast.map((x) => x.longTasks))} | ${median(fast.map((x) => x.cls)).toFixed(3)} | ${ms(median(r.returning.loopback ?? []))} | ${cell(slow)} | ${script(slow, PROFILES[1].name)} | ${ms(median(r.returning[PROFILES[1].name] ?? []))} |`
   );
+}
+if (Object.keys(many).length) {
+  lines.push(
+    "",
+    `2,000 gated elements (1,500 held pixels, 500 held inline scripts), consent-gate classic, ${MANY_N} loads per profile (median):`,
+    "",
+    "| profile | banner visible ms | script ms | long tasks at load | all 2,000 released, ms after the click | long tasks during the release |",
+    "|---|---:|---:|---:|---:|---:|"
+  );
+  for (const profile of PROFILES) {
+    const runs = (many[profile.name] ?? []).filter((r) => !r.error);
+    const med = (key) => median(runs.map((r) => r[key]));
+    lines.push(`| ${profile.name} | ${ms(med("bannerAt"))} | ${ms(med("script"))} | ${ms(med("longTasks"))} | ${ms(med("released"))} | ${ms(med("releaseLongTasks"))} |`);
+    for (const r of many[profile.name] ?? []) if (r.error) lines.push(`- failed load: ${r.error}`);
+  }
 }
 const errors = TARGETS.flatMap((t) => results.get(t.name).errors.map((e) => `- ${t.name}: ${e}`));
 if (errors.length) lines.push("", "Loads that failed (left out of the figures):", "", ...[...new Set(errors)]);

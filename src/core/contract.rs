@@ -39,6 +39,10 @@ pub const GATED_SELECTOR: &str = "script[type=\"text/plain\"][data-category], \
      [data-service][data-src], [data-service][data-srcset], \
      [data-service][data-href], [data-service][data-poster]";
 
+/// The held embeds that show a placeholder until released (frames and `<embed>`s).
+pub const EMBED_SELECTOR: &str = "iframe[data-src][data-category], iframe[data-src][data-service], \
+     embed[data-src][data-category], embed[data-src][data-service]";
+
 /// On every consent-gate control, and on any host-page element that opens the preferences: what
 /// a click means (`accept-all`, `reject-all`, `customize`, `save`, `close`, `show-preferences`;
 /// see [`crate::core::view::Control`]).
@@ -85,3 +89,36 @@ pub const API_GLOBAL: &str = "ConsentGate";
 /// Dispatched on `document` after every decision, with `detail`
 /// `{ first, method, granted: { categories, services }, revoked: { categories, services } }`.
 pub const EVENT_CHANGE: &str = "consentgate:change";
+
+/// The events `ConsentGate.on(name, ...)` takes, by their short names.
+pub const API_EVENTS: [(&str, &str); 5] = [
+    ("ready", EVENT_READY),
+    ("consent", EVENT_CONSENT),
+    ("change", EVENT_CHANGE),
+    ("show", EVENT_SHOW),
+    ("hide", EVENT_HIDE),
+];
+
+/// The `document` event that `ConsentGate.on(short, ...)` listens to, if `short` names one.
+pub fn api_event(short: &str) -> Option<&'static str> {
+    API_EVENTS
+        .iter()
+        .find(|(name, _)| *name == short)
+        .map(|(_, event)| *event)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_names_each_event_by_its_short_name() {
+        assert_eq!(api_event("change"), Some(EVENT_CHANGE));
+        assert_eq!(api_event("ready"), Some(EVENT_READY));
+        assert_eq!(api_event("consentgate:change"), None);
+        assert_eq!(api_event("Change"), None);
+        for (short, event) in API_EVENTS {
+            assert_eq!(event.strip_prefix("consentgate:"), Some(short));
+        }
+    }
+}

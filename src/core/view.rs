@@ -497,17 +497,14 @@ pub fn offered_language<'c>(config: &'c Config, code: &str) -> Result<&'c str, S
 /// # Errors
 /// It is not; the message lists the declared ones.
 pub fn known_category(config: &Config, id: &str) -> Result<(), String> {
-    match config.category(id) {
-        Some(_) => Ok(()),
-        None => {
-            let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
-            Err(format!(
-                "{} is not a category of this site: the categories are {}",
-                crate::core::config::quoted(id),
-                known.join(", ")
-            ))
-        }
-    }
+    let ids = config.categories.iter().map(|c| c.id.as_str());
+    known(
+        config.category(id).is_some(),
+        id,
+        "category",
+        "categories",
+        ids,
+    )
 }
 
 /// Checks that `id` is a declared service.
@@ -515,17 +512,25 @@ pub fn known_category(config: &Config, id: &str) -> Result<(), String> {
 /// # Errors
 /// It is not; the message lists the declared ones.
 pub fn known_service(config: &Config, id: &str) -> Result<(), String> {
-    match config.service(id) {
-        Some(_) => Ok(()),
-        None => {
-            let known: Vec<&str> = config.services.iter().map(|s| s.id.as_str()).collect();
-            Err(format!(
-                "{} is not a service of this site: the services are {}",
-                crate::core::config::quoted(id),
-                known.join(", ")
-            ))
-        }
+    let ids = config.services.iter().map(|s| s.id.as_str());
+    known(config.service(id).is_some(), id, "service", "services", ids)
+}
+
+fn known<'a>(
+    found: bool,
+    id: &str,
+    what: &str,
+    plural: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<(), String> {
+    if found {
+        return Ok(());
     }
+    Err(format!(
+        "{} is not a {what} of this site: the {plural} are {}",
+        crate::core::config::quoted(id),
+        ids.collect::<Vec<_>>().join(", ")
+    ))
 }
 
 /// The languages the site offers: its own first, then each translation's.

@@ -13,7 +13,7 @@
 //! (`ConsentGate.q`) and replayed here in order; each stub call returns a Promise of the result.
 
 use crate::core::consent::{Action, Choices, Source};
-use crate::core::contract::API_GLOBAL;
+use crate::core::contract::{API_GLOBAL, api_event};
 use crate::core::view;
 use crate::web::controller::{self, Controller};
 use crate::web::report;
@@ -284,19 +284,18 @@ pub fn forget() -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     let event = text(&event, "the event")?;
-    if !["ready", "consent", "change", "show", "hide"].contains(&event.as_str()) {
+    let Some(name) = api_event(&event) else {
         return Err(fail(&format!(
             "{} is not an event: use ready, consent, change, show or hide",
             crate::core::config::quoted(&event)
         )));
-    }
+    };
     let listener: Function = listener
         .dyn_into()
         .map_err(|_| fail("on() takes an event name and a function"))?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| fail("no document"))?;
-    let name = format!("consentgate:{event}");
     let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
         let detail = event
             .dyn_ref::<web_sys::CustomEvent>()
@@ -309,12 +308,12 @@ pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
             ));
         }
     });
-    document.add_event_listener_with_callback(&name, handler.as_ref().unchecked_ref())?;
+    document.add_event_listener_with_callback(name, handler.as_ref().unchecked_ref())?;
     let handler = Rc::new(RefCell::new(Some(handler)));
     let off = Closure::<dyn Fn()>::new(move || {
         if let Some(handler) = handler.borrow_mut().take() {
             let _ = document
-                .remove_event_listener_with_callback(&name, handler.as_ref().unchecked_ref());
+                .remove_event_listener_with_callback(name, handler.as_ref().unchecked_ref());
             // Dropped later than its own call could be running: it is only removed here.
             std::mem::forget(handler);
         }

@@ -182,7 +182,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
                 (this.dyn_ref::<Element>(), name == "src" || name == "href")
             {
                 let tag = element.local_name();
-                if url_attribute(&tag) == Some(name.as_str()) {
+                if autoblock::url_attribute(&tag) == Some(name.as_str()) {
                     let url = text_of(&args.get(1));
                     if let Some(hold) = held(&weak, &url) {
                         neutralize(&raw, element, &name, &url, &hold)?;
@@ -308,14 +308,6 @@ impl Interceptor {
 }
 
 /// The URL attribute of an element auto-blocking watches, if it is one.
-fn url_attribute(tag: &str) -> Option<&'static str> {
-    match tag {
-        "script" | "img" | "iframe" | "embed" | "source" => Some("src"),
-        "link" => Some("href"),
-        _ => None,
-    }
-}
-
 /// `Element.prototype.setAttribute` as the browser made it.
 #[derive(Clone)]
 struct RawSetAttribute(js_sys::Function);
@@ -431,7 +423,7 @@ fn hold_parsed(
 ) -> Result<(), JsValue> {
     hold_script(raw, controller, element)?;
     let tag = element.local_name();
-    let Some(attribute) = url_attribute(&tag).filter(|_| tag != "script") else {
+    let Some(attribute) = autoblock::url_attribute(&tag).filter(|_| tag != "script") else {
         return Ok(());
     };
     let Some(url) = element.get_attribute(attribute) else {

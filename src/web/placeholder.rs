@@ -5,7 +5,7 @@
 //! shadow root and the constructable stylesheet; the embed is hidden meanwhile through the CSSOM
 //! (`style.setProperty`), which a strict CSP allows where a `style=` attribute would not be.
 
-use crate::core::contract::{ATTR_ACTION, ATTR_CATEGORY, ATTR_SERVICE};
+use crate::core::contract::{ATTR_ACTION, ATTR_CATEGORY, ATTR_SERVICE, EMBED_SELECTOR};
 use crate::core::view::{Control, PlaceholderView};
 use crate::web::ui::Listener;
 use std::rc::Rc;
@@ -15,10 +15,6 @@ use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRootInit, Sha
 
 /// On a placeholder's host element.
 pub const ATTR_PLACEHOLDER: &str = "data-consent-placeholder";
-
-/// The embeds that get a placeholder while held.
-const EMBEDS: &str = "iframe[data-src][data-category], iframe[data-src][data-service], \
-     embed[data-src][data-category], embed[data-src][data-service]";
 
 const STYLE: &str = "\
 :host{display:block;box-sizing:border-box;max-width:100%}\
@@ -78,7 +74,7 @@ impl Placeholders {
         }
         self.items = kept;
         self.retired = released;
-        let embeds = document.query_selector_all(EMBEDS)?;
+        let embeds = document.query_selector_all(EMBED_SELECTOR)?;
         for i in 0..embeds.length() {
             let Some(target) = embeds.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
                 continue;
