@@ -377,26 +377,14 @@ impl Consent {
             return None;
         }
         let adopted = Consent::check(config, Some(record), now);
-        let record = adopted.record.clone()?;
+        let method = adopted.record.as_ref()?.method;
         let before = self.record.as_ref();
-        let change = Change {
-            first: before.is_none(),
-            method: record.method,
-            granted: difference(config, Some(&record), before),
-            revoked: difference(config, before, Some(&record)),
-        };
-        let purge = purge(config, before, &adopted);
-        let reload = config.reload_on_withdraw && before.is_some() && !purge.services.is_empty();
+        let (shared, reload) = transition(config, before, before, &adopted, method);
         let mut effects = Vec::new();
         if adopted.prompt.is_none() {
             effects.push(Effect::HideBanner);
         }
-        if !purge.services.is_empty() {
-            effects.push(Effect::Purge(purge));
-        }
-        effects.push(Effect::ConsentMode(adopted.consent_mode(config)));
-        effects.push(Effect::Activate(adopted.grants(config)));
-        effects.push(Effect::Changed(change));
+        effects.extend(shared);
         if reload {
             effects.push(Effect::Reload);
         }
@@ -670,33 +658,21 @@ impl Consent {
             categories,
             services,
         };
-        let previous = before.or(self.lapsed.as_ref());
-        let change = Change {
-            first: before.is_none(),
-            method,
-            granted: difference(config, Some(&record), previous),
-            revoked: difference(config, previous, Some(&record)),
-        };
         let after = Consent {
             record: Some(record),
             lapsed: None,
             prompt: None,
         };
-        let purge = purge(config, previous, &after);
         // Only a decision in force released anything on this page; a lapsed one released nothing.
-        let reload = config.reload_on_withdraw && before.is_some() && !purge.services.is_empty();
+        let previous = before.or(self.lapsed.as_ref());
+        let (shared, reload) = transition(config, before, previous, &after, method);
 
         let mut effects = Vec::new();
         if let Some(record) = &after.record {
             effects.push(persist(record, ctx.now));
         }
         effects.push(Effect::HideBanner);
-        if !purge.services.is_empty() {
-            effects.push(Effect::Purge(purge));
-        }
-        effects.push(Effect::ConsentMode(after.consent_mode(config)));
-        effects.push(Effect::Activate(after.grants(config)));
-        effects.push(Effect::Changed(change));
+        effects.extend(shared);
         if config.log_endpoint.is_some() {
             if let Some(record) = &after.record {
                 effects.push(Effect::Receipt(decision_receipt(record)));
@@ -724,6 +700,35 @@ pub fn erasure_receipt(consent_id: &str, now: u64) -> String {
 
 fn expiry_secs(config: &Config) -> u64 {
     u64::from(config.expiry_days) * DAY
+}
+
+/// What every change of decision does, in order: delete what `previous` allowed and `after` does
+/// not, tell the consent signals, release what `after` grants, announce the change; and whether
+/// the page must reload (something granted by `in_force`, the decision this page ran under, was
+/// withdrawn, and `reloadOnWithdraw` is on).
+fn transition(
+    config: &Config,
+    in_force: Option<&Record>,
+    previous: Option<&Record>,
+    after: &Consent,
+    method: Method,
+) -> (Vec<Effect>, bool) {
+    let change = Change {
+        first: in_force.is_none(),
+        method,
+        granted: difference(config, after.record.as_ref(), previous),
+        revoked: difference(config, previous, after.record.as_ref()),
+    };
+    let purge = purge(config, previous, after);
+    let reload = config.reload_on_withdraw && in_force.is_some() && !purge.services.is_empty();
+    let mut effects = Vec::new();
+    if !purge.services.is_empty() {
+        effects.push(Effect::Purge(purge));
+    }
+    effects.push(Effect::ConsentMode(after.consent_mode(config)));
+    effects.push(Effect::Activate(after.grants(config)));
+    effects.push(Effect::Changed(change));
+    (effects, reload)
 }
 
 fn persist(record: &Record, now: u64) -> Effect {
