@@ -87,6 +87,15 @@ const toolFile = (url) => {
   return null;
 };
 
+/** Applies the profile's CPU and network throttling to the page behind `cdp`. */
+async function throttle(cdp, profile) {
+  if (profile.cpu > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
+  if (profile.network) {
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", profile.network);
+  }
+}
+
 async function load(browser, env, target, profile, { returning = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -97,11 +106,7 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
-  if (profile.cpu > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
-  if (profile.network) {
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", profile.network);
-  }
+  await throttle(cdp, profile);
   await context.addInitScript(probe, target.banner);
   const url = `${env.siteOrigin}/bench/${target.page}`;
   const result = { files };
@@ -141,11 +146,7 @@ async function loadMany(browser, env, profile) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
-  if (profile.cpu > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
-  if (profile.network) {
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", profile.network);
-  }
+  await throttle(cdp, profile);
   await context.addInitScript(probe, "cg");
   const result = {};
   try {

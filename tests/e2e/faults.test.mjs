@@ -43,16 +43,19 @@ async function assertRefusalStands(v) {
   assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined");
 }
 
+/** An init script: reading `window.localStorage` throws, as when the visitor blocks site data. */
+function refuseLocalStorage() {
+  Object.defineProperty(window, "localStorage", {
+    configurable: true,
+    get() {
+      throw new DOMException("Access is denied for this document.", "SecurityError");
+    },
+  });
+}
+
 test("fault 1: localStorage throws SecurityError on access; the cookie keeps the decision", async () => {
   const v = await visitor(env);
-  await v.context.addInitScript(() => {
-    Object.defineProperty(window, "localStorage", {
-      configurable: true,
-      get() {
-        throw new DOMException("Access is denied for this document.", "SecurityError");
-      },
-    });
-  });
+  await v.context.addInitScript(refuseLocalStorage);
   await refuseOnFirstVisit(v);
   assert.match((await v.cookie(RECORD))?.value ?? "", REJECTED);
   await assertRefusalStands(v);
@@ -91,14 +94,7 @@ test("fault 3: cookies disabled; localStorage keeps the decision; with both refu
   const w = await visitor(env);
   const cdp2 = await w.context.newCDPSession(w.page);
   await cdp2.send("Emulation.setDocumentCookieDisabled", { disabled: true });
-  await w.context.addInitScript(() => {
-    Object.defineProperty(window, "localStorage", {
-      configurable: true,
-      get() {
-        throw new DOMException("Access is denied for this document.", "SecurityError");
-      },
-    });
-  });
+  await w.context.addInitScript(refuseLocalStorage);
   await refuseOnFirstVisit(w);
   assert.equal(await w.page.evaluate(() => ConsentGate.get()?.method), "reject-all", "the decision holds for this page");
   env.trackerLog.length = 0;
