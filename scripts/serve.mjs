@@ -135,9 +135,12 @@ export async function startServers({
     ["/", join(root, "www")],
   ];
   // The reference receiver for consent receipts (config `logEndpoint: "/consent-log"`): appends
-  // each receipt, one JSON object a line, to `receiptFile`. `receiver.down = true` answers 503, as
-  // an endpoint that is down would (the e2e suite checks the outbox with it).
-  const receiver = { down: false, receipts: [] };
+  // each receipt, one JSON object a line, to `receiptFile`. Delivery is at least once (a page that
+  // left before the answer sends the receipt again from its outbox), so a `receiptId` already
+  // kept is answered 204 and not kept twice. `receiver.down = true` answers 503, as an endpoint
+  // that is down would (the e2e suite checks the outbox with it).
+  const receiver = { down: false, receipts: [], duplicates: 0 };
+  const seen = new Set();
   const files = serveFiles(mounts, { trackerOrigin, deny: ["/tracker/"] });
   const site = createServer((req, res) => {
     if (req.url !== "/consent-log") return files(req, res);
@@ -163,6 +166,12 @@ export async function startServers({
         res.writeHead(400);
         return res.end();
       }
+      if (typeof receipt?.receiptId === "string" && seen.has(receipt.receiptId)) {
+        receiver.duplicates++;
+        res.writeHead(204);
+        return res.end();
+      }
+      if (typeof receipt?.receiptId === "string") seen.add(receipt.receiptId);
       receiver.receipts.push(receipt);
       await mkdir(dirname(receiptFile), { recursive: true });
       await appendFile(receiptFile, JSON.stringify({ receivedAt: new Date().toISOString(), ...receipt }) + "\n");

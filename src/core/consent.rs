@@ -394,7 +394,7 @@ impl Consent {
     /// The consent after the visitor asked to be forgotten (GDPR Art. 17): the stored record is
     /// erased, everything optional is refused and purged, the log endpoint is told, and the visitor
     /// is asked again.
-    pub fn forget(&self, config: &Config, now: u64) -> (Consent, Vec<Effect>) {
+    pub fn forget(&self, config: &Config, ctx: &Context) -> (Consent, Vec<Effect>) {
         let forgotten = Consent {
             prompt: Some(Prompt::FirstVisit),
             ..Consent::default()
@@ -415,7 +415,11 @@ impl Consent {
                 revoked: difference(config, Some(record), None),
             }));
             if config.log_endpoint.is_some() {
-                effects.push(Effect::Receipt(erasure_receipt(&record.consent_id, now)));
+                effects.push(Effect::Receipt(erasure_receipt(
+                    &record.consent_id,
+                    &ctx.fresh_id,
+                    ctx.now,
+                )));
             }
         }
         if reload {
@@ -675,7 +679,7 @@ impl Consent {
         effects.extend(shared);
         if config.log_endpoint.is_some() {
             if let Some(record) = &after.record {
-                effects.push(Effect::Receipt(decision_receipt(record)));
+                effects.push(Effect::Receipt(decision_receipt(record, &ctx.fresh_id)));
             }
         }
         if reload {
@@ -685,15 +689,22 @@ impl Consent {
     }
 }
 
-/// The receipt of a decision: `{"event":"decision", ...the record}`.
-pub fn decision_receipt(record: &Record) -> String {
-    format!("{{\"event\":\"decision\",{}", &record.to_json()[1..])
+/// The receipt of a decision: `{"event":"decision","receiptId":..., ...the record}`. The receipt
+/// id is fresh for each receipt and stays with it through the outbox: a receipt sent again (its
+/// page left before the answer came) is recognised by it.
+pub fn decision_receipt(record: &Record, receipt_id: &str) -> String {
+    format!(
+        "{{\"event\":\"decision\",\"receiptId\":{},{}",
+        record::json_string(receipt_id),
+        &record.to_json()[1..]
+    )
 }
 
-/// The receipt of an erasure: which consent was forgotten, and when.
-pub fn erasure_receipt(consent_id: &str, now: u64) -> String {
+/// The receipt of an erasure: which consent was forgotten, and when (with a receipt id too).
+pub fn erasure_receipt(consent_id: &str, receipt_id: &str, now: u64) -> String {
     format!(
-        "{{\"event\":\"erasure\",\"consentId\":{},\"erasedAt\":{now}}}",
+        "{{\"event\":\"erasure\",\"receiptId\":{},\"consentId\":{},\"erasedAt\":{now}}}",
+        record::json_string(receipt_id),
         record::json_string(consent_id)
     )
 }

@@ -206,7 +206,8 @@ fn adopt(controller: &Rc<RefCell<Controller>>, posted: String) {
 pub fn forget(controller: &Rc<RefCell<Controller>>) {
     let effects = {
         let mut this = controller.borrow_mut();
-        let (consent, effects) = this.consent.forget(&this.config, now());
+        let ctx = context(&this.window, &this.language);
+        let (consent, effects) = this.consent.forget(&this.config, &ctx);
         this.consent = consent;
         effects
     };

@@ -182,7 +182,7 @@ test("receipts: sent to the log endpoint; while it is down they wait in the outb
   const receipt = env.receiver.receipts[0];
   assert.equal(receipt.method, "reject-all");
   assert.deepEqual(Object.keys(receipt).sort(), [
-    "categories", "consentId", "event", "expiresAt", "firstDecidedAt", "gpc", "language", "lastChangedAt", "method", "revision", "services", "textsHash",
+    "categories", "consentId", "event", "expiresAt", "firstDecidedAt", "gpc", "language", "lastChangedAt", "method", "receiptId", "revision", "services", "textsHash",
   ]);
   await v.close();
 });

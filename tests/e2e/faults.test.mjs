@@ -323,6 +323,7 @@ test("fault 13: navigating away in the middle of a decision: unsaved choices gra
 
   // Reject all and, in the same task, the page navigates away.
   env.receiver.receipts.length = 0;
+  env.receiver.duplicates = 0;
   const left = v.page.waitForNavigation();
   await v.page.evaluate(() => {
     const root = document.getElementById("consent-gate").shadowRoot;
@@ -335,7 +336,10 @@ test("fault 13: navigating away in the middle of a decision: unsaved choices gra
   await v.page.waitForTimeout(300);
   assert.equal(await banner(v.page).region.count(), 0);
   assertNothingFromTracker(env, v, "after the refusal");
-  assert.equal(env.receiver.receipts.filter((r) => r.method === "reject-all").length, 1, "the receipt arrived once");
+  // At least once: if the page left before the answer, the outbox sent it again on the next
+  // page view, under the same receiptId, and the receiver kept one.
+  assert.equal(env.receiver.receipts.filter((r) => r.method === "reject-all").length, 1, "the receipt arrived");
+  assert.ok(env.receiver.duplicates <= 1, `sent ${env.receiver.duplicates + 1} times`);
   assert.deepEqual(uncaught(v), []);
   await v.close();
 });

@@ -164,7 +164,7 @@ fn accept_all_grants_every_optional_category_and_service_and_records_how() {
                 ),
                 revoked: Grants::default(),
             }),
-            Effect::Receipt(decision_receipt(record)),
+            Effect::Receipt(decision_receipt(record, "AAAAAAAAAAAAAAAAAAAAAA")),
         ]
     );
 }
@@ -704,15 +704,15 @@ fn another_tab_s_decision_applies_here_without_storing_it_again() {
 fn forgetting_erases_purges_tells_the_log_and_asks_again() {
     let config = shop_config();
     let (accepted, _) = act(&first_visit(), Action::AcceptAll, NOW);
-    let (forgotten, effects) = accepted.forget(&config, NOW + 60);
+    let (forgotten, effects) = accepted.forget(&config, &context(NOW + 60));
     assert!(!forgotten.is_decided());
     assert_eq!(effects[0], Effect::Erase);
     assert_eq!(purged(&effects).map(|p| p.services.len()), Some(3));
     assert!(effects.contains(&Effect::Receipt(
-        r#"{"event":"erasure","consentId":"AAAAAAAAAAAAAAAAAAAAAA","erasedAt":1763780060}"#.into()
+        r#"{"event":"erasure","receiptId":"AAAAAAAAAAAAAAAAAAAAAA","consentId":"AAAAAAAAAAAAAAAAAAAAAA","erasedAt":1763780060}"#.into()
     )));
     assert_eq!(effects.last(), Some(&Effect::Reload));
-    let (_, effects) = first_visit().forget(&config, NOW);
+    let (_, effects) = first_visit().forget(&config, &context(NOW));
     assert_eq!(effects.first(), Some(&Effect::Erase));
     assert_eq!(shown(&effects), Some(&Prompt::FirstVisit));
 }
