@@ -13,7 +13,7 @@
 //! (`ConsentGate.q`) and replayed here in order; each stub call returns a Promise of the result.
 
 use crate::core::consent::{Action, Choices, Source};
-use crate::core::contract::{API_GLOBAL, api_event};
+use crate::core::contract::{API_EVENTS, API_GLOBAL, api_event};
 use crate::core::view;
 use crate::web::controller::{self, Controller};
 use crate::web::report;
@@ -285,9 +285,11 @@ pub fn forget() -> Result<(), JsValue> {
 pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     let event = text(&event, "the event")?;
     let Some(name) = api_event(&event) else {
+        let names: Vec<&str> = API_EVENTS.iter().map(|(short, _)| *short).collect();
         return Err(fail(&format!(
-            "{} is not an event: use ready, consent, change, show or hide",
-            crate::core::config::quoted(&event)
+            "{} is not an event: use {}",
+            crate::core::config::quoted(&event),
+            names.join(", ")
         )));
     };
     let listener: Function = listener

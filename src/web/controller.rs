@@ -672,7 +672,7 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
         Ok(survivors) => {
             if !survivors.is_empty() {
                 report::warn(&format!(
-                    "withdrawn, but these cookies could not be deleted from the page (HttpOnly or another path: delete them on the server): {}",
+                    "cookies of services not consented to could not be deleted from the page (HttpOnly or another path: delete them on the server): {}",
                     survivors.join(", ")
                 ));
             }

@@ -307,7 +307,6 @@ impl Interceptor {
     }
 }
 
-/// The URL attribute of an element auto-blocking watches, if it is one.
 /// `Element.prototype.setAttribute` as the browser made it.
 #[derive(Clone)]
 struct RawSetAttribute(js_sys::Function);
