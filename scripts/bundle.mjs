@@ -7,6 +7,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { transformSync } from "esbuild";
 
 const [gluePath, wasmPath, outPath] = process.argv.slice(2);
 const glue = readFileSync(gluePath, "utf8");
@@ -99,5 +100,6 @@ function holdEveryOtherSite() {
 })();
 `;
 mkdirSync(dirname(outPath), { recursive: true });
-writeFileSync(outPath, loader);
+// Minified as a whole (glue and loader share one function scope); the module stays one literal.
+writeFileSync(outPath, transformSync(loader, { minify: true, target: "es2020" }).code);
 

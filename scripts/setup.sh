@@ -17,7 +17,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
-for component in rustfmt clippy; do
+# rust-src: the release build recompiles the standard library to abort at once on a panic.
+for component in rustfmt clippy rust-src; do
   if ! rustup component list --installed | grep -q "^$component"; then
     say "adding $component"
     rustup component add "$component"

@@ -32,8 +32,11 @@ pub(crate) fn app() -> Option<Rc<RefCell<controller::Controller>>> {
 
 #[wasm_bindgen(start)]
 fn start() {
-    // A bug must not fail silently, nor open the gate: say so once, then the module stops (the
-    // release build aborts on panic), and every element still held stays held.
+    // A bug must not fail silently, nor open the gate: the module stops, and every element still
+    // held stays held. Debug builds (the browser tests) also say where; the release build aborts
+    // at once on a panic (`-Cpanic=immediate-abort`), without the formatting machinery a message
+    // needs, so the browser reports it as "RuntimeError: unreachable".
+    #[cfg(debug_assertions)]
     std::panic::set_hook(Box::new(|info| {
         report::error(&format!(
             "internal error ({info}); nothing more is released on this page. Please report it."
