@@ -1,11 +1,13 @@
 // The gate with the single-file build (dist/consent-gate.js, in force from <head>): nothing goes to
 // the tracker origin before consent, whatever way a tag is added; consent releases it in order;
-// strict CSP with a nonce works; a refused WebAssembly module fails closed; withdrawal deletes
+// strict CSP with a nonce works; a refused or damaged WebAssembly module fails closed; withdrawal deletes
 // host-only and parent-domain cookies, verifies it, and reloads.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { assertNothingFromTracker, banner, dialog, start, visitor } from "./browser.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
@@ -100,6 +102,32 @@ test("WebAssembly refused by CSP: a clear console error, and nothing reaches the
   const errors = v.problems.join("\n");
   assert.match(errors, /consent-gate: WebAssembly could not start/);
   assert.match(errors, /add 'wasm-unsafe-eval' to script-src/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  await v.close();
+});
+
+// The single file carries the module as hex: a file damaged on the way (here the module's magic
+// number, "\0asm" as 0061736d) must fail closed like a refused one.
+test("a damaged single-file build: a clear console error, and nothing reaches the tracker", async () => {
+  const build = readFileSync(join(root, "dist/consent-gate.js"), "utf8");
+  assert.equal(build.split('"0061736d').length, 2, "the build carries the module as one hex literal");
+  writeFileSync(join(artifacts, "damaged.js"), build.replace('"0061736d', '"0061736e'));
+  const page = readFileSync(join(root, "tests/e2e/fixtures/csp-no-wasm.html"), "utf8")
+    .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "")
+    .replace('src="/dist/consent-gate.js"', 'src="/generated/damaged.js"');
+  writeFileSync(join(artifacts, "damaged.html"), page);
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/generated/damaged.html");
+  await v.page.waitForLoadState("load");
+  await v.page.waitForFunction(() => window.__fetchHeld === true);
+  await v.page.waitForTimeout(500);
+  // The preload scanner may fetch the parser-inserted script (see SPECULATIVE); it must not run.
+  assert.deepEqual(v.trackerRequests().filter((u) => !u.includes("via=parser")), [], "browser requests");
+  assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined", "a tracker ran");
+  const errors = v.problems.join("\n");
+  assert.match(errors, /consent-gate: WebAssembly could not start/);
+  assert.doesNotMatch(errors, /wasm-unsafe-eval/, "blamed the CSP for a damaged file");
   assert.equal(await banner(v.page).region.count(), 0);
   await v.close();
 });
