@@ -33,10 +33,12 @@ pub(super) fn decode(text: &str) -> (Option<Config>, Vec<ConfigError>) {
 /// The entry of `known` nearest to `word`, if it is near enough to be a slip: the same word in
 /// another case or with `_`/`-`, or at most two edits away (one for short words).
 pub(super) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // ASCII case only: every key and id is ASCII, and `char::to_lowercase` would compile
+    // Unicode's case tables (11 KB) into the module.
     let fold = |s: &str| -> String {
         s.chars()
             .filter(|c| *c != '_' && *c != '-')
-            .flat_map(char::to_lowercase)
+            .map(|c| c.to_ascii_lowercase())
             .collect()
     };
     let folded = fold(word);
