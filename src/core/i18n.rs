@@ -130,7 +130,8 @@ pub const KEYS: [&str; 21] = [
     "gpcHonoured",
 ];
 
-/// The built-in texts: each language's 21 texts in [`Text::ALL`] order, `|`-separated.
+/// The built-in texts: each language's 21 texts in [`Text::ALL`] order, `|`-separated. Only
+/// those in [`COMPILED`] reach the module.
 const BUILT_IN: [(&str, &str); 24] = [
     (
         "en",
@@ -230,16 +231,117 @@ const BUILT_IN: [(&str, &str); 24] = [
     ),
 ];
 
-/// The languages with built-in texts.
+/// The languages whose texts a build carries, chosen when it is compiled: every one of
+/// [`BUILT_IN`], or those named in the environment variable `CONSENT_GATE_LANGUAGES`
+/// (comma-separated codes, e.g. `de,fr`), English always. Each language costs about 0.3 KiB
+/// (brotli); a site that shows one or two need not ship 24.
+const SELECTION: Option<&str> = match option_env!("CONSENT_GATE_LANGUAGES") {
+    Some(list) if !list.is_empty() => Some(list),
+    _ => None,
+};
+
+/// The built-in texts in this build.
+static COMPILED: [(&str, &str); count_compiled()] = compiled();
+
+/// Whether the comma-separated `list` names `code` (spaces around a code are ignored).
+const fn names(list: &str, code: &str) -> bool {
+    let (list, code) = (list.as_bytes(), code.as_bytes());
+    let mut start = 0;
+    while start <= list.len() {
+        let mut end = start;
+        while end < list.len() && list[end] != b',' {
+            end += 1;
+        }
+        let (mut from, mut to) = (start, end);
+        while from < to && list[from] == b' ' {
+            from += 1;
+        }
+        while to > from && list[to - 1] == b' ' {
+            to -= 1;
+        }
+        if to - from == code.len() {
+            let mut i = 0;
+            while i < code.len() && list[from + i] == code[i] {
+                i += 1;
+            }
+            if i == code.len() {
+                return true;
+            }
+        }
+        start = end + 1;
+    }
+    false
+}
+
+const fn is_compiled(code: &str) -> bool {
+    match SELECTION {
+        None => true,
+        Some(list) => names(list, code) || names("en", code),
+    }
+}
+
+const fn count_compiled() -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < BUILT_IN.len() {
+        if is_compiled(BUILT_IN[i].0) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn compiled() -> [(&'static str, &'static str); count_compiled()] {
+    let mut out = [("", ""); count_compiled()];
+    let (mut i, mut n) = (0, 0);
+    while i < BUILT_IN.len() {
+        if is_compiled(BUILT_IN[i].0) {
+            out[n] = BUILT_IN[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+// A code with no built-in texts stops the build: a typo must not ship a banner in English.
+const _: () = {
+    if let Some(list) = SELECTION {
+        let mut wanted = 0;
+        let mut i = 0;
+        while i < BUILT_IN.len() {
+            if names(list, BUILT_IN[i].0) {
+                wanted += 1;
+            }
+            i += 1;
+        }
+        let mut codes = 1;
+        let bytes = list.as_bytes();
+        let mut j = 0;
+        while j < bytes.len() {
+            if bytes[j] == b',' {
+                codes += 1;
+            }
+            j += 1;
+        }
+        assert!(
+            wanted == codes,
+            "CONSENT_GATE_LANGUAGES names a code with no built-in texts (or one twice): use codes from BUILT_IN in src/core/i18n.rs, comma-separated"
+        );
+    }
+};
+
+/// The languages with built-in texts in this build.
 pub fn built_in_languages() -> impl Iterator<Item = &'static str> {
-    BUILT_IN.iter().map(|(language, _)| *language)
+    COMPILED.iter().map(|(language, _)| *language)
 }
 
 /// The built-in `text` in `language` (matched on its primary subtag: `pt-BR` reads `pt`), or
 /// `None` where consent-gate has no texts in that language.
 pub fn built_in(language: &str, text: Text) -> Option<&'static str> {
     let primary = primary(language);
-    BUILT_IN
+    COMPILED
         .iter()
         .find(|(l, _)| l.eq_ignore_ascii_case(primary))
         .and_then(|(_, texts)| texts.split('|').nth(text as usize))
@@ -333,6 +435,17 @@ mod tests {
             let message = built_in(language, Text::PlaceholderMessage).unwrap_or_default();
             assert!(message.contains("{service}"), "{language}: {message}");
         }
+    }
+
+    #[test]
+    fn a_build_names_its_languages_as_a_comma_separated_list() {
+        assert!(names("de,fr", "fr"));
+        assert!(names(" de , fr ", "de"));
+        assert!(names("en", "en"));
+        assert!(!names("de,fr", "d"));
+        assert!(!names("de,fr", "fr,"));
+        assert!(!names("", "en"));
+        assert!(!names("pt-BR", "pt"));
     }
 
     #[test]
