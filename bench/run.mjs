@@ -3,8 +3,10 @@
 // One identical host page per target (bench/pages/: same text, three categories, an analytics
 // script and a marketing pixel on a second origin, each tool with its own documented blocking
 // markup), a fresh browser context per load, targets interleaved, BENCH_N rounds (default 15)
-// after a warm-up, on loopback and under 4x CPU throttling with a slow-4G network. The server sends
-// text and wasm brotli-compressed, as production servers do.
+// after a warm-up, on loopback and under 4x CPU throttling with a slow-4G network. Both origins
+// serve HTTPS (a throw-away self-signed certificate made with openssl; Chromium asks for brotli
+// only from secure origins), and text and wasm go brotli-compressed, as production servers send
+// them; every load checks that each of the tool's files arrived so.
 //
 // Per target: the bytes the tool made the browser fetch (raw, gzip -9, brotli -q11 of those
 // files), time from navigation to banner visible (median, p90), main-thread script time beyond the
@@ -13,6 +15,7 @@
 // Writes bench/results.md and prints it. Not a test: nothing here passes or fails.
 
 import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus } from "node:os";
@@ -97,12 +100,17 @@ async function throttle(cdp, profile) {
 }
 
 async function load(browser, env, target, profile, { returning = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   const files = new Set();
   page.on("request", (r) => {
     const file = toolFile(r.url());
     if (file) files.add(file);
+  });
+  // A figure measured on uncompressed transfers would flatter nobody and mislead everybody.
+  const uncompressed = [];
+  page.on("response", (r) => {
+    if (toolFile(r.url()) && r.status() === 200 && r.headers()["content-encoding"] !== "br") uncompressed.push(new URL(r.url()).pathname);
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
@@ -132,6 +140,7 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
   } catch (error) {
     result.error = String(error.message).split("\n")[0];
   }
+  if (uncompressed.length) result.error ??= `sent without brotli: ${[...new Set(uncompressed)].join(", ")}`;
   await context.close();
   return result;
 }
@@ -142,8 +151,12 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
  * "Accept all" until every element is released, and the long tasks that release caused.
  */
 async function loadMany(browser, env, profile) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
+  const uncompressed = [];
+  page.on("response", (r) => {
+    if (toolFile(r.url()) && r.status() === 200 && r.headers()["content-encoding"] !== "br") uncompressed.push(new URL(r.url()).pathname);
+  });
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   await throttle(cdp, profile);
@@ -168,6 +181,7 @@ async function loadMany(browser, env, profile) {
   } catch (error) {
     result.error = String(error.message).split("\n")[0];
   }
+  if (uncompressed.length) result.error ??= `sent without brotli: ${[...new Set(uncompressed)].join(", ")}`;
   await context.close();
   return result;
 }
@@ -186,9 +200,13 @@ const kib = (b) => (b / 1024).toFixed(1);
 const generated = join(root, "target/bench");
 mkdirSync(generated, { recursive: true });
 writeFileSync(join(generated, "many.html"), manyElementsPage({ images: 1500, scripts: 500 }));
+execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${SITE}`,
+  "-addext", `subjectAltName=DNS:${SITE},DNS:${TRACKER}`, "-keyout", join(generated, "key.pem"), "-out", join(generated, "cert.pem")],
+  { stdio: "ignore" });
 const env = await startServers({
   siteHost: SITE,
   trackerHost: TRACKER,
+  tls: { key: readFileSync(join(generated, "key.pem")), cert: readFileSync(join(generated, "cert.pem")) },
   extraMounts: [
     ["/bench/", join(root, "bench/pages")],
     ["/bench-generated/", generated],
@@ -239,7 +257,7 @@ const baseline = Object.fromEntries(PROFILES.map((p) => [p.name, median(results.
 const lines = [
   `# consent-gate benchmark`,
   ``,
-  `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Chromium ${browser.version()}, N = ${N} per target and profile (after a warm-up), targets interleaved, fresh context per load; server sends brotli.`,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Chromium ${browser.version()}, N = ${N} per target and profile (after a warm-up), targets interleaved, fresh context per load; HTTPS, every tool file checked to arrive brotli-compressed.`,
   ``,
   `| target | fetched raw KiB | gzip KiB | brotli KiB | banner visible ms (median / p90), loopback | script ms beyond baseline, loopback | long tasks | CLS | consented script runs, returning visitor, ms | banner visible ms (median / p90), 4x CPU + slow 4G | script ms beyond baseline, throttled | consented script, throttled, ms |`,
   `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,

@@ -5,7 +5,8 @@
 // Every HTML page has __TRACKER_ORIGIN__ replaced by the tracker's origin.
 
 import { createHash } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer as createPlainServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import zlib, { brotliCompressSync } from "node:zlib";
 import { appendFile, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
@@ -35,7 +36,7 @@ function brotli(file, body) {
     brotliCache.set(
       key,
       brotliCompressSync(body, {
-        params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
       })
     );
   }
@@ -98,7 +99,9 @@ function listen(server, port, host) {
 /**
  * Starts both origins. `siteHost`/`trackerHost` are the names the browser uses (the e2e suite maps
  * them to 127.0.0.1 with Chromium's --host-resolver-rules); both servers listen on 127.0.0.1.
- * `extraMounts` adds directories to the site (the e2e suite's fixture pages).
+ * `extraMounts` adds directories to the site (the e2e suite's fixture pages). With `tls`
+ * (`{ key, cert }`) both serve HTTPS: Chromium asks for brotli (`Accept-Encoding: br`) only
+ * from secure origins, so over plain HTTP every file goes uncompressed (the benchmark uses TLS).
  */
 export async function startServers({
   sitePort = 0,
@@ -108,7 +111,10 @@ export async function startServers({
   extraMounts = [],
   receiptFile = join(root, "target/consent-log.jsonl"),
   onTrackerRequest = () => {},
+  tls = null,
 } = {}) {
+  const createServer = (handler) => (tls ? createTlsServer(tls, handler) : createPlainServer(handler));
+  const scheme = tls ? "https" : "http";
   const trackerLog = [];
   const trackerFiles = serveFiles([["/", join(root, "www/tracker")]]);
   const tracker = createServer((req, res) => {
@@ -126,7 +132,7 @@ export async function startServers({
     return trackerFiles(req, res);
   });
   const trackerBound = await listen(tracker, trackerPort, "127.0.0.1");
-  const trackerOrigin = `http://${trackerHost}:${trackerBound}`;
+  const trackerOrigin = `${scheme}://${trackerHost}:${trackerBound}`;
 
   const mounts = [
     ...extraMounts,
@@ -180,7 +186,7 @@ export async function startServers({
     });
   });
   const siteBound = await listen(site, sitePort, "127.0.0.1");
-  const siteOrigin = `http://${siteHost}:${siteBound}`;
+  const siteOrigin = `${scheme}://${siteHost}:${siteBound}`;
 
   return {
     siteOrigin,

@@ -25,7 +25,7 @@ const fail = (message) => {
 
 const minify = spawnSync(
   "wasm-opt",
-  ["--minify-imports-and-exports-and-modules", wasmPath, "-o", wasmPath],
+  ["--minify-imports-and-exports-and-modules", "--strip-producers", "--strip-target-features", wasmPath, "-o", wasmPath],
   { encoding: "utf8", maxBuffer: 1 << 26 },
 );
 if (minify.status !== 0) fail(`wasm-opt failed: ${minify.stderr || minify.error}`);
