@@ -106,6 +106,20 @@ test("WebAssembly refused by CSP: a clear console error, and nothing reaches the
   await v.close();
 });
 
+// Browsers without Uint8Array.fromHex (before Chromium 140, Firefox 133, Safari 18.2) decode the
+// module with the loader's own loop.
+test("the single-file build starts where Uint8Array.fromHex is missing", async () => {
+  const v = await visitor(env);
+  await v.page.addInitScript(() => {
+    delete Uint8Array.fromHex;
+  });
+  await v.page.goto(env.siteOrigin + "/");
+  await banner(v.page).region.waitFor();
+  assert.equal(await v.page.evaluate(() => typeof Uint8Array.fromHex), "undefined");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
 // The single file carries the module as hex: a file damaged on the way (here the module's magic
 // number, "\0asm" as 0061736d) must fail closed like a refused one.
 test("a damaged single-file build: a clear console error, and nothing reaches the tracker", async () => {
