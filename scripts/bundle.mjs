@@ -15,9 +15,9 @@ const module = readFileSync(wasmPath);
 // Hex, not base64: brotli sees the module's bytes through hex (every byte is the same two
 // letters wherever it stands) but not through base64 (6-bit groups cut across bytes), so the
 // hex file is 18 KiB smaller after brotli (97.3 against 115.5 KB; gzip 118.8 against 139.8 KB)
-// although twice the module's raw size. Not a Latin-1 string literal either: smaller still, but
-// parsing a 0.75 MB two-byte literal delayed the banner by 1.6 s under 4x CPU throttling (make
-// bench, same run: 4349 ms against 2769 ms to the banner); hex is ASCII, a one-byte string.
+// although twice the module's raw size. A Latin-1 string literal (bytes from 0xA0 as their
+// characters, the rest escaped) is larger than hex after brotli (96.8 against 92.0 KB, on
+// the 236 KB module) and depends on the script being decoded as UTF-8; hex is plain ASCII.
 const wasm = module.toString("hex");
 
 
