@@ -16,7 +16,7 @@ setup:
 
 # The release build recompiles the standard library (the rust-src component) so that a panic is
 # an immediate abort: no panic messages, locations or formatting machinery in the module
-# (-7.7 KiB brotli). -Z flags on the pinned stable compiler need RUSTC_BOOTSTRAP=1: the flags are
+# (-7.6 KiB brotli). -Z flags on the pinned stable compiler need RUSTC_BOOTSTRAP=1: the flags are
 # unstable, the compiler is not. Tests build without them (debug builds keep panic messages).
 RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
   CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
