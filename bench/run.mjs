@@ -200,6 +200,13 @@ const kib = (b) => (b / 1024).toFixed(1);
 const generated = join(root, "target/bench");
 mkdirSync(generated, { recursive: true });
 writeFileSync(join(generated, "many.html"), manyElementsPage({ images: 1500, scripts: 500 }));
+// openssl is Debian's (the base system has it); without it the bench cannot serve HTTPS.
+try {
+  execFileSync("openssl", ["version"], { stdio: "ignore" });
+} catch {
+  console.error("make bench needs openssl to make its throw-away certificate: apt-get install openssl");
+  process.exit(1);
+}
 execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${SITE}`,
   "-addext", `subjectAltName=DNS:${SITE},DNS:${TRACKER}`, "-keyout", join(generated, "key.pem"), "-out", join(generated, "cert.pem")],
   { stdio: "ignore" });
