@@ -219,6 +219,19 @@ test("fault 6: a clock far in the future or the past neither grants nor loops", 
   }
 });
 
+test("the ES module build with the README's preload links: each file fetched once, no preload left unused", async () => {
+  const v = await visitor(env);
+  const fetched = [];
+  v.page.on("request", (r) => /consent_gate/.test(r.url()) && fetched.push(new URL(r.url()).pathname));
+  await v.page.goto(env.siteOrigin + "/fixtures/esm.html");
+  await banner(v.page).region.waitFor();
+  // Chromium warns about a preload that nothing used a few seconds after the load.
+  await v.page.waitForTimeout(3500);
+  assert.deepEqual(fetched.sort(), ["/pkg/consent_gate.js", "/pkg/consent_gate_bg.wasm"]);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
 test("fault 7: the ES module build's .wasm answers 404 or garbage; held markup stays held", async () => {
   for (const [what, fulfil] of [
     ["404", { status: 404, contentType: "text/plain", body: "not found" }],
