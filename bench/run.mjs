@@ -99,6 +99,21 @@ async function throttle(cdp, profile) {
   }
 }
 
+/**
+ * The tool's files that `page` received without brotli (filled as responses arrive): a figure
+ * measured on uncompressed transfers would flatter nobody and mislead everybody.
+ */
+function watchCompression(page) {
+  const uncompressed = [];
+  page.on("response", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (toolFile(r.url()) && r.status() === 200 && r.headers()["content-encoding"] !== "br" && !uncompressed.includes(path)) {
+      uncompressed.push(path);
+    }
+  });
+  return uncompressed;
+}
+
 async function load(browser, env, target, profile, { returning = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
@@ -107,11 +122,7 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
     const file = toolFile(r.url());
     if (file) files.add(file);
   });
-  // A figure measured on uncompressed transfers would flatter nobody and mislead everybody.
-  const uncompressed = [];
-  page.on("response", (r) => {
-    if (toolFile(r.url()) && r.status() === 200 && r.headers()["content-encoding"] !== "br") uncompressed.push(new URL(r.url()).pathname);
-  });
+  const uncompressed = watchCompression(page);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   await throttle(cdp, profile);
@@ -140,7 +151,7 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
   } catch (error) {
     result.error = String(error.message).split("\n")[0];
   }
-  if (uncompressed.length) result.error ??= `sent without brotli: ${[...new Set(uncompressed)].join(", ")}`;
+  if (uncompressed.length) result.error ??= `sent without brotli: ${uncompressed.join(", ")}`;
   await context.close();
   return result;
 }
@@ -153,10 +164,7 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
 async function loadMany(browser, env, profile) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
-  const uncompressed = [];
-  page.on("response", (r) => {
-    if (toolFile(r.url()) && r.status() === 200 && r.headers()["content-encoding"] !== "br") uncompressed.push(new URL(r.url()).pathname);
-  });
+  const uncompressed = watchCompression(page);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   await throttle(cdp, profile);
@@ -181,7 +189,7 @@ async function loadMany(browser, env, profile) {
   } catch (error) {
     result.error = String(error.message).split("\n")[0];
   }
-  if (uncompressed.length) result.error ??= `sent without brotli: ${[...new Set(uncompressed)].join(", ")}`;
+  if (uncompressed.length) result.error ??= `sent without brotli: ${uncompressed.join(", ")}`;
   await context.close();
   return result;
 }

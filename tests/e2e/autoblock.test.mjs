@@ -106,6 +106,25 @@ test("WebAssembly refused by CSP: a clear console error, and nothing reaches the
   await v.close();
 });
 
+/**
+ * Opens `path`, a page whose loader cannot start consent-gate and so holds every other-origin
+ * request, once its tag manager has tried to reach the tracker; asserts that nothing was fetched
+ * (bar the preload scanner's speculative fetch, see SPECULATIVE), nothing ran and no banner came.
+ * Returns the visitor, open.
+ */
+async function openHoldingEverything(path) {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + path);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForFunction(() => window.__fetchHeld === true);
+  await v.page.waitForTimeout(500);
+  assert.deepEqual(v.trackerRequests().filter((u) => !u.includes("via=parser")), [], "browser requests");
+  assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined", "a tracker ran");
+  assert.equal(await banner(v.page).region.count(), 0);
+  return v;
+}
+
 // Browsers without Uint8Array.fromHex (before Chromium 140, Firefox 133, Safari 18.2) decode the
 // module with the loader's own loop.
 test("the single-file build starts where Uint8Array.fromHex is missing", async () => {
@@ -130,33 +149,16 @@ test("a damaged single-file build: a clear console error, and nothing reaches th
     .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "")
     .replace('src="/dist/consent-gate.js"', 'src="/generated/damaged.js"');
   writeFileSync(join(artifacts, "damaged.html"), page);
-  env.trackerLog.length = 0;
-  const v = await visitor(env);
-  await v.page.goto(env.siteOrigin + "/generated/damaged.html");
-  await v.page.waitForLoadState("load");
-  await v.page.waitForFunction(() => window.__fetchHeld === true);
-  await v.page.waitForTimeout(500);
-  // The preload scanner may fetch the parser-inserted script (see SPECULATIVE); it must not run.
-  assert.deepEqual(v.trackerRequests().filter((u) => !u.includes("via=parser")), [], "browser requests");
-  assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined", "a tracker ran");
+  const v = await openHoldingEverything("/generated/damaged.html");
   const errors = v.problems.join("\n");
   assert.match(errors, /consent-gate: WebAssembly could not start/);
   assert.doesNotMatch(errors, /wasm-unsafe-eval/, "blamed the CSP for a damaged file");
-  assert.equal(await banner(v.page).region.count(), 0);
   await v.close();
 });
 
 test("an invalid config: the console names the field, and the tag manager's injections reach nothing either", async () => {
-  env.trackerLog.length = 0;
-  const v = await visitor(env);
-  await v.page.goto(env.siteOrigin + "/fixtures/tag-manager-invalid.html");
-  await v.page.waitForLoadState("load");
-  await v.page.waitForFunction(() => window.__fetchHeld === true);
-  await v.page.waitForTimeout(500);
+  const v = await openHoldingEverything("/fixtures/tag-manager-invalid.html");
   assert.match(v.problems.join("\n"), /expiryDays: 900 breaks the rule/);
-  assert.deepEqual(v.trackerRequests().filter((u) => !u.includes("via=parser")), [], "browser requests");
-  assert.equal(await v.page.evaluate(() => typeof window.demoAnalytics), "undefined", "a tracker ran");
-  assert.equal(await banner(v.page).region.count(), 0);
   await v.close();
 });
 
