@@ -228,23 +228,33 @@ impl Decoder {
         None
     }
 
-    fn list<T>(
-        &mut self,
-        field: Field<'_>,
-        mut each: impl FnMut(&mut Self, String, &Value) -> Option<T>,
-    ) -> Vec<T> {
+    /// The items of a list field with their paths (`categories[2]`); the per-type part stays in
+    /// [`Self::list`], so that each list type does not compile a copy of this.
+    fn items<'v>(&mut self, field: Field<'v>) -> Vec<(String, &'v Value)> {
         match field {
             None => Vec::new(),
             Some((path, Value::Array(items))) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, item)| each(self, format!("{path}[{i}]"), item))
+                .map(|(i, item)| (format!("{path}[{i}]"), item))
                 .collect(),
             Some((path, other)) => {
                 self.wrong(path, other, "a list in [ ]");
                 Vec::new()
             }
         }
+    }
+
+    fn list<T>(
+        &mut self,
+        field: Field<'_>,
+        mut each: impl FnMut(&mut Self, String, &Value) -> Option<T>,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for (path, item) in self.items(field) {
+            out.extend(each(self, path, item));
+        }
+        out
     }
 
     fn strings(&mut self, field: Field<'_>) -> Vec<String> {
