@@ -33,6 +33,7 @@ const TRACKER = "tracker.test";
 const TARGETS = [
   { name: "none (baseline)", page: "none.html", banner: null, accept: null },
   { name: "consent-gate, classic (dist/)", page: "consent-gate.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
+  { name: "consent-gate, classic English only (dist/consent-gate.en.js)", page: "consent-gate-en.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "consent-gate, ESM (pkg/)", page: "consent-gate-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "vanilla-cookieconsent 3.1.0", page: "cookieconsent.html", banner: "#cc-main .cm", accept: '#cc-main .cm [data-role="all"]' },
   { name: "klaro 0.7.22", page: "klaro.html", banner: ".klaro .cookie-notice", accept: ".klaro .cookie-notice .cm-btn-success" },

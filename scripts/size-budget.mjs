@@ -20,6 +20,7 @@ const brotli = (file) =>
   brotliCompressSync(readFileSync(file), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const builds = [
   ["dist", "dist/ (one classic script)", ["dist/consent-gate.js"]],
+  ["distEnglish", "dist/, English only", ["dist/consent-gate.en.js"]],
   ["pkg", "pkg/ (ES module + .wasm)", ["pkg/consent_gate.js", "pkg/consent_gate_bg.wasm"]],
 ];
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -10,7 +10,7 @@ const rows = process.argv.slice(2).map((file) => {
   }).length;
   return { file, raw: bytes.length, gzip, brotli };
 });
-const total = rows.reduce((t, r) => ({ file: "total", raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
-for (const r of [...rows, total]) {
+// No total: the files are alternatives (pkg/ is two files; each dist/ file is a build of its own).
+for (const r of rows) {
   console.log(`size ${r.file.padEnd(28)} raw ${String(r.raw).padStart(7)}  gzip ${String(r.gzip).padStart(6)}  brotli ${String(r.brotli).padStart(6)}`);
 }

@@ -5,7 +5,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { artifacts, banner, dialog, focused, root, start, visitor } from "./browser.mjs";
@@ -173,6 +173,52 @@ test("the language comes from <html lang>, and Arabic is laid out right to left"
   await v.page.goto(env.siteOrigin + "/?lang=ja");
   await banner(v.page).region.waitFor();
   assert.equal(await banner(v.page).region.getAttribute("lang"), "en", "a language the site does not offer falls back");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+/** A German page loading `build`, whose config offers German with one word of its own. */
+function germanPage(name, build) {
+  const config = {
+    language: "en",
+    translations: { de: { rejectAll: "Nein danke" } },
+    categories: [
+      { id: "necessary", required: true, title: "Necessary" },
+      { id: "analytics", title: "Analytics" },
+    ],
+  };
+  writeFileSync(
+    join(artifacts, `${name}.html`),
+    `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${name}</title><link rel="icon" href="data:,">
+<script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>
+<script src="${build}"></script>
+<script type="text/plain" data-category="analytics" src="__TRACKER_ORIGIN__/analytics.js"></script>
+</head><body><main><h1>${name}</h1></main></body></html>`
+  );
+  return `/generated/${name}.html`;
+}
+
+test("the English-only build: the site's own words, then English; the gate the same", async () => {
+  const v = await visitor(env);
+  // The full build fills the words the site left out from its German.
+  await v.open(germanPage("german-full", "/dist/consent-gate.js"));
+  const full = v.page.locator("[data-consent-banner]");
+  assert.equal(await full.getAttribute("lang"), "de");
+  assert.ok(await full.getByRole("button", { name: "Nein danke" }).isVisible());
+  assert.ok(await full.getByRole("button", { name: "Alle akzeptieren" }).isVisible());
+  // The English-only build has no German of its own: the site's word, then English.
+  await v.page.goto(env.siteOrigin + germanPage("german-en", "/dist/consent-gate.en.js"));
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  const english = v.page.locator("[data-consent-banner]");
+  await english.waitFor();
+  assert.equal(await english.getAttribute("lang"), "de");
+  assert.ok(await english.getByRole("button", { name: "Nein danke" }).isVisible());
+  assert.ok(await english.getByRole("button", { name: "Accept all" }).isVisible());
+  await v.page.waitForLoadState("networkidle");
+  assert.deepEqual(paths(v), [], "nothing reached the tracker before consent");
+  await english.getByRole("button", { name: "Accept all" }).click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  assert.equal(paths(v)[0], "/analytics.js", "consent released the analytics script");
   assert.deepEqual(v.problems, []);
   await v.close();
 });
