@@ -35,6 +35,9 @@ endef
 # It builds in its own target directory: the language list is compiled in, and sharing one would
 # rebuild the crate twice on every `make build`.
 build: setup
+	@# wasm-pack runs wasm-opt on every .wasm in pkg/: an interrupted build's leftover
+	@# consent_gate_bg.wasm-opt.wasm would fail every build after it.
+	rm -f pkg/*.wasm-opt.wasm
 	$(RELEASE_ENV) $(WASM_PACK) build --release --target web --mode no-install --out-dir pkg
 	node scripts/shrink.mjs pkg/consent_gate.js pkg/consent_gate_bg.wasm --esm --types pkg/consent_gate_bg.wasm.d.ts
 	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.js)
