@@ -446,8 +446,21 @@ fn gate_keeps_undeclared_categories_held_after_accept_all() {
     container.remove();
 }
 
+/// Lets the page run the tasks queued so far: a start adds the interface in a task of its own.
+async fn next_task() {
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        let window = web_sys::window().expect("window");
+        window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .expect("timer");
+    });
+    wasm_bindgen_futures::JsFuture::from(timer)
+        .await
+        .expect("timer fired");
+}
+
 #[wasm_bindgen_test]
-fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
+async fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
     clear_stored_decision();
     let container = fixture(&format!(
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"necessary","required":true}},{{"id":"analytics"}}]}}</script>
@@ -455,6 +468,11 @@ fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
     ));
     let controller = controller::boot().expect("a valid config boots");
     assert!(!controller.borrow().consent().is_decided());
+    assert!(
+        controller.borrow().ui().is_none(),
+        "the interface waits for the next task"
+    );
+    next_task().await;
     let accept: HtmlElement = controller
         .borrow()
         .ui()
@@ -504,6 +522,7 @@ fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() {
         again.borrow().consent().is_decided(),
         "restored on the next boot"
     );
+    next_task().await;
     assert!(again.borrow().ui().is_some_and(|ui| ui.banner().is_none()));
     clear_stored_decision();
     container.remove();

@@ -128,26 +128,41 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     controller.borrow_mut().interceptor = Some(interceptor);
     watch_expiry(&controller);
     perform(&controller, effects);
-    // From <head> there is no <body> for the interface yet: it comes when the document is parsed.
-    let parsing = controller.borrow().document.ready_state() == "loading";
-    if parsing {
-        when_parsed(&controller);
-    } else {
-        interface_ready(&controller);
-    }
+    interface_later(&controller);
     Some(controller)
 }
 
-fn when_parsed(controller: &Rc<RefCell<Controller>>) {
+/// Adds the interface in a task of its own, once the document is parsed: from `<head>` there is
+/// no `<body>` yet, and a start that is already past parsing (the ES module build) still yields
+/// once, so that the gate and the interface are two shorter tasks instead of one long one.
+fn interface_later(controller: &Rc<RefCell<Controller>>) {
     let weak = Rc::downgrade(controller);
+    let (window, document) = {
+        let this = controller.borrow();
+        (this.window.clone(), this.document.clone())
+    };
+    if document.ready_state() != "loading" {
+        // Owned by the timer's function and freed by its one call; a controller gone by then
+        // (never on a page, which keeps its one) is not brought back.
+        let next = Closure::once_into_js(move || {
+            if let Some(controller) = weak.upgrade() {
+                interface_ready(&controller);
+            }
+        });
+        if window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(next.unchecked_ref(), 0)
+            .is_err()
+        {
+            interface_ready(controller);
+        }
+        return;
+    }
     let listener = Closure::<dyn FnMut()>::new(move || {
         if let Some(controller) = weak.upgrade() {
             interface_ready(&controller);
         }
     });
-    let added = controller
-        .borrow()
-        .document
+    let added = document
         .add_event_listener_with_callback("DOMContentLoaded", listener.as_ref().unchecked_ref());
     match added {
         Ok(()) => controller.borrow_mut().on_ready = Some(listener),
