@@ -207,14 +207,11 @@ test("the English-only build: the site's own words, then English; the gate the s
   assert.ok(await full.getByRole("button", { name: "Nein danke" }).isVisible());
   assert.ok(await full.getByRole("button", { name: "Alle akzeptieren" }).isVisible());
   // The English-only build has no German of its own: the site's word, then English.
-  await v.page.goto(env.siteOrigin + germanPage("german-en", "/dist/consent-gate.en.js"));
-  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  await v.open(germanPage("german-en", "/dist/consent-gate.en.js"));
   const english = v.page.locator("[data-consent-banner]");
-  await english.waitFor();
   assert.equal(await english.getAttribute("lang"), "de");
   assert.ok(await english.getByRole("button", { name: "Nein danke" }).isVisible());
   assert.ok(await english.getByRole("button", { name: "Accept all" }).isVisible());
-  await v.page.waitForLoadState("networkidle");
   assert.deepEqual(paths(v), [], "nothing reached the tracker before consent");
   await english.getByRole("button", { name: "Accept all" }).click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
