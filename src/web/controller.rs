@@ -33,8 +33,11 @@ use web_sys::{Document, Window};
 pub struct Controller {
     window: Window,
     document: Document,
-    config: Config,
-    consent: Consent,
+    /// Shared, not cloned: the gate's pass over the document holds it while the controller may
+    /// be borrowed again (a deep clone of every category and service was 0.4 KiB of code).
+    config: Rc<Config>,
+    /// Shared for the same reason as `config`.
+    consent: Rc<Consent>,
     language: String,
     cookie: CookieStore,
     local: LocalStore,
@@ -89,8 +92,8 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     let controller = Rc::new(RefCell::new(Controller {
         window,
         document,
-        config,
-        consent,
+        config: Rc::new(config),
+        consent: Rc::new(consent),
         language,
         cookie,
         local,
@@ -210,7 +213,7 @@ fn adopt(controller: &Rc<RefCell<Controller>>, posted: String) {
         else {
             return;
         };
-        this.consent = consent;
+        this.consent = Rc::new(consent);
         effects
     };
     perform(controller, effects);
@@ -223,7 +226,7 @@ pub fn forget(controller: &Rc<RefCell<Controller>>) {
         let mut this = controller.borrow_mut();
         let ctx = context(&this.window, &this.language);
         let (consent, effects) = this.consent.forget(&this.config, &ctx);
-        this.consent = consent;
+        this.consent = Rc::new(consent);
         effects
     };
     perform(controller, effects);
@@ -503,7 +506,7 @@ pub fn recheck(controller: &Rc<RefCell<Controller>>) {
         let Some((consent, effects)) = this.consent.recheck(&this.config, now()) else {
             return;
         };
-        this.consent = consent;
+        this.consent = Rc::new(consent);
         effects
     };
     perform(controller, effects);
@@ -522,7 +525,7 @@ pub fn act(
         let mut this = controller.borrow_mut();
         let ctx = context(&this.window, &this.language);
         let (consent, effects) = this.consent.apply(&this.config, action, source, &ctx)?;
-        this.consent = consent;
+        this.consent = Rc::new(consent);
         effects
     };
     perform(controller, effects);
@@ -688,7 +691,7 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
             if !survivors.is_empty() {
                 report::warn(&format!(
                     "cookies of services not consented to could not be deleted from the page (HttpOnly or another path: delete them on the server): {}",
-                    survivors.join(", ")
+                    crate::core::join(&survivors, ", ")
                 ));
             }
             survivors
