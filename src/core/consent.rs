@@ -217,13 +217,13 @@ impl fmt::Display for ChoiceError {
                 f,
                 "{} is not a category of this site: the optional categories are {}",
                 quoted(id),
-                known.join(", ")
+                crate::core::join(known, ", ")
             ),
             ChoiceError::UnknownService { id, known } => write!(
                 f,
                 "{} is not a service of this site: the services are {}",
                 quoted(id),
-                known.join(", ")
+                crate::core::join(known, ", ")
             ),
             ChoiceError::Required { id } => write!(
                 f,

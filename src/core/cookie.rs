@@ -120,7 +120,7 @@ fn parent_domains(host: &str) -> Vec<String> {
     }
     let labels: Vec<&str> = host.split('.').collect();
     (0..labels.len().saturating_sub(1))
-        .map(|i| labels[i..].join("."))
+        .map(|i| crate::core::join(&labels[i..], "."))
         .collect()
 }
 

@@ -21,7 +21,7 @@ pub fn push(stored: &str, receipt: &str) -> String {
     let mut list = entries(stored);
     list.push(receipt);
     let skip = list.len().saturating_sub(MAX_RECEIPTS);
-    list[skip..].join("\n")
+    crate::core::join(&list[skip..], "\n")
 }
 
 /// `stored` without (one copy of) `receipt`, once it was delivered.
@@ -30,7 +30,7 @@ pub fn remove(stored: &str, receipt: &str) -> String {
     if let Some(i) = list.iter().position(|r| *r == receipt) {
         list.remove(i);
     }
-    list.join("\n")
+    crate::core::join(&list, "\n")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -124,7 +124,7 @@ impl Record {
                 .iter()
                 .map(|(id, granted)| format!("{}:{granted}", json_string(id)))
                 .collect();
-            format!("{{{}}}", members.join(","))
+            format!("{{{}}}", crate::core::join(&members, ","))
         };
         format!(
             "{{\"consentId\":{},\"firstDecidedAt\":{},\"lastChangedAt\":{},\"expiresAt\":{},\"revision\":{},\"textsHash\":{},\"language\":{},\"method\":{},\"gpc\":{},\"categories\":{},\"services\":{}}}",
@@ -192,7 +192,8 @@ pub enum Stored {
 /// The record as one cookie-safe string.
 pub fn encode(record: &Record) -> String {
     let decisions = |list: &[(String, bool)]| {
-        list.iter()
+        let items = list
+            .iter()
             .map(|(id, granted)| {
                 if *granted {
                     id.clone()
@@ -200,8 +201,8 @@ pub fn encode(record: &Record) -> String {
                     format!("!{id}")
                 }
             })
-            .collect::<Vec<_>>()
-            .join("+")
+            .collect::<Vec<_>>();
+        crate::core::join(&items, "+")
     };
     format!(
         "{FORMAT_VERSION}.{}.{}.{}.{}.{}.{}.{}.{}.{}.{}.{}",

@@ -487,7 +487,7 @@ pub fn offered_language<'c>(config: &'c Config, code: &str) -> Result<&'c str, S
         Err(format!(
             "{} is not a language this site offers: use one of {}",
             crate::core::config::quoted(code),
-            offered.join(", ")
+            crate::core::join(&offered, ", ")
         ))
     }
 }
@@ -529,7 +529,7 @@ fn known<'a>(
     Err(format!(
         "{} is not a {what} of this site: the {plural} are {}",
         crate::core::config::quoted(id),
-        ids.collect::<Vec<_>>().join(", ")
+        crate::core::join(&ids.collect::<Vec<_>>(), ", ")
     ))
 }
 

@@ -289,7 +289,7 @@ pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
         return Err(fail(&format!(
             "{} is not an event: use {}",
             crate::core::config::quoted(&event),
-            names.join(", ")
+            crate::core::join(&names, ", ")
         )));
     };
     let listener: Function = listener

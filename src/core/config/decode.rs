@@ -169,7 +169,7 @@ impl Decoder {
                     }
                     None => format!(
                         "is not a key consent-gate knows: the keys here are {}",
-                        object.known.join(", ")
+                        crate::core::join(&object.known, ", ")
                     ),
                 };
                 self.errors.push(ConfigError::new(path, "", fix));
@@ -211,7 +211,11 @@ impl Decoder {
         let (path, value) = field?;
         let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
         let Value::String(s) = value else {
-            self.wrong(path, value, &format!("one of \"{}\"", names.join("\", \"")));
+            self.wrong(
+                path,
+                value,
+                &format!("one of \"{}\"", crate::core::join(&names, "\", \"")),
+            );
             return None;
         };
         if let Some((_, choice)) = choices.iter().find(|(name, _)| name == s) {
@@ -221,7 +225,7 @@ impl Decoder {
             Some(near) => format!("is not one of the choices (did you mean \"{near}\"?)"),
             None => format!(
                 "is not one of the choices: write \"{}\"",
-                names.join("\", \"")
+                crate::core::join(&names, "\", \"")
             ),
         };
         self.errors.push(ConfigError::new(path, quoted(s), fix));

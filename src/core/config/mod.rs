@@ -638,7 +638,7 @@ impl Config {
                     quoted(language),
                     &format!(
                         "is not a language this config offers: use \"auto\", {}, or add translations.{language}",
-                        offered.join(", ")
+                        crate::core::join(&offered, ", ")
                     ),
                 );
             }
@@ -790,7 +790,7 @@ fn hint(word: &str, known: &[&str]) -> String {
     match decode::suggest(word, known.iter().copied()) {
         Some(near) => format!(" (did you mean \"{near}\"?)"),
         None if known.is_empty() => String::new(),
-        None => format!(": use one of {}", known.join(", ")),
+        None => format!(": use one of {}", crate::core::join(known, ", ")),
     }
 }
 
