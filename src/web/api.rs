@@ -323,61 +323,47 @@ pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     Ok(off.into_js_value().unchecked_into())
 }
 
+/// `undefined` for a method that returns nothing.
+fn nothing(result: Result<(), JsValue>) -> Result<JsValue, JsValue> {
+    result.map(|()| JsValue::UNDEFINED)
+}
+
 /// Puts the API on `window.ConsentGate` and replays the calls the stub queued before.
 pub fn install() {
     let Some(window) = web_sys::window() else {
         return;
     };
     let api = Object::new();
-    let method = |name: &str, f: JsValue| {
-        let _ = Reflect::set(&api, &name.into(), &f);
-    };
-    method(
-        "ready",
-        Closure::<dyn Fn() -> Promise>::new(ready).into_js_value(),
-    );
-    method(
-        "get",
-        Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(get).into_js_value(),
-    );
-    method(
-        "accepted",
-        Closure::<dyn Fn(JsValue) -> Result<bool, JsValue>>::new(accepted).into_js_value(),
-    );
-    method(
-        "acceptedService",
-        Closure::<dyn Fn(JsValue) -> Result<bool, JsValue>>::new(accepted_service).into_js_value(),
-    );
-    for (name, f) in [
-        ("acceptAll", accept_all as fn() -> Result<(), JsValue>),
-        ("rejectAll", reject_all),
-        ("withdraw", withdraw),
-        ("show", show),
-        ("showPreferences", show_preferences),
-        ("hide", hide),
-        ("forget", forget),
-    ] {
-        method(
-            name,
-            Closure::<dyn Fn() -> Result<(), JsValue>>::new(f).into_js_value(),
-        );
+    // Every method is the same closure over a plain function, of the one signature the traps
+    // share (`Callback`): no shim and JS wrapper per signature of its own.
+    type Method = fn(JsValue, JsValue) -> Result<JsValue, JsValue>;
+    let methods: [(&str, Method); 15] = [
+        ("ready", |_, _| Ok(ready().into())),
+        ("get", |_, _| get()),
+        ("accepted", |category, _| {
+            accepted(category).map(JsValue::from)
+        }),
+        ("acceptedService", |service, _| {
+            accepted_service(service).map(JsValue::from)
+        }),
+        ("acceptAll", |_, _| nothing(accept_all())),
+        ("rejectAll", |_, _| nothing(reject_all())),
+        ("withdraw", |_, _| nothing(withdraw())),
+        ("show", |_, _| nothing(show())),
+        ("showPreferences", |_, _| nothing(show_preferences())),
+        ("hide", |_, _| nothing(hide())),
+        ("forget", |_, _| nothing(forget())),
+        ("set", |choices, _| nothing(set(choices))),
+        ("setLanguage", |code, _| nothing(set_language(code))),
+        ("exportRecord", |_, _| export_record()),
+        ("on", |event, listener| {
+            on(event, listener).map(JsValue::from)
+        }),
+    ];
+    for (name, f) in methods {
+        let f = Closure::<crate::web::Callback>::new(move |a, b, _| f(a, b));
+        let _ = Reflect::set(&api, &name.into(), &f.into_js_value());
     }
-    method(
-        "set",
-        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(set).into_js_value(),
-    );
-    method(
-        "setLanguage",
-        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(set_language).into_js_value(),
-    );
-    method(
-        "exportRecord",
-        Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(export_record).into_js_value(),
-    );
-    method(
-        "on",
-        Closure::<dyn Fn(JsValue, JsValue) -> Result<Function, JsValue>>::new(on).into_js_value(),
-    );
 
     let queued = Reflect::get(&window, &API_GLOBAL.into())
         .and_then(|stub| Reflect::get(&stub, &"q".into()))

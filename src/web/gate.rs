@@ -188,7 +188,7 @@ fn trusted_types_policy() -> Option<JsValue> {
     let create: &js_sys::Function = create.dyn_ref()?;
     let rules = js_sys::Object::new();
     for name in ["createScript", "createScriptURL"] {
-        let same = Closure::<dyn Fn(String) -> String>::new(|text: String| text);
+        let same = Closure::<crate::web::Callback>::new(|text, _, _| Ok(text));
         Reflect::set(&rules, &name.into(), &same.into_js_value()).ok()?;
     }
     match create.call2(&factory, &"consent-gate".into(), &rules) {

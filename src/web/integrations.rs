@@ -32,8 +32,8 @@ struct MetaState {
 /// The `fbq` accessor: its shared state and its getter and setter.
 type MetaAccessor = (
     Rc<RefCell<MetaState>>,
-    Vec<Closure<dyn Fn(JsValue) -> JsValue>>,
-    Option<Closure<dyn Fn(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>>,
+    Vec<Closure<crate::web::Callback>>,
+    Option<Closure<crate::web::Callback>>,
 );
 
 /// What the integrations keep between calls.
@@ -103,8 +103,9 @@ impl Integrations {
         // The snippet assigns `fbq` and only then gives it its queue; the consent call is passed on
         // at the page's first call to `fbq` (its `init`), through a Proxy the page sees as `fbq`.
         let trap_state = state.clone();
-        let trap = Closure::<dyn Fn(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>::new(
-            move |pixel: JsValue, this: JsValue, args: Array| {
+        let trap = Closure::<crate::web::Callback>::new(
+            move |pixel: JsValue, this: JsValue, args: JsValue| {
+                let args: Array = args.unchecked_into();
                 let pending = {
                     let mut state = trap_state.borrow_mut();
                     let pending = (!state.delivered).then(|| state.last.clone()).flatten();
@@ -121,22 +122,22 @@ impl Integrations {
         let handler = Object::new();
         Reflect::set(&handler, &"apply".into(), trap.as_ref())?;
         let getter_state = state.clone();
-        let getter = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |_: JsValue| {
-            getter_state
+        let getter = Closure::<crate::web::Callback>::new(move |_, _, _| {
+            Ok(getter_state
                 .borrow()
                 .proxy
                 .clone()
-                .unwrap_or(JsValue::UNDEFINED)
+                .unwrap_or(JsValue::UNDEFINED))
         });
         let setter_state = state.clone();
-        let setter = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |value: JsValue| {
+        let setter = Closure::<crate::web::Callback>::new(move |value: JsValue, _, _| {
             if let Some(pixel) = value.dyn_ref::<Function>() {
                 let proxy = js_sys::Proxy::new(pixel, &handler);
                 let mut state = setter_state.borrow_mut();
                 state.pixel = Some(pixel.clone());
                 state.proxy = Some(proxy.into());
             }
-            JsValue::UNDEFINED
+            Ok(JsValue::UNDEFINED)
         });
         let descriptor = Object::new();
         Reflect::set(&descriptor, &"get".into(), getter.as_ref())?;

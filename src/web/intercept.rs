@@ -26,10 +26,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, MutationObserver, MutationObserverInit, MutationRecord, Window};
 
-/// A `Proxy` `apply` trap: (original, this, arguments). `Fn`, not `FnMut`: page code the trap lets
-/// through may call the same wrapped method again before it returns (an inserted inline script that
-/// inserts another), and a `FnMut` closure cannot be entered twice.
-type Trap = Closure<dyn Fn(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>;
+/// A `Proxy` `apply` trap: (original, this, the arguments' array).
+type Trap = Closure<crate::web::Callback>;
 
 /// The observer of parser-inserted elements, its callback, and the deferred release it schedules.
 type Observer = (
@@ -155,7 +153,8 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         if let Some(proto) = prototype(class) {
             let weak = weak.clone();
             let raw = raw.clone();
-            let trap: Trap = Closure::new(move |setter: JsValue, this: JsValue, args: Array| {
+            let trap: Trap = Closure::new(move |setter: JsValue, this: JsValue, args: JsValue| {
+                let args: Array = args.unchecked_into();
                 let url = text_of(&args.get(0));
                 if let Some(element) = this.dyn_ref::<Element>() {
                     if let Some(hold) = held(&weak, &url) {
@@ -172,7 +171,8 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
     if let Some(proto) = prototype("Element") {
         let weak = weak.clone();
         let raw = raw.clone();
-        let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: Array| {
+        let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: JsValue| {
+            let args: Array = args.unchecked_into();
             let name = args
                 .get(0)
                 .as_string()
@@ -204,7 +204,8 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         if let Some(proto) = prototype(class) {
             let weak = weak.clone();
             let raw = raw.clone();
-            let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: Array| {
+            let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: JsValue| {
+                let args: Array = args.unchecked_into();
                 for node in args.iter() {
                     if let Some(element) = node.dyn_ref::<Element>() {
                         hold_script(&raw, &weak, element)?;
@@ -218,7 +219,8 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
 
     {
         let weak = weak.clone();
-        let trap: Trap = Closure::new(move |fetch: JsValue, this: JsValue, args: Array| {
+        let trap: Trap = Closure::new(move |fetch: JsValue, this: JsValue, args: JsValue| {
+            let args: Array = args.unchecked_into();
             let url = url_of(&args.get(0));
             if let Some(hold) = held(&weak, &url) {
                 let error = js_sys::TypeError::new(&format!(
@@ -242,7 +244,8 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
             .filter(|p| p.is_object())
         {
             let weak = weak.clone();
-            let trap: Trap = Closure::new(move |beacon: JsValue, this: JsValue, args: Array| {
+            let trap: Trap = Closure::new(move |beacon: JsValue, this: JsValue, args: JsValue| {
+                let args: Array = args.unchecked_into();
                 if held(&weak, &url_of(&args.get(0))).is_some() {
                     return Ok(JsValue::FALSE);
                 }
@@ -254,13 +257,15 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
 
     if let Some(proto) = prototype("XMLHttpRequest") {
         let weak = weak.clone();
-        let open: Trap = Closure::new(move |open: JsValue, this: JsValue, args: Array| {
+        let open: Trap = Closure::new(move |open: JsValue, this: JsValue, args: JsValue| {
+            let args: Array = args.unchecked_into();
             let is_held = held(&weak, &url_of(&args.get(1))).is_some();
             Reflect::set(&this, &XHR_HELD.into(), &is_held.into())?;
             Reflect::apply(open.unchecked_ref::<js_sys::Function>(), &this, &args)
         });
         interceptor.wrap(&proto, "open", "value", open);
-        let send: Trap = Closure::new(move |send: JsValue, this: JsValue, args: Array| {
+        let send: Trap = Closure::new(move |send: JsValue, this: JsValue, args: JsValue| {
+            let args: Array = args.unchecked_into();
             if Reflect::get(&this, &XHR_HELD.into())?.is_truthy() {
                 return Ok(JsValue::UNDEFINED);
             }

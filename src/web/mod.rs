@@ -20,6 +20,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+/// The one signature of every Rust function JS calls with arguments: the API's methods, the
+/// `Proxy` traps, the `fbq` accessor and the Trusted Types policy. wasm-bindgen emits a shim, a JS
+/// wrapper and a cast per closure signature, so one signature for all of them is the small form.
+/// `Fn`, not `FnMut`: page code a trap lets through may call the same wrapped method again
+/// before it returns (an inserted inline script that inserts another), and a `FnMut` closure
+/// cannot be entered twice.
+pub(crate) type Callback = dyn Fn(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>;
+
 thread_local! {
     /// The page's one controller, held here so that it lives as long as the page.
     static APP: RefCell<Option<Rc<RefCell<controller::Controller>>>> = const { RefCell::new(None) };
