@@ -58,6 +58,25 @@ impl Words {
     }
 }
 
+/// `message` with each `{service}` replaced by `name`. By hand: `str::replace` with a string
+/// pattern is the only user of the standard library's substring search (1.2 KB of module).
+fn fill_service(message: &str, name: &str) -> String {
+    const SLOT: &str = "{service}";
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(at) = rest
+        .as_bytes()
+        .windows(SLOT.len())
+        .position(|w| w == SLOT.as_bytes())
+    {
+        out.push_str(&rest[..at]);
+        out.push_str(name);
+        rest = &rest[at + SLOT.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The first layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BannerView {
@@ -408,9 +427,7 @@ impl PlaceholderView {
             (None, None) => service.or(category).unwrap_or_default().to_owned(),
         };
         PlaceholderView {
-            message: words
-                .get(Text::PlaceholderMessage)
-                .replace("{service}", &name),
+            message: fill_service(words.get(Text::PlaceholderMessage), &name),
             load_once: words.get(Text::LoadOnce).to_owned(),
             always_allow: words.get(Text::AlwaysAllow).to_owned(),
             language: words.language.clone(),
@@ -775,6 +792,14 @@ mod tests {
             assert_eq!(Control::from_name(name), Some(control));
             assert_eq!(control.name(), name);
         }
+    }
+
+    #[test]
+    fn every_service_slot_is_filled_and_other_braces_stay() {
+        assert_eq!(fill_service("{service} and {service}", "X"), "X and X");
+        assert_eq!(fill_service("no slot {other}", "X"), "no slot {other}");
+        assert_eq!(fill_service("{servic}{service}", "Ö"), "{servic}Ö");
+        assert_eq!(fill_service("", "X"), "");
     }
 
     #[test]
