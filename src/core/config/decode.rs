@@ -32,59 +32,57 @@ pub(super) fn decode(text: &str) -> (Option<Config>, Vec<ConfigError>) {
 
 /// The entry of `known` nearest to `word`, if it is near enough to be a slip: the same word in
 /// another case or with `_`/`-`, or at most two edits away (one for short words).
-pub(super) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    // ASCII case only: every key and id is ASCII, and `char::to_lowercase` would compile
-    // Unicode's case tables (11 KB) into the module.
-    let fold = |s: &str| -> String {
-        s.chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .map(|c| c.to_ascii_lowercase())
+pub(super) fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    // Bytes, ASCII case only: every key and id is ASCII (a non-ASCII letter counts as its bytes),
+    // so neither Unicode's case tables (11 KB) nor char decoding come into the module.
+    let fold = |s: &str| -> Vec<u8> {
+        s.bytes()
+            .filter(|b| *b != b'_' && *b != b'-')
+            .map(|b| b.to_ascii_lowercase())
             .collect()
     };
     let folded = fold(word);
-    let limit = if folded.chars().count() < 5 { 1 } else { 2 };
-    // A key written without its ending ("privacyPolicy" for "privacyPolicyUrl") is near too.
-    let truncated = |candidate: &str| folded.chars().count() >= 6 && candidate.starts_with(&folded);
-    known
-        .into_iter()
-        .map(|candidate| {
-            let folded_candidate = fold(candidate);
-            let d = if truncated(&folded_candidate) {
-                limit
-            } else {
-                distance(&folded, &folded_candidate)
-            };
-            (d, candidate)
-        })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, candidate)| candidate)
+    let limit = if folded.len() < 5 { 1 } else { 2 };
+    let mut nearest: Option<(usize, &'a str)> = None;
+    for &candidate in known {
+        let folded_candidate = fold(candidate);
+        // A key written without its ending ("privacyPolicy" for "privacyPolicyUrl") is near too.
+        let d = if folded.len() >= 6 && folded_candidate.starts_with(&folded) {
+            limit
+        } else {
+            distance(&folded, &folded_candidate)
+        };
+        if d <= limit && nearest.is_none_or(|(best, _)| d < best) {
+            nearest = Some((d, candidate));
+        }
+    }
+    nearest.map(|(_, candidate)| candidate)
 }
 
-/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment).
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
+/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment), in
+/// one flat table of `(a.len() + 1) * (b.len() + 1)` cells.
+fn distance(a: &[u8], b: &[u8]) -> usize {
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        d[i * width] = i;
     }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
+    for (j, cell) in d.iter_mut().take(width).enumerate() {
         *cell = j;
     }
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
+        for j in 1..width {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
+            let mut v = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[i - 2][j - 2] + 1);
+                v = v.min(d[(i - 2) * width + j - 2] + 1);
             }
-            rows[i][j] = d;
+            d[i * width + j] = v;
         }
     }
-    rows[a.len()][b.len()]
+    d[a.len() * width + b.len()]
 }
 
 /// A JSON object being read: the keys asked for are remembered, so that the rest can be reported.
@@ -163,7 +161,7 @@ impl Decoder {
                 self.errors
                     .push(ConfigError::new(path, "", "is written twice: keep one"));
             } else if !object.known.contains(&key.as_str()) {
-                let fix = match suggest(key, object.known.iter().copied()) {
+                let fix = match suggest(key, &object.known) {
                     Some(near) => {
                         format!("is not a key consent-gate knows (did you mean \"{near}\"?)")
                     }
@@ -221,7 +219,7 @@ impl Decoder {
         if let Some((_, choice)) = choices.iter().find(|(name, _)| name == s) {
             return Some(*choice);
         }
-        let fix = match suggest(s, names.iter().copied()) {
+        let fix = match suggest(s, &names) {
             Some(near) => format!("is not one of the choices (did you mean \"{near}\"?)"),
             None => format!(
                 "is not one of the choices: write \"{}\"",

@@ -787,7 +787,7 @@ fn check_link(err: &mut impl FnMut(String, String, &str), path: String, url: &Op
 
 /// ` (did you mean "x"?)` when one of `known` is close to `word`, else the list of known ones.
 fn hint(word: &str, known: &[&str]) -> String {
-    match decode::suggest(word, known.iter().copied()) {
+    match decode::suggest(word, known) {
         Some(near) => format!(" (did you mean \"{near}\"?)"),
         None if known.is_empty() => String::new(),
         None => format!(": use one of {}", crate::core::join(known, ", ")),
