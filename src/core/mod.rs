@@ -34,6 +34,16 @@ pub fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
     out
 }
 
+/// Appends `value` in lowercase hexadecimal, zero-padded to at least `digits` digits. By hand:
+/// `{:x}` brings the formatter's hex and padding code into the module.
+pub fn push_hex(out: &mut String, value: u32, digits: u32) {
+    let needed = (32 - value.leading_zeros()).div_ceil(4).max(digits).max(1);
+    for i in (0..needed).rev() {
+        let nibble = (value >> (i * 4)) & 0xF;
+        out.push(char::from(b"0123456789abcdef"[nibble as usize]));
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod testing;
 
@@ -46,5 +56,22 @@ mod tests {
         assert_eq!(super::join(&["a", "b", "c"], "\", \""), "a\", \"b\", \"c");
         let owned = vec![String::from("x"), String::from("y")];
         assert_eq!(super::join(&owned, "+"), "x+y");
+    }
+
+    #[test]
+    fn hex_is_lowercase_and_padded_to_the_digits_asked() {
+        let hex = |value, digits| {
+            let mut out = String::new();
+            super::push_hex(&mut out, value, digits);
+            out
+        };
+        assert_eq!(hex(0, 1), "0");
+        assert_eq!(hex(0, 2), "00");
+        assert_eq!(hex(0xab, 2), "ab");
+        assert_eq!(hex(0x1f, 4), "001f");
+        assert_eq!(hex(0x2028, 4), "2028");
+        assert_eq!(hex(0x7f, 1), "7f");
+        assert_eq!(hex(0x10ffff, 4), "10ffff");
+        assert_eq!(hex(u32::MAX, 1), "ffffffff");
     }
 }

@@ -159,7 +159,8 @@ pub fn json_string(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                out.push_str("\\u");
+                crate::core::push_hex(&mut out, u32::from(c), 4);
             }
             c => out.push(c),
         }

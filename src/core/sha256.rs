@@ -73,7 +73,11 @@ pub fn digest(data: &[u8]) -> [u8; 32] {
 
 /// The digest of `data` in lowercase hex.
 pub fn hex(data: &[u8]) -> String {
-    digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(64);
+    for b in digest(data) {
+        crate::core::push_hex(&mut out, u32::from(b), 2);
+    }
+    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -876,24 +876,27 @@ fn is_valid_path(path: &str) -> bool {
 /// `{:?}`, which would compile Unicode printability tables into the module.
 pub fn quoted(text: &str) -> String {
     const SHOWN: usize = 60;
-    let (shown, cut) = match text.char_indices().nth(SHOWN) {
-        Some((end, _)) => (&text[..end], "..."),
-        None => (text, ""),
-    };
-    let mut out = String::with_capacity(shown.len() + 5);
+    let mut out = String::with_capacity(text.len().min(4 * SHOWN) + 5);
     out.push('"');
-    for c in shown.chars() {
+    for (n, c) in text.chars().enumerate() {
+        if n == SHOWN {
+            out.push_str("\"...");
+            return out;
+        }
         match c {
             '"' | '\\' => {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                crate::core::push_hex(&mut out, u32::from(c), 1);
+                out.push('}');
+            }
             c => out.push(c),
         }
     }
     out.push('"');
-    out.push_str(cut);
     out
 }
 

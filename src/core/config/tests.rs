@@ -423,6 +423,15 @@ fn sizes_are_bounded_so_the_record_fits_a_cookie() {
 }
 
 #[test]
+fn quoted_escapes_and_cuts_after_sixty_characters() {
+    assert_eq!(super::quoted(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+    assert_eq!(super::quoted("tab\there\u{7f}"), r#""tab\u{9}here\u{7f}""#);
+    let sixty = "é".repeat(60);
+    assert_eq!(super::quoted(&sixty), format!("\"{sixty}\""));
+    assert_eq!(super::quoted(&format!("{sixty}x")), format!("\"{sixty}\"..."));
+}
+
+#[test]
 fn long_values_are_cut_in_messages() {
     let mut config = shop_config();
     config.categories[1].id = "X".repeat(1000);
