@@ -61,7 +61,7 @@ fn matches(pattern: &str, host: &str, path: &str) -> bool {
     while let Some(rest) = pattern.strip_prefix("*.") {
         pattern = rest;
     }
-    let (pattern_host, pattern_path) = match pattern.find('/') {
+    let (pattern_host, pattern_path) = match crate::core::find(pattern, b'/') {
         Some(slash) => (&pattern[..slash], &pattern[slash..]),
         None => (pattern, ""),
     };
@@ -84,14 +84,17 @@ fn split(url: &str) -> Option<(String, &str)> {
     } else {
         url.strip_prefix("//")?
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let authority = &rest[..end];
     // After the last '@' (userinfo may hold more); a byte search, as '@' is ASCII.
     let host = authority
         .bytes()
         .rposition(|b| b == b'@')
         .map_or(authority, |at| &authority[at + 1..]);
-    let host = host.split(':').next().unwrap_or(host);
+    let host = crate::core::split(host, b':').next().unwrap_or(host);
     let path = &rest[end..];
     Some((
         host.to_ascii_lowercase(),

@@ -39,8 +39,10 @@ pub fn assignment(
 
 /// The names of the cookies in `header` (a `document.cookie` string).
 pub fn names(header: &str) -> impl Iterator<Item = &str> {
-    header.split(';').filter_map(|pair| {
-        let name = pair.split_once('=').map_or(pair, |(name, _)| name).trim();
+    crate::core::split(header, b';').filter_map(|pair| {
+        let name = crate::core::split_once(pair, b'=')
+            .map_or(pair, |(name, _)| name)
+            .trim();
         (!name.is_empty()).then_some(name)
     })
 }
@@ -114,11 +116,12 @@ pub fn survivors<'a>(header: &'a str, cookies: &[Cookie]) -> Vec<&'a str> {
 /// `host` and its parents with at least two labels (`a.shop.example.com` → itself,
 /// `shop.example.com`, `example.com`); none for an IP address.
 fn parent_domains(host: &str) -> Vec<String> {
-    let is_ip = host.contains(':') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let is_ip =
+        host.bytes().any(|b| b == b':') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if is_ip || host.is_empty() {
         return Vec::new();
     }
-    let labels: Vec<&str> = host.split('.').collect();
+    let labels: Vec<&str> = crate::core::split(host, b'.').collect();
     (0..labels.len().saturating_sub(1))
         .map(|i| crate::core::join(&labels[i..], "."))
         .collect()

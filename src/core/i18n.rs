@@ -344,7 +344,7 @@ pub fn built_in(language: &str, text: Text) -> Option<&'static str> {
     COMPILED
         .iter()
         .find(|(l, _)| l.eq_ignore_ascii_case(primary))
-        .and_then(|(_, texts)| texts.split('|').nth(text as usize))
+        .and_then(|(_, texts)| crate::core::split(texts, b'|').nth(text as usize))
 }
 
 /// Whether `language` is written right to left.
@@ -357,7 +357,9 @@ pub fn is_rtl(language: &str) -> bool {
 }
 
 fn primary(language: &str) -> &str {
-    language.split('-').next().unwrap_or(language)
+    crate::core::split(language, b'-')
+        .next()
+        .unwrap_or(language)
 }
 
 /// The language to show, from those `available` (the config's own first): the config's choice

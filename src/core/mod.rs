@@ -34,6 +34,52 @@ pub fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
     out
 }
 
+/// `text` split at each `separator`, an ASCII byte: `str::split` with a `char` pattern, without
+/// the standard library's char searcher (memchr, UTF-8 decoding: 1.5 KB of module). Every
+/// separator consent-gate splits at is ASCII, so each cut is a character boundary.
+pub fn split(text: &str, separator: u8) -> Split<'_> {
+    debug_assert!(separator.is_ascii());
+    Split {
+        rest: Some(text),
+        separator,
+    }
+}
+
+/// The pieces of [`split`].
+pub struct Split<'a> {
+    rest: Option<&'a str>,
+    separator: u8,
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match find(rest, self.separator) {
+            Some(at) => {
+                self.rest = Some(&rest[at + 1..]);
+                Some(&rest[..at])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// The position of the first `byte` (ASCII) in `text`.
+pub fn find(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
+/// `text` before and after its first `byte` (ASCII).
+pub fn split_once(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = find(text, byte)?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
 /// Appends `value` in lowercase hexadecimal, zero-padded to at least `digits` digits. By hand:
 /// `{:x}` brings the formatter's hex and padding code into the module.
 pub fn push_hex(out: &mut String, value: u32, digits: u32) {

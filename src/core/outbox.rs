@@ -10,8 +10,7 @@ pub const MAX_RECEIPTS: usize = 20;
 
 /// The receipts waiting in `stored`, oldest first; lines that are not JSON objects are dropped.
 pub fn entries(stored: &str) -> Vec<&str> {
-    stored
-        .lines()
+    crate::core::split(stored, b'\n')
         .filter(|line| line.starts_with('{') && line.ends_with('}'))
         .collect()
 }

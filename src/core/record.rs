@@ -226,7 +226,7 @@ pub fn decode(value: &str) -> Option<Stored> {
     if value.len() > MAX_ENCODED_LEN {
         return None;
     }
-    let parts: Vec<&str> = value.split('.').collect();
+    let parts: Vec<&str> = crate::core::split(value, b'.').collect();
     match parts.as_slice() {
         [
             "2",
@@ -287,7 +287,7 @@ fn decode_decisions(list: &str) -> Option<Vec<(String, bool)>> {
         return Some(Vec::new());
     }
     let mut decisions: Vec<(String, bool)> = Vec::new();
-    for item in list.split('+') {
+    for item in crate::core::split(list, b'+') {
         let (id, granted) = match item.strip_prefix('!') {
             Some(id) => (id, false),
             None => (item, true),
@@ -341,8 +341,8 @@ fn parse_decimal<T: std::str::FromStr>(digits: &str) -> Option<T> {
 /// When the same name appears twice (a host-only and a domain cookie), browsers list the one with
 /// the longer path first; the first is the one the page sees, so it is the one returned.
 pub fn find_cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header.split(';').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
+    crate::core::split(header, b';').find_map(|pair| {
+        let (key, value) = crate::core::split_once(pair, b'=')?;
         (key.trim() == name).then(|| value.trim())
     })
 }

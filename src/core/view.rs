@@ -496,8 +496,8 @@ fn safe(url: &Option<String>) -> Option<String> {
 pub fn offered_language<'c>(config: &'c Config, code: &str) -> Result<&'c str, String> {
     let offered = languages(config);
     let picked = crate::core::i18n::pick_language(&offered, Some(code), None, &[]);
-    let matches =
-        picked.eq_ignore_ascii_case(code) || picked.split('-').next() == code.split('-').next();
+    let matches = picked.eq_ignore_ascii_case(code)
+        || crate::core::split(picked, b'-').next() == crate::core::split(code, b'-').next();
     if matches {
         Ok(picked)
     } else {

@@ -537,7 +537,7 @@ impl Config {
                 }
             }
             for (j, key) in service.storage.iter().enumerate() {
-                if key.is_empty() || key[..key.len() - 1].contains('*') {
+                if key.is_empty() || key[..key.len() - 1].bytes().any(|b| b == b'*') {
                     err(
                         format!("{path}.storage[{j}]"),
                         quoted(key),
@@ -809,12 +809,11 @@ pub fn is_valid_id(id: &str) -> bool {
 /// Whether `tag` looks like a BCP 47 language tag: `en`, `pt-BR`, `zh-Hant-TW` (letters, digits
 /// and `-`, starting with 2 or 3 letters).
 pub fn is_valid_language(tag: &str) -> bool {
-    let primary = tag.split('-').next().unwrap_or("");
+    let primary = crate::core::split(tag, b'-').next().unwrap_or("");
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
         && tag.len() <= 35
-        && tag
-            .split('-')
+        && crate::core::split(tag, b'-')
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
@@ -829,11 +828,14 @@ pub fn is_safe_link(url: &str) -> bool {
     if url.chars().any(|c| c.is_control()) || url.trim() != url || url.is_empty() {
         return false;
     }
-    let Some(colon) = url.find(':') else {
+    let Some(colon) = crate::core::find(url, b':') else {
         return true;
     };
     // A colon after the first '/', '?' or '#' is part of a relative path, query or fragment.
-    if url[..colon].contains(['/', '?', '#']) {
+    if url[..colon]
+        .bytes()
+        .any(|b| matches!(b, b'/' | b'?' | b'#'))
+    {
         return true;
     }
     let scheme = url[..colon].to_ascii_lowercase();
@@ -855,7 +857,7 @@ fn is_valid_domain(domain: &str) -> bool {
     let host = domain.strip_prefix('.').unwrap_or(domain);
     !host.is_empty()
         && host.len() <= 253
-        && host.split('.').all(|label| {
+        && crate::core::split(host, b'.').all(|label| {
             (1..=63).contains(&label.len())
                 && !label.starts_with('-')
                 && !label.ends_with('-')

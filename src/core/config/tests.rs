@@ -428,7 +428,10 @@ fn quoted_escapes_and_cuts_after_sixty_characters() {
     assert_eq!(super::quoted("tab\there\u{7f}"), r#""tab\u{9}here\u{7f}""#);
     let sixty = "é".repeat(60);
     assert_eq!(super::quoted(&sixty), format!("\"{sixty}\""));
-    assert_eq!(super::quoted(&format!("{sixty}x")), format!("\"{sixty}\"..."));
+    assert_eq!(
+        super::quoted(&format!("{sixty}x")),
+        format!("\"{sixty}\"...")
+    );
 }
 
 #[test]
