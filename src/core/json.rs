@@ -35,7 +35,9 @@ impl Value {
     /// The value as a whole number that fits `u32`, written without fraction or exponent.
     pub fn as_u32(&self) -> Option<u32> {
         match self {
-            Value::Number(text) if text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
+            Value::Number(text) => {
+                crate::core::parse_digits(text, 10).and_then(|n| u32::try_from(n).ok())
+            }
             _ => None,
         }
     }
@@ -308,8 +310,9 @@ impl Parser<'_> {
             .get(self.pos..self.pos + 4)
             .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or_else(|| self.error("\\u needs four hex digits"))?;
-        let code =
-            u32::from_str_radix(digits, 16).map_err(|_| self.error("\\u needs four hex digits"))?;
+        let code = crate::core::parse_digits(digits, 16)
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| self.error("\\u needs four hex digits"))?;
         self.pos += 4;
         Ok(code)
     }

@@ -80,6 +80,22 @@ pub fn split_once(text: &str, byte: u8) -> Option<(&str, &str)> {
     Some((&text[..at], &text[at + 1..]))
 }
 
+/// `digits` in `radix` (10 or 16), nothing else (no sign, no space), if it fits `u64`. By hand:
+/// `str::parse` and `from_str_radix` are a copy per integer type.
+pub fn parse_digits(digits: &str, radix: u32) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for b in digits.bytes() {
+        let digit = char::from(b).to_digit(radix)?;
+        value = value
+            .checked_mul(u64::from(radix))?
+            .checked_add(u64::from(digit))?;
+    }
+    Some(value)
+}
+
 /// Appends `value` in lowercase hexadecimal, zero-padded to at least `digits` digits. By hand:
 /// `{:x}` brings the formatter's hex and padding code into the module.
 pub fn push_hex(out: &mut String, value: u32, digits: u32) {
@@ -102,6 +118,21 @@ mod tests {
         assert_eq!(super::join(&["a", "b", "c"], "\", \""), "a\", \"b\", \"c");
         let owned = vec![String::from("x"), String::from("y")];
         assert_eq!(super::join(&owned, "+"), "x+y");
+    }
+
+    #[test]
+    fn digits_are_read_whole_or_not_at_all() {
+        use super::parse_digits;
+        assert_eq!(parse_digits("0", 10), Some(0));
+        assert_eq!(parse_digits("1732550400", 10), Some(1_732_550_400));
+        assert_eq!(parse_digits("18446744073709551615", 10), Some(u64::MAX));
+        assert_eq!(parse_digits("18446744073709551616", 10), None);
+        assert_eq!(parse_digits("00ff", 16), Some(255));
+        assert_eq!(parse_digits("D83D", 16), Some(0xD83D));
+        for bad in ["", "+1", "-1", " 1", "1 ", "1.5", "1e3", "x"] {
+            assert_eq!(parse_digits(bad, 10), None, "{bad:?}");
+        }
+        assert_eq!(parse_digits("fg", 16), None);
     }
 
     #[test]

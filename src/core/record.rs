@@ -328,12 +328,9 @@ pub fn consent_id(random: [u8; 16]) -> String {
     out
 }
 
-/// Digits only: `str::parse` would also take a leading `+`, which [`encode`] never writes.
-fn parse_decimal<T: std::str::FromStr>(digits: &str) -> Option<T> {
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
+/// Digits only (no `+`, which [`encode`] never writes), fitting `T`.
+fn parse_decimal<T: TryFrom<u64>>(digits: &str) -> Option<T> {
+    crate::core::parse_digits(digits, 10).and_then(|value| T::try_from(value).ok())
 }
 
 /// The value of cookie `name` in a `document.cookie` / `Cookie:` header string.
