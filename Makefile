@@ -28,7 +28,7 @@ RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
 # The single classic script from a release .wasm (wasm-opt flags as in Cargo.toml): $(1) the .wasm, $(2) a work directory, $(3) the file.
 define single_file
 	wasm-bindgen --target no-modules --no-typescript --out-dir $(2) $(1)
-	wasm-opt -Oz --low-memory-unused -Oz $(2)/consent_gate_bg.wasm -o $(2)/consent_gate_bg.wasm
+	wasm-opt -Oz --low-memory-unused --one-caller-inline-max-function-size=20 -Oz $(2)/consent_gate_bg.wasm -o $(2)/consent_gate_bg.wasm
 	node scripts/shrink.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm
 	node scripts/bundle.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm $(3)
 endef
