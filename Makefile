@@ -25,10 +25,14 @@ RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
   CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-feature=-reference-types"
 
-# The single classic script from a release .wasm (wasm-opt flags as in Cargo.toml): $(1) the .wasm, $(2) a work directory, $(3) the file.
+# wasm-pack's wasm-opt flags, read from Cargo.toml (the one place they are written, with why), so
+# that the single files are optimised exactly as pkg/ is.
+WASM_OPT_FLAGS := $(shell sed -n '/^\[package.metadata.wasm-pack.profile.release\]/,/^\[/s/^wasm-opt = \[\(.*\)\]/\1/p' Cargo.toml | tr -d '",')
+
+# The single classic script from a release .wasm: $(1) the .wasm, $(2) a work directory, $(3) the file.
 define single_file
 	wasm-bindgen --target no-modules --no-typescript --out-dir $(2) $(1)
-	wasm-opt -Oz --low-memory-unused --one-caller-inline-max-function-size=20 -Oz $(2)/consent_gate_bg.wasm -o $(2)/consent_gate_bg.wasm
+	wasm-opt $(WASM_OPT_FLAGS) $(2)/consent_gate_bg.wasm -o $(2)/consent_gate_bg.wasm
 	node scripts/shrink.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm
 	node scripts/bundle.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm $(3)
 endef

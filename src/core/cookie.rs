@@ -116,8 +116,8 @@ pub fn survivors<'a>(header: &'a str, cookies: &[Cookie]) -> Vec<&'a str> {
 /// `host` and its parents with at least two labels (`a.shop.example.com` → itself,
 /// `shop.example.com`, `example.com`); none for an IP address.
 fn parent_domains(host: &str) -> Vec<String> {
-    let is_ip =
-        host.bytes().any(|b| b == b':') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let is_ip = crate::core::find(host, b':').is_some()
+        || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if is_ip || host.is_empty() {
         return Vec::new();
     }

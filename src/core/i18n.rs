@@ -356,7 +356,8 @@ pub fn is_rtl(language: &str) -> bool {
     )
 }
 
-fn primary(language: &str) -> &str {
+/// The primary subtag of a language tag: `pt` of `pt-BR`.
+pub fn primary(language: &str) -> &str {
     crate::core::split(language, b'-')
         .next()
         .unwrap_or(language)

@@ -497,7 +497,7 @@ pub fn offered_language<'c>(config: &'c Config, code: &str) -> Result<&'c str, S
     let offered = languages(config);
     let picked = crate::core::i18n::pick_language(&offered, Some(code), None, &[]);
     let matches = picked.eq_ignore_ascii_case(code)
-        || crate::core::split(picked, b'-').next() == crate::core::split(code, b'-').next();
+        || crate::core::i18n::primary(picked) == crate::core::i18n::primary(code);
     if matches {
         Ok(picked)
     } else {

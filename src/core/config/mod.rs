@@ -537,7 +537,7 @@ impl Config {
                 }
             }
             for (j, key) in service.storage.iter().enumerate() {
-                if key.is_empty() || key[..key.len() - 1].bytes().any(|b| b == b'*') {
+                if key.is_empty() || crate::core::find(&key[..key.len() - 1], b'*').is_some() {
                     err(
                         format!("{path}.storage[{j}]"),
                         quoted(key),
@@ -809,7 +809,7 @@ pub fn is_valid_id(id: &str) -> bool {
 /// Whether `tag` looks like a BCP 47 language tag: `en`, `pt-BR`, `zh-Hant-TW` (letters, digits
 /// and `-`, starting with 2 or 3 letters).
 pub fn is_valid_language(tag: &str) -> bool {
-    let primary = crate::core::split(tag, b'-').next().unwrap_or("");
+    let primary = crate::core::i18n::primary(tag);
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
         && tag.len() <= 35
