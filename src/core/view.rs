@@ -11,33 +11,33 @@ use crate::core::sha256;
 
 /// The words of the interface in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Words {
+pub struct Words<'a> {
     /// The language they are in.
-    pub language: String,
+    pub language: &'a str,
     /// Whether it is written right to left.
     pub rtl: bool,
-    texts: Vec<String>,
+    texts: Vec<&'a str>,
 }
 
-impl Words {
+impl<'a> Words<'a> {
     /// The interface's words in `language`. Each comes from the site's translation for that
     /// language, else (in the config's own language) the site's `texts`, else consent-gate's
     /// built-in text for the language, else the site's own text, else English.
-    pub fn new(config: &Config, language: &str) -> Words {
+    pub fn new(config: &'a Config, language: &'a str) -> Words<'a> {
         let own = language == config.language;
         let translation = config.translations.iter().find(|t| t.language == language);
-        let site = |list: &[(String, String)], text: Text| {
+        let site = |list: &'a [(String, String)], text: Text| {
             list.iter()
                 .find(|(key, _)| key == text.key())
-                .map(|(_, value)| value.clone())
+                .map(|(_, value)| value.as_str())
         };
         let texts = Text::ALL
             .iter()
             .map(|&text| {
                 let translated = translation.and_then(|t| site(&t.texts, text));
                 let site_own = site(&config.texts, text);
-                let built_in = i18n::built_in(language, text).map(str::to_owned);
-                let english = || i18n::built_in("en", text).unwrap_or_default().to_owned();
+                let built_in = i18n::built_in(language, text);
+                let english = || i18n::built_in("en", text).unwrap_or_default();
                 if own {
                     translated.or(site_own).or(built_in).unwrap_or_else(english)
                 } else {
@@ -46,15 +46,15 @@ impl Words {
             })
             .collect();
         Words {
-            language: language.to_owned(),
+            language,
             rtl: i18n::is_rtl(language),
             texts,
         }
     }
 
     /// One of the words.
-    pub fn get(&self, text: Text) -> &str {
-        self.texts.get(text as usize).map_or("", String::as_str)
+    pub fn get(&self, text: Text) -> &'a str {
+        self.texts.get(text as usize).copied().unwrap_or_default()
     }
 }
 
@@ -79,11 +79,11 @@ fn fill_service(message: &str, name: &str) -> String {
 
 /// The first layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BannerView {
+pub struct BannerView<'a> {
     /// Its words.
-    pub words: Words,
+    pub words: Words<'a>,
     /// The privacy-policy link, if the config has one that is safe to render.
-    pub privacy_policy_url: Option<String>,
+    pub privacy_policy_url: Option<&'a str>,
     /// Bar, box or modal.
     pub layout: Layout,
     /// Light, dark or the visitor's preference.
@@ -92,9 +92,9 @@ pub struct BannerView {
     pub close_button: bool,
 }
 
-impl BannerView {
+impl<'a> BannerView<'a> {
     /// The banner for `config` in `language`.
-    pub fn new(config: &Config, language: &str) -> BannerView {
+    pub fn new(config: &'a Config, language: &'a str) -> BannerView<'a> {
         BannerView {
             words: Words::new(config, language),
             privacy_policy_url: safe(&config.privacy_policy_url),
@@ -107,85 +107,88 @@ impl BannerView {
 
 /// The preferences dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreferencesView {
+pub struct PreferencesView<'a> {
     /// Its words.
-    pub words: Words,
+    pub words: Words<'a>,
     /// The privacy-policy link, if safe.
-    pub privacy_policy_url: Option<String>,
+    pub privacy_policy_url: Option<&'a str>,
     /// One block per category, in config order.
-    pub categories: Vec<CategoryView>,
+    pub categories: Vec<CategoryView<'a>>,
     /// Light, dark or the visitor's preference.
     pub theme: Theme,
     /// Said when the browser sends Global Privacy Control and the site asks anyway (`eu` mode).
-    pub gpc_note: Option<String>,
+    pub gpc_note: Option<&'a str>,
 }
 
 /// A category's block in the dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CategoryView {
+pub struct CategoryView<'a> {
     /// Its id (`data-consent-category`).
-    pub id: String,
+    pub id: &'a str,
     /// Its name.
-    pub title: String,
+    pub title: &'a str,
     /// What it is for (may be empty).
-    pub description: String,
+    pub description: &'a str,
     /// On and disabled.
     pub required: bool,
     /// The toggle's state.
     pub on: bool,
     /// Its services.
-    pub services: Vec<ServiceView>,
+    pub services: Vec<ServiceView<'a>>,
 }
 
 /// A service's row in its category's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceView {
+pub struct ServiceView<'a> {
     /// Its id (`data-consent-service`).
-    pub id: String,
+    pub id: &'a str,
     /// Its name.
-    pub title: String,
+    pub title: &'a str,
     /// What it does (may be empty).
-    pub description: String,
+    pub description: &'a str,
     /// Who runs it (may be empty).
-    pub provider: String,
+    pub provider: &'a str,
     /// The provider's privacy policy, if safe to render.
-    pub privacy_policy_url: Option<String>,
+    pub privacy_policy_url: Option<&'a str>,
     /// On and disabled (in a required category).
     pub required: bool,
     /// The toggle's state.
     pub on: bool,
     /// Its cookie table.
-    pub cookies: Vec<CookieRow>,
+    pub cookies: Vec<CookieRow<'a>>,
 }
 
 /// One row of a cookie table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CookieRow {
+pub struct CookieRow<'a> {
     /// The name or pattern (`_ga_*`).
-    pub name: String,
+    pub name: &'a str,
     /// Who reads it: the cookie's provider, else the service's; third-party ones say so.
-    pub provider: String,
+    pub provider: &'a str,
     /// What it is for.
-    pub purpose: String,
+    pub purpose: &'a str,
     /// How long it lives.
-    pub duration: String,
+    pub duration: &'a str,
 }
 
-impl PreferencesView {
+impl<'a> PreferencesView<'a> {
     /// The dialog for `config` in `language`, its toggles as `consent` has them.
-    pub fn new(config: &Config, consent: &Consent, language: &str) -> PreferencesView {
+    pub fn new(config: &'a Config, consent: &Consent, language: &'a str) -> PreferencesView<'a> {
         PreferencesView::with_gpc(config, consent, language, false)
     }
 
     /// The dialog when the browser sends Global Privacy Control (`gpc`): in the `eu` mode it says
     /// the signal is honoured (the sale/sharing categories start off, as every optional one does).
     pub fn with_gpc(
-        config: &Config,
+        config: &'a Config,
         consent: &Consent,
-        language: &str,
+        language: &'a str,
         gpc: bool,
-    ) -> PreferencesView {
-        let item = |kind: Item, id: &str, title: &Option<String>, description: &Option<String>| {
+    ) -> PreferencesView<'a> {
+        let item = |kind: Item,
+                    id: &'a str,
+                    title: &'a Option<String>,
+                    description: &'a Option<String>| {
             item_texts(config, language, kind, id, title, description)
         };
         let categories = config
@@ -209,9 +212,9 @@ impl PreferencesView {
                             &service.title,
                             &service.description,
                         );
-                        let provider = service.provider.clone().unwrap_or_default();
+                        let provider = service.provider.as_deref().unwrap_or_default();
                         ServiceView {
-                            id: service.id.clone(),
+                            id: &service.id,
                             title,
                             description,
                             privacy_policy_url: safe(&service.privacy_policy_url),
@@ -221,13 +224,10 @@ impl PreferencesView {
                                 .cookies
                                 .iter()
                                 .map(|cookie| CookieRow {
-                                    name: cookie.name.clone(),
-                                    provider: cookie
-                                        .provider
-                                        .clone()
-                                        .unwrap_or_else(|| provider.clone()),
-                                    purpose: cookie.purpose.clone().unwrap_or_default(),
-                                    duration: cookie.duration.clone().unwrap_or_default(),
+                                    name: &cookie.name,
+                                    provider: cookie.provider.as_deref().unwrap_or(provider),
+                                    purpose: cookie.purpose.as_deref().unwrap_or_default(),
+                                    duration: cookie.duration.as_deref().unwrap_or_default(),
                                 })
                                 .collect(),
                             provider,
@@ -235,7 +235,7 @@ impl PreferencesView {
                     })
                     .collect();
                 CategoryView {
-                    id: category.id.clone(),
+                    id: &category.id,
                     title,
                     description,
                     required: category.required,
@@ -246,7 +246,7 @@ impl PreferencesView {
             .collect();
         let words = Words::new(config, language);
         let gpc_note = (gpc && config.gpc.mode == crate::core::config::GpcMode::Eu)
-            .then(|| words.get(Text::GpcHonoured).to_owned());
+            .then(|| words.get(Text::GpcHonoured));
         PreferencesView {
             words,
             privacy_policy_url: safe(&config.privacy_policy_url),
@@ -265,14 +265,14 @@ enum Item {
 
 /// A category's or service's title and description in `language`: the site's translation, else
 /// its own text; the id when it has no title.
-fn item_texts(
-    config: &Config,
+fn item_texts<'a>(
+    config: &'a Config,
     language: &str,
     kind: Item,
-    id: &str,
-    title: &Option<String>,
-    description: &Option<String>,
-) -> (String, String) {
+    id: &'a str,
+    title: &'a Option<String>,
+    description: &'a Option<String>,
+) -> (&'a str, &'a str) {
     let translated = config
         .translations
         .iter()
@@ -287,12 +287,12 @@ fn item_texts(
                 .map(|(_, texts)| texts)
         });
     let title = translated
-        .and_then(|t| t.title.clone())
-        .or_else(|| title.clone())
-        .unwrap_or_else(|| id.to_owned());
+        .and_then(|t| t.title.as_deref())
+        .or(title.as_deref())
+        .unwrap_or(id);
     let description = translated
-        .and_then(|t| t.description.clone())
-        .or_else(|| description.clone())
+        .and_then(|t| t.description.as_deref())
+        .or(description.as_deref())
         .unwrap_or_default();
     (title, description)
 }
@@ -424,13 +424,13 @@ impl PlaceholderView {
             (None, Some(c)) => {
                 item_texts(config, language, Item::Category, &c.id, &c.title, &None).0
             }
-            (None, None) => service.or(category).unwrap_or_default().to_owned(),
+            (None, None) => service.or(category).unwrap_or_default(),
         };
         PlaceholderView {
-            message: fill_service(words.get(Text::PlaceholderMessage), &name),
+            message: fill_service(words.get(Text::PlaceholderMessage), name),
             load_once: words.get(Text::LoadOnce).to_owned(),
             always_allow: words.get(Text::AlwaysAllow).to_owned(),
-            language: words.language.clone(),
+            language: words.language.to_owned(),
             rtl: words.rtl,
         }
     }
@@ -485,8 +485,8 @@ pub fn settings_button_visible(config: &Config, consent: &Consent) -> bool {
     config.preferences_button && consent.is_decided() && consent.prompt().is_none()
 }
 
-fn safe(url: &Option<String>) -> Option<String> {
-    url.clone().filter(|u| is_safe_link(u))
+fn safe(url: &Option<String>) -> Option<&str> {
+    url.as_deref().filter(|u| is_safe_link(u))
 }
 
 /// The offered language `code` names (exactly, or by primary subtag).
@@ -572,7 +572,7 @@ pub fn texts_hash(config: &Config, language: &str) -> String {
     for text in Text::ALL {
         add(banner.words.get(text));
     }
-    add(banner.privacy_policy_url.as_deref().unwrap_or(""));
+    add(banner.privacy_policy_url.unwrap_or(""));
     for category in &dialog.categories {
         for text in [&category.id, &category.title, &category.description] {
             add(text);
@@ -586,7 +586,7 @@ pub fn texts_hash(config: &Config, language: &str) -> String {
             ] {
                 add(text);
             }
-            add(service.privacy_policy_url.as_deref().unwrap_or(""));
+            add(service.privacy_policy_url.unwrap_or(""));
             for row in &service.cookies {
                 for text in [&row.name, &row.provider, &row.purpose, &row.duration] {
                     add(text);
@@ -640,11 +640,12 @@ mod tests {
 
     #[test]
     fn nothing_is_pre_ticked_before_a_decision() {
-        let view = PreferencesView::new(&shop_config(), &Consent::default(), "en");
+        let config = shop_config();
+        let view = PreferencesView::new(&config, &Consent::default(), "en");
         let states: Vec<(&str, bool, bool)> = view
             .categories
             .iter()
-            .map(|c| (c.id.as_str(), c.on, c.required))
+            .map(|c| (c.id, c.on, c.required))
             .collect();
         assert_eq!(
             states,
@@ -685,11 +686,7 @@ mod tests {
         let view = PreferencesView::new(&config, &consent, "en");
         let marketing = &view.categories[2];
         assert!(marketing.on);
-        let services: Vec<(&str, bool)> = marketing
-            .services
-            .iter()
-            .map(|s| (s.id.as_str(), s.on))
-            .collect();
+        let services: Vec<(&str, bool)> = marketing.services.iter().map(|s| (s.id, s.on)).collect();
         assert_eq!(services, [("meta-pixel", false), ("youtube", true)]);
     }
 
@@ -710,7 +707,7 @@ mod tests {
         let config = shop_config();
         let note = PreferencesView::with_gpc(&config, &Consent::default(), "en", true).gpc_note;
         assert_eq!(
-            note.as_deref(),
+            note,
             Some("Global Privacy Control: your browser's signal is honoured.")
         );
         assert_eq!(
@@ -727,7 +724,8 @@ mod tests {
 
     #[test]
     fn cookie_rows_name_the_provider() {
-        let view = PreferencesView::new(&shop_config(), &Consent::default(), "en");
+        let config = shop_config();
+        let view = PreferencesView::new(&config, &Consent::default(), "en");
         let ga = &view.categories[1].services[0];
         assert_eq!(ga.cookies[0].name, "_ga");
         assert_eq!(ga.cookies[0].provider, "Google Ireland Ltd");

@@ -444,6 +444,7 @@ pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surfa
 /// Opens the preferences dialog with the toggles as the consent in force has them.
 pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
     let mut this = controller.borrow_mut();
+    let this = &mut *this;
     let gpc = context(&this.window, &this.language).gpc;
     let view = PreferencesView::with_gpc(&this.config, &this.consent, &this.language, gpc);
     if let Some(ui) = this.ui.as_mut() {
@@ -564,6 +565,7 @@ fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
         return;
     }
     let mut this = controller.borrow_mut();
+    let this = &mut *this;
     let visible = view::settings_button_visible(&this.config, &this.consent);
     let words = view::Words::new(&this.config, &this.language);
     let theme = this.config.theme.name();
@@ -706,6 +708,7 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
 fn show_banner(controller: &Rc<RefCell<Controller>>) {
     let shown = {
         let mut this = controller.borrow_mut();
+        let this = &mut *this;
         let view = BannerView::new(&this.config, &this.language);
         match this.ui.as_mut() {
             Some(ui) => ui.show_banner(&view),

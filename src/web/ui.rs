@@ -381,7 +381,7 @@ impl Ui {
                     "section",
                     &[
                         ("class", "category"),
-                        (ATTR_CATEGORY_BLOCK, &category.id),
+                        (ATTR_CATEGORY_BLOCK, category.id),
                         ("aria-labelledby", &format!("cg-c-{}-label", category.id)),
                     ],
                     "",
@@ -394,7 +394,7 @@ impl Ui {
                     &row,
                     &id,
                     "category",
-                    &category.id,
+                    category.id,
                     category.on,
                     category.required,
                     described.as_deref(),
@@ -404,7 +404,7 @@ impl Ui {
                     &row,
                     "label",
                     &[("for", &id), ("id", &format!("{id}-label"))],
-                    &category.title,
+                    category.title,
                 )?;
                 if category.required {
                     el(
@@ -416,7 +416,7 @@ impl Ui {
                     )?;
                 }
                 if let Some(described) = &described {
-                    el(d, &block, "p", &[("id", described)], &category.description)?;
+                    el(d, &block, "p", &[("id", described)], category.description)?;
                 }
                 if category.services.is_empty() {
                     continue;
@@ -438,7 +438,7 @@ impl Ui {
                         d,
                         &details,
                         "div",
-                        &[("class", "service"), (ATTR_SERVICE_BLOCK, &service.id)],
+                        &[("class", "service"), (ATTR_SERVICE_BLOCK, service.id)],
                         "",
                     )?;
                     let row = el(d, &item, "div", &[("class", "row")], "")?;
@@ -449,17 +449,17 @@ impl Ui {
                         &row,
                         &id,
                         "service",
-                        &service.id,
+                        service.id,
                         service.on,
                         service.required,
                         described.as_deref(),
                     )?;
-                    el(d, &row, "label", &[("for", &id)], &service.title)?;
+                    el(d, &row, "label", &[("for", &id)], service.title)?;
                     if !service.provider.is_empty() {
-                        el(d, &row, "span", &[("class", "provider")], &service.provider)?;
+                        el(d, &row, "span", &[("class", "provider")], service.provider)?;
                     }
                     if let Some(described) = &described {
-                        let p = el(d, &item, "p", &[("id", described)], &service.description)?;
+                        let p = el(d, &item, "p", &[("id", described)], service.description)?;
                         if let Some(url) = &service.privacy_policy_url {
                             p.append_with_str_1(" ")?;
                             el(d, &p, "a", &[("href", url)], words.get(Text::PrivacyPolicy))?;
@@ -708,7 +708,7 @@ fn set(element: &Element, name: &str, value: &str) -> Result<(), JsValue> {
 
 /// `lang` and `dir` for the words' language.
 fn language(element: &Element, words: &Words) -> Result<(), JsValue> {
-    set(element, "lang", &words.language)?;
+    set(element, "lang", words.language)?;
     set(element, "dir", if words.rtl { "rtl" } else { "ltr" })
 }
 
