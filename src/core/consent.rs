@@ -19,7 +19,7 @@
 //!   asking (method `gpc`), unless the visitor decided while sending it. The signal is never
 //!   consent to anything.
 
-use crate::core::config::{Config, Cookie, GpcMode, Signal, quoted};
+use crate::core::config::{Config, Cookie, GpcMode, Service, Signal, quoted};
 use crate::core::record::{self, LegacyRecord, Method, Record, Stored};
 use std::fmt;
 
@@ -98,6 +98,14 @@ pub struct Purge {
     pub cookies: Vec<Cookie>,
     /// Their declared `localStorage` keys (names or `prefix*` patterns).
     pub storage: Vec<String>,
+}
+
+impl Purge {
+    fn add(&mut self, service: &Service) {
+        self.services.push(service.id.clone());
+        self.cookies.extend(service.cookies.iter().cloned());
+        self.storage.extend(service.storage.iter().cloned());
+    }
 }
 
 /// What the web layer must do after a step of the state machine, in the order given.
@@ -783,9 +791,7 @@ fn purge(config: &Config, previous: Option<&Record>, after: &Consent) -> Purge {
         let could_run = previous.service(&service.id) == Some(true)
             || previous.category(&service.category) == Some(true);
         if could_run && !after.is_service_granted(config, &service.id) {
-            purge.services.push(service.id.clone());
-            purge.cookies.extend(service.cookies.iter().cloned());
-            purge.storage.extend(service.storage.iter().cloned());
+            purge.add(service);
         }
     }
     purge
@@ -799,9 +805,7 @@ fn leftovers(config: &Config, consent: &Consent) -> Purge {
         if !consent.is_service_granted(config, &service.id)
             && (!service.cookies.is_empty() || !service.storage.is_empty())
         {
-            purge.services.push(service.id.clone());
-            purge.cookies.extend(service.cookies.iter().cloned());
-            purge.storage.extend(service.storage.iter().cloned());
+            purge.add(service);
         }
     }
     purge
