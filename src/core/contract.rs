@@ -31,13 +31,23 @@ pub const HELD_ATTRIBUTES: [(&str, &str); 4] = [
     ("data-poster", "poster"),
 ];
 
+macro_rules! gated_selector {
+    () => {
+        "script[type=\"text/plain\"][data-category], \
+         script[type=\"text/plain\"][data-service], \
+         [data-category][data-src], [data-category][data-srcset], \
+         [data-category][data-href], [data-category][data-poster], \
+         [data-service][data-src], [data-service][data-srcset], \
+         [data-service][data-href], [data-service][data-poster]"
+    };
+}
+
 /// Every element the gate holds: blocked scripts, and any element with a held attribute.
-pub const GATED_SELECTOR: &str = "script[type=\"text/plain\"][data-category], \
-     script[type=\"text/plain\"][data-service], \
-     [data-category][data-src], [data-category][data-srcset], \
-     [data-category][data-href], [data-category][data-poster], \
-     [data-service][data-src], [data-service][data-srcset], \
-     [data-service][data-href], [data-service][data-poster]";
+pub const GATED_SELECTOR: &str = gated_selector!();
+
+/// What the parser adds that calls for work in the next task: `<body>` (the interface can come)
+/// and every held element.
+pub const BODY_OR_GATED_SELECTOR: &str = concat!("body, ", gated_selector!());
 
 /// The held embeds that show a placeholder until released (frames and `<embed>`s).
 pub const EMBED_SELECTOR: &str = "iframe[data-src][data-category], iframe[data-src][data-service], \

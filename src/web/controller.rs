@@ -135,9 +135,10 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     Some(controller)
 }
 
-/// Adds the interface in a task of its own, once the document is parsed: from `<head>` there is
-/// no `<body>` yet, and a start that is already past parsing (the ES module build) still yields
-/// once, so that the gate and the interface are two shorter tasks instead of one long one.
+/// Adds the interface in a task of its own: from `<head>` (the classic build) once the parser has
+/// added `<body>` (see [`parsed`]; `DOMContentLoaded` if that is never seen), and a start that is
+/// already past parsing (the ES module build) still yields once, so that the gate and the
+/// interface are two shorter tasks instead of one long one.
 fn interface_later(controller: &Rc<RefCell<Controller>>) {
     let weak = Rc::downgrade(controller);
     let (window, document) = {
@@ -176,18 +177,37 @@ fn interface_later(controller: &Rc<RefCell<Controller>>) {
     }
 }
 
+/// What the parser's insertions call for, in a task after them: the interface once `<body>` is
+/// there (its first child, while the rest of the page is still parsed and without waiting for
+/// `DOMContentLoaded`), else the release of what was added.
+pub fn parsed(controller: &Rc<RefCell<Controller>>) {
+    let waiting = {
+        let this = controller.borrow();
+        !this.ready && this.document.body().is_some()
+    };
+    if waiting {
+        interface_ready(controller);
+    } else {
+        release_granted(controller);
+    }
+}
+
 /// Adds the interface, shows what the consent in force calls for, and announces readiness.
+/// Once: the first of `<body>` parsed and `DOMContentLoaded` (or, past parsing, a timer).
 fn interface_ready(controller: &Rc<RefCell<Controller>>) {
-    if controller.borrow().ui.is_some() {
+    if controller.borrow().ready {
         return;
     }
+    // Consented elements first: a returning visitor's scripts do not wait for the interface
+    // (without one, releasing puts no placeholder up: that comes after it, below).
+    release_granted(controller);
     attach_ui(controller);
     let asking = controller.borrow().consent.prompt().is_some();
     if asking {
         show_banner(controller);
     }
     perform(controller, Vec::new());
-    release_granted(controller);
+    sync_placeholders(controller);
     let outbox = controller.borrow().outbox.clone();
     if let Some(outbox) = outbox {
         outbox.flush();

@@ -382,7 +382,7 @@ fn observe(
         Rc::new(Closure::<dyn FnMut()>::new(move || {
             scheduled.set(false);
             if let Some(controller) = controller.upgrade() {
-                crate::web::controller::release_granted(&controller);
+                crate::web::controller::parsed(&controller);
             }
         }))
     };
@@ -401,7 +401,7 @@ fn observe(
                 };
                 let _ = hold_parsed(&raw, &controller, &element);
                 added_held |= element
-                    .matches(crate::core::contract::GATED_SELECTOR)
+                    .matches(crate::core::contract::BODY_OR_GATED_SELECTOR)
                     .unwrap_or(false);
             }
         }

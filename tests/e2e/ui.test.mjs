@@ -306,6 +306,32 @@ test("the banner causes no layout shift of the host page", async () => {
   await v.close();
 });
 
+test("the banner comes once <body> is there, not after the whole page is parsed", async () => {
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/slow-body.html", { waitUntil: "commit" });
+  await banner(v.page).region.waitFor();
+  // The parser still waits for the 1.5 s script in the body: what follows it is not there yet.
+  const early = await v.page.evaluate(() => ({
+    state: document.readyState,
+    last: document.getElementById("last") !== null,
+    ready: window.__consentGateReady,
+    first: document.body.firstElementChild?.id,
+  }));
+  assert.deepEqual(early, { state: "loading", last: false, ready: 1, first: "consent-gate" });
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(100);
+  const later = await v.page.evaluate(() => ({
+    hosts: document.querySelectorAll("#consent-gate").length,
+    ready: window.__consentGateReady,
+    last: document.getElementById("last") !== null,
+  }));
+  assert.deepEqual(later, { hosts: 1, ready: 1, last: true }, "one interface, one ready event");
+  await banner(v.page).rejectAll.click();
+  await banner(v.page).region.waitFor({ state: "detached" });
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
 test("hostile config text is shown as text and runs nothing; a javascript: link refuses the config", async () => {
   const v = await visitor(env);
   const dialogs = [];
