@@ -389,7 +389,7 @@ fn observe(
     let timer = release.clone();
     let timer_window = window.clone();
     let callback = Closure::<dyn FnMut(Array)>::new(move |records: Array| {
-        let mut added_held = false;
+        let mut follow_up = false;
         for record in records.iter() {
             let Some(record) = record.dyn_ref::<MutationRecord>() else {
                 continue;
@@ -400,12 +400,12 @@ fn observe(
                     continue;
                 };
                 let _ = hold_parsed(&raw, &controller, &element);
-                added_held |= element
+                follow_up |= element
                     .matches(crate::core::contract::BODY_OR_GATED_SELECTOR)
                     .unwrap_or(false);
             }
         }
-        if added_held && !scheduled.replace(true) {
+        if follow_up && !scheduled.replace(true) {
             let callback: &js_sys::Function = timer.as_ref().as_ref().unchecked_ref();
             let _ = timer_window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 0);
         }
