@@ -529,6 +529,41 @@ async fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() 
 }
 
 #[wasm_bindgen_test]
+async fn the_interface_comes_once_whichever_of_body_parsed_and_the_timer_is_first() {
+    clear_stored_decision();
+    let container = fixture(&format!(
+        r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"necessary","required":true}},{{"id":"analytics"}}]}}</script>"#
+    ));
+    let controller = controller::boot().expect("boots");
+    assert!(controller.borrow().ui().is_none());
+    // The parser added <body> (here it is long there): the interface comes in this call.
+    controller::parsed(&controller);
+    let banner = controller
+        .borrow()
+        .ui()
+        .and_then(|ui| ui.banner().cloned())
+        .expect("banner up after <body> was seen");
+    // Later insertions and the start's own timer find it there and add nothing.
+    controller::parsed(&controller);
+    next_task().await;
+    let hosts = document()
+        .query_selector_all(&format!("#{ROOT_ELEMENT_ID}"))
+        .expect("query");
+    assert_eq!(hosts.length(), 1, "one interface");
+    let now = controller
+        .borrow()
+        .ui()
+        .and_then(|ui| ui.banner().cloned())
+        .expect("banner still up");
+    assert!(
+        now.is_same_node(Some(&banner)),
+        "the same banner, not a second one"
+    );
+    drop(controller);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
 fn boot_refuses_an_invalid_config_and_releases_nothing() {
     let container = fixture(&format!(
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"Bad"}}],"colour":"red"}}</script>
