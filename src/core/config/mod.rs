@@ -537,7 +537,9 @@ impl Config {
                 }
             }
             for (j, key) in service.storage.iter().enumerate() {
-                if key.is_empty() || crate::core::find(&key[..key.len() - 1], b'*').is_some() {
+                // A '*' anywhere but last, by bytes: a slice up to the last byte could cut a
+                // last character of several bytes, and that panics.
+                if key.is_empty() || key.bytes().rev().skip(1).any(|b| b == b'*') {
                     err(
                         format!("{path}.storage[{j}]"),
                         quoted(key),

@@ -328,6 +328,16 @@ fn cookies_storage_keys_and_url_patterns_are_checked() {
 }
 
 #[test]
+fn a_storage_key_may_end_in_any_character() {
+    // The '*' check looks at every byte but the last: a last character of several bytes must
+    // not be cut in the middle (that panicked, which stops the module).
+    let errors = shop_with(|c| {
+        c["services"][2]["storage"] = serde_json::json!(["préférence_é", "tracking_*", "a*é"]);
+    });
+    assert_eq!(paths(&errors), ["services[2].storage[2]"]);
+}
+
+#[test]
 fn gpc_categories_must_be_declared_and_optional() {
     let errors = shop_with(|c| {
         c["gpc"] = serde_json::json!({"mode": "us", "categories": ["marketin", "necessary"]})
