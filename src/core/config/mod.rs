@@ -537,9 +537,11 @@ impl Config {
                 }
             }
             for (j, key) in service.storage.iter().enumerate() {
-                // A '*' anywhere but last, by bytes: a slice up to the last byte could cut a
-                // last character of several bytes, and that panics.
-                if key.is_empty() || key.bytes().rev().skip(1).any(|b| b == b'*') {
+                // A '*' anywhere but last. By byte position: a slice up to the last byte could
+                // cut a last character of several bytes, and that panics.
+                if key.is_empty()
+                    || crate::core::find(key, b'*').is_some_and(|at| at + 1 < key.len())
+                {
                     err(
                         format!("{path}.storage[{j}]"),
                         quoted(key),
