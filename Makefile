@@ -9,7 +9,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM_PACK := wasm-pack --log-level warn
 PORT ?= 8080
 
-.PHONY: setup build demo test lint unit web-test e2e size-check screenshots size size-budget bench fuzz clean
+.PHONY: setup build demo test lint unit web-test e2e size-check screenshots size size-budget bench core-size fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -60,8 +60,10 @@ test: setup lint unit web-test e2e size-check
 lint:
 	cargo fmt --all --check
 	cargo fmt --check --manifest-path fuzz/Cargo.toml
+	cargo fmt --check --manifest-path bench/core-size/Cargo.toml
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --manifest-path bench/core-size/Cargo.toml --target wasm32-unknown-unknown --target-dir target/core-size-check -- -D warnings
 	@# The browser can refuse anything: src/web never unwraps or expects.
 	@if grep -rnE '\.(unwrap|expect)\(' src/web; then echo "unwrap/expect in src/web: handle the error instead" >&2; exit 1; fi
 
@@ -80,6 +82,15 @@ screenshots: build
 
 bench: build
 	node bench/run.mjs
+
+# src/core alone, without any browser binding (bench/core-size), built and optimised as the
+# release module is: all languages, then English only. Its brotli size is a floor for any build.
+core-size: setup
+	$(RELEASE_ENV) cargo build --quiet --release --target wasm32-unknown-unknown --manifest-path bench/core-size/Cargo.toml --target-dir target/core-size
+	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --target wasm32-unknown-unknown --manifest-path bench/core-size/Cargo.toml --target-dir target/core-size-en
+	wasm-opt $(WASM_OPT_FLAGS) target/core-size/wasm32-unknown-unknown/release/core_size.wasm -o target/core-size/core.wasm
+	wasm-opt $(WASM_OPT_FLAGS) target/core-size-en/wasm32-unknown-unknown/release/core_size.wasm -o target/core-size/core.en.wasm
+	@node scripts/size.mjs target/core-size/core.wasm target/core-size/core.en.wasm
 
 # Coverage-guided fuzzing of the config, record and URL-pattern parsers (nightly + cargo fuzz);
 # FUZZ_SECONDS per target, default 60. Not part of `make test`: its length is a choice.
