@@ -84,7 +84,8 @@ bench: build
 	node bench/run.mjs
 
 # src/core alone, without any browser binding (bench/core-size), built and optimised as the
-# release module is: all languages, then English only. Its brotli size is a floor for any build.
+# release module is: all languages, then English only. Its brotli size is a floor for any build
+# of today's core, whatever carries it to the page.
 core-size: setup
 	$(RELEASE_ENV) cargo build --quiet --release --target wasm32-unknown-unknown --manifest-path bench/core-size/Cargo.toml --target-dir target/core-size
 	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --target wasm32-unknown-unknown --manifest-path bench/core-size/Cargo.toml --target-dir target/core-size-en
