@@ -8,7 +8,7 @@
 #[allow(dead_code)]
 mod core;
 
-use crate::core::config::Config;
+use crate::core::config::{Config, Signal};
 use crate::core::consent::{Action, Consent, Context, Effect, Source};
 use crate::core::i18n::Text;
 
@@ -19,7 +19,9 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 
 unsafe extern "C" {
     /// Copies input `which` (0 the config, 1 the language, 2 the stored record, 3 the cookie
-    /// header, 4 the host, 5 a storage key, 6 a URL, 7 a category) into `ptr`; returns its length.
+    /// header, 4 the host, 5 a storage key, 6 a URL, 7 a category, 8 a tag name, 9 the page's
+    /// protocol) into `ptr`; returns its length. Every value comes from outside, as in the
+    /// browser: a constant would let the compiler drop the branches it does not take.
     fn input(which: u32, ptr: *mut u8, cap: usize) -> usize;
     fn now() -> u64;
     fn sink(ptr: *const u8, len: usize);
@@ -46,7 +48,7 @@ fn perform(config: &Config, effects: Vec<Effect>) {
             Effect::Purge(purge) => {
                 let header = read(3);
                 for assignment in
-                    crate::core::cookie::deletions(&header, &read(4), "https:", &purge.cookies)
+                    crate::core::cookie::deletions(&header, &read(4), &read(9), &purge.cookies)
                 {
                     out(&assignment);
                 }
@@ -58,15 +60,18 @@ fn perform(config: &Config, effects: Vec<Effect>) {
                     out(key);
                 }
             }
-            Effect::ConsentMode(signals) | Effect::ConsentModeDefault(signals) => {
-                for call in crate::core::integrations::calls(&config.integrations, &signals, true) {
-                    out(&call.args.len().to_string());
-                }
-            }
+            Effect::ConsentModeDefault(signals) => consent_calls(config, &signals, true),
+            Effect::ConsentMode(signals) => consent_calls(config, &signals, false),
             Effect::Activate(grants) => grants.categories.iter().for_each(|c| out(c)),
             Effect::Changed(change) => change.granted.services.iter().for_each(|s| out(s)),
             _ => out("effect"),
         }
+    }
+}
+
+fn consent_calls(config: &Config, signals: &[(Signal, bool)], default: bool) {
+    for call in crate::core::integrations::calls(&config.integrations, signals, default) {
+        out(&call.args.len().to_string());
     }
 }
 
@@ -105,7 +110,7 @@ pub extern "C" fn visit(action: u32) {
         out("release");
     }
     if let crate::core::gate::Release::Script { attributes, .. } =
-        crate::core::gate::release("script", &[("data-src".into(), url)])
+        crate::core::gate::release(&read(8), &[("data-src".into(), url)])
     {
         attributes.iter().for_each(|(name, _)| out(name));
     }
