@@ -100,6 +100,56 @@ pub const API_GLOBAL: &str = "ConsentGate";
 /// `{ first, method, granted: { categories, services }, revoked: { categories, services } }`.
 pub const EVENT_CHANGE: &str = "consentgate:change";
 
+/// The interface module's file, beside the gate's own (`consent-gate.js` in `dist/`,
+/// `consent_gate.js` in `pkg/`), unless the gate's `<script>` names another in
+/// [`ATTR_INTERFACE`].
+pub const INTERFACE_FILE: &str = "consent-gate.ui.js";
+
+/// On the gate's `<script>`: where to fetch the interface module from (for example the
+/// English-only `consent-gate.ui.en.js`).
+pub const ATTR_INTERFACE: &str = "data-interface";
+
+/// The one-shot global the interface module calls when it has loaded:
+/// `__consentGateAttach(version, attach)`. The gate defines it just before it inserts the
+/// interface's `<script>`, and removes it at the first call.
+pub const ATTACH_GLOBAL: &str = "__consentGateAttach";
+
+/// What the gate asks of the interface module, as the first argument of the interface's one
+/// function (`interface(method, a, b)`).
+pub mod interface {
+    /// `()`: the interface module's version; the gate attaches only its own.
+    pub const VERSION: &str = "version";
+    /// `()`: shows the banner (replacing one shown).
+    pub const SHOW_BANNER: &str = "showBanner";
+    /// `()`: removes the banner.
+    pub const HIDE_BANNER: &str = "hideBanner";
+    /// `(record value or "", gpc)`: opens the preferences as that record has them.
+    pub const SHOW_PREFERENCES: &str = "showPreferences";
+    /// `()`: closes the preferences.
+    pub const HIDE_PREFERENCES: &str = "hidePreferences";
+    /// `()`: the texts hash of the words shown, for the record of a decision made on them.
+    pub const TEXTS_HASH: &str = "textsHash";
+    /// `()`: what is shown: 1 the banner, 2 the preferences, added.
+    pub const SHOWN: &str = "shown";
+    /// `()`: the dialog's toggles, `[[[id, on], ...categories], [[id, on], ...services]]`.
+    pub const TOGGLES: &str = "toggles";
+    /// `(visible)`: shows or removes the floating settings button.
+    pub const SETTINGS_BUTTON: &str = "settingsButton";
+    /// `(code)`: shows everything in that language from now on.
+    pub const LANGUAGE: &str = "language";
+    /// `()`: puts placeholders on held embeds and takes them off released ones.
+    pub const PLACEHOLDERS: &str = "placeholders";
+}
+
+/// What the interface module reports to the gate, as the first argument of the gate's one
+/// function (`gate(kind, a, b)`).
+pub mod gate_call {
+    /// `(control name, surface name)`: a control of the banner, dialog or settings button.
+    pub const CONTROL: &str = "control";
+    /// `(control name, embed element)`: a placeholder's control.
+    pub const PLACEHOLDER: &str = "placeholder";
+}
+
 /// The events `ConsentGate.on(name, ...)` takes, by their short names.
 pub const API_EVENTS: [(&str, &str); 5] = [
     ("ready", EVENT_READY),
