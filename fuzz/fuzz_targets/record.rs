@@ -47,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
         language: "en".into(),
         gpc: false,
         fresh_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        texts_hash: "0000000000000000".into(),
     };
     let (consent, _) = Consent::restore(config(), [Some(value)], &ctx);
     for service in ["google-analytics", "meta-pixel"] {

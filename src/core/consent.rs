@@ -45,6 +45,11 @@ pub struct Context {
     pub gpc: bool,
     /// A fresh consent id ([`record::consent_id`]), used if the action starts a new record.
     pub fresh_id: String,
+    /// What the record proves was shown: the texts hash ([`crate::core::view::texts_hash`]) of
+    /// the words the visitor decided on, from whoever showed them (the interface module), or
+    /// [`UNKNOWN_TEXTS_HASH`] where consent-gate showed none (a decision through the API, made in
+    /// the site's own interface; a refusal by the GPC signal). The gate then needs no words.
+    pub texts_hash: String,
 }
 
 /// Why the banner is shown.
@@ -663,7 +668,7 @@ impl Consent {
             last_changed_at: ctx.now,
             expires_at: ctx.now.saturating_add(expiry_secs(config)),
             revision: config.revision,
-            texts_hash: crate::core::view::texts_hash(config, &ctx.language),
+            texts_hash: ctx.texts_hash.clone(),
             language: ctx.language.clone(),
             method,
             gpc: ctx.gpc,

@@ -52,6 +52,7 @@ impl<'c> Visitor<'c> {
             language: config.language.clone(),
             gpc,
             fresh_id: String::new(),
+            texts_hash: crate::core::consent::UNKNOWN_TEXTS_HASH.into(),
         };
         let (consent, _) = Consent::restore(config, [stored], &ctx);
         Visitor { config, consent }

@@ -2,6 +2,7 @@
 
 use crate::core::config::Config;
 use crate::core::consent::Context;
+use crate::core::view::texts_hash;
 
 /// A moment to decide at: 2025-11-22.
 pub const NOW: u64 = 1_763_780_000;
@@ -44,12 +45,14 @@ pub fn shop_config() -> Config {
     }
 }
 
-/// The context of an action at `now`: English, no GPC, a fixed fresh id.
+/// The context of an action at `now`: English, no GPC, a fixed fresh id, the shop's English words
+/// shown.
 pub fn context(now: u64) -> Context {
     Context {
         now,
         language: "en".into(),
         gpc: false,
         fresh_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        texts_hash: texts_hash(&shop_config(), "en"),
     }
 }

@@ -119,6 +119,33 @@ fn a_first_visit_shows_the_banner_and_grants_only_required() {
 }
 
 #[test]
+fn a_decision_records_the_words_its_context_says_were_shown_and_no_others() {
+    let shown = Context {
+        texts_hash: "0123456789abcdef".into(),
+        ..context(NOW)
+    };
+    let (consent, effects) = first_visit()
+        .apply(&shop_config(), &Action::RejectAll, Source::Visitor, &shown)
+        .expect("a valid action");
+    assert_eq!(
+        consent.record().map(|r| r.texts_hash.as_str()),
+        Some("0123456789abcdef")
+    );
+    assert!(persisted(&effects).contains(".0123456789abcdef."));
+    let unseen = Context {
+        texts_hash: UNKNOWN_TEXTS_HASH.into(),
+        ..context(NOW)
+    };
+    let (consent, _) = first_visit()
+        .apply(&shop_config(), &Action::AcceptAll, Source::Api, &unseen)
+        .expect("a valid action");
+    assert_eq!(
+        consent.record().map(|r| r.texts_hash.as_str()),
+        Some(UNKNOWN_TEXTS_HASH)
+    );
+}
+
+#[test]
 fn accept_all_grants_every_optional_category_and_service_and_records_how() {
     let (consent, effects) = act(&first_visit(), Action::AcceptAll, NOW);
     assert_eq!(consent.grants(&shop_config()), everything());
