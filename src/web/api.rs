@@ -23,6 +23,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "gate")]
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** The record of a visitor's decision, as `ConsentGate.get()` returns it. */
@@ -141,7 +142,7 @@ fn decide(action: Action) -> Result<(), JsValue> {
 }
 
 /// `ready()`: a Promise that resolves once the stored decision is applied and the interface is up.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn ready() -> Promise {
     Promise::new(&mut |resolve: Function, reject: Function| match app() {
         Ok(controller) => controller::when_ready(&controller, resolve),
@@ -152,7 +153,7 @@ pub fn ready() -> Promise {
 }
 
 /// `get()`: the record in force as a plain object, or `null`.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn get() -> Result<JsValue, JsValue> {
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
@@ -163,7 +164,7 @@ pub fn get() -> Result<JsValue, JsValue> {
 }
 
 /// `accepted(category)`: whether elements of `category` may run.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn accepted(category: JsValue) -> Result<bool, JsValue> {
     let category = text(&category, "the category")?;
     let controller = app()?;
@@ -173,7 +174,7 @@ pub fn accepted(category: JsValue) -> Result<bool, JsValue> {
 }
 
 /// `acceptedService(service)`: whether elements of `service` may run.
-#[wasm_bindgen(js_name = acceptedService)]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptedService))]
 pub fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
     let service = text(&service, "the service")?;
     let controller = app()?;
@@ -183,25 +184,25 @@ pub fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
 }
 
 /// `acceptAll()`, recorded as method `api`.
-#[wasm_bindgen(js_name = acceptAll)]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptAll))]
 pub fn accept_all() -> Result<(), JsValue> {
     decide(Action::AcceptAll)
 }
 
 /// `rejectAll()`, recorded as method `api`.
-#[wasm_bindgen(js_name = rejectAll)]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = rejectAll))]
 pub fn reject_all() -> Result<(), JsValue> {
     decide(Action::RejectAll)
 }
 
 /// `withdraw()`: refuses everything optional and purges it.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn withdraw() -> Result<(), JsValue> {
     decide(Action::Withdraw)
 }
 
 /// `set({ categories: { id: bool }, services: { id: bool } })`.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn set(choices: JsValue) -> Result<(), JsValue> {
     let pairs = |key: &str| -> Result<Vec<(String, bool)>, JsValue> {
         let value = Reflect::get(&choices, &key.into()).unwrap_or(JsValue::UNDEFINED);
@@ -234,35 +235,35 @@ pub fn set(choices: JsValue) -> Result<(), JsValue> {
 }
 
 /// `show()`: shows the banner again.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn show() -> Result<(), JsValue> {
     controller::show(&app()?);
     Ok(())
 }
 
 /// `showPreferences()`: opens the preferences dialog.
-#[wasm_bindgen(js_name = showPreferences)]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = showPreferences))]
 pub fn show_preferences() -> Result<(), JsValue> {
     controller::show_preferences(&app()?);
     Ok(())
 }
 
 /// `hide()`: hides the banner and the dialog without deciding.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn hide() -> Result<(), JsValue> {
     controller::hide(&app()?);
     Ok(())
 }
 
 /// `setLanguage(code)`: one of the languages the site offers.
-#[wasm_bindgen(js_name = setLanguage)]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = setLanguage))]
 pub fn set_language(code: JsValue) -> Result<(), JsValue> {
     let code = text(&code, "the language")?;
     controller::set_language(&app()?, &code).map_err(|e| fail(&e))
 }
 
 /// `exportRecord()`: the visitor's record as JSON (data portability, GDPR Art. 20), or `null`.
-#[wasm_bindgen(js_name = exportRecord)]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = exportRecord))]
 pub fn export_record() -> Result<JsValue, JsValue> {
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
@@ -273,7 +274,7 @@ pub fn export_record() -> Result<JsValue, JsValue> {
 }
 
 /// `forget()`: erases the record, purges, tells the log endpoint (GDPR Art. 17), asks again.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn forget() -> Result<(), JsValue> {
     controller::forget(&app()?);
     Ok(())
@@ -281,7 +282,7 @@ pub fn forget() -> Result<(), JsValue> {
 
 /// `on(event, listener)`: calls `listener(detail)` on each `consentgate:<event>`; returns a
 /// function that stops it. A listener that throws is reported and does not stop the others.
-#[wasm_bindgen]
+#[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     let event = text(&event, "the event")?;
     let Some(name) = api_event(&event) else {
@@ -310,15 +311,12 @@ pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
             ));
         }
     });
-    document.add_event_listener_with_callback(name, handler.as_ref().unchecked_ref())?;
-    let handler = Rc::new(RefCell::new(Some(handler)));
+    // Owned by JS from here: the document's listener list keeps it alive while it is registered.
+    // A Rust owner behind `off` would drop it as soon as the page lets go of `off`.
+    let handler: Function = handler.into_js_value().unchecked_into();
+    document.add_event_listener_with_callback(name, &handler)?;
     let off = Closure::<dyn Fn()>::new(move || {
-        if let Some(handler) = handler.borrow_mut().take() {
-            let _ = document
-                .remove_event_listener_with_callback(name, handler.as_ref().unchecked_ref());
-            // Dropped later than its own call could be running: it is only removed here.
-            std::mem::forget(handler);
-        }
+        let _ = document.remove_event_listener_with_callback(name, &handler);
     });
     Ok(off.into_js_value().unchecked_into())
 }

@@ -40,6 +40,8 @@ export async function start() {
       "--no-first-run",
       "--disable-sync",
       "--disable-quic",
+      // window.gc(), for tests that what the page lets go of is collected without breaking us.
+      "--js-flags=--expose-gc",
       `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1, MAP *.${SITE_HOST} 127.0.0.1, MAP ${TRACKER_HOST} 127.0.0.1`,
     ],
     })
