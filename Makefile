@@ -29,28 +29,34 @@ RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
 # that the single files are optimised exactly as pkg/ is.
 WASM_OPT_FLAGS := $(shell sed -n '/^\[package.metadata.wasm-pack.profile.release\]/,/^\[/s/^wasm-opt = \[\(.*\)\]/\1/p' Cargo.toml | tr -d '",')
 
-# The single classic script from a release .wasm: $(1) the .wasm, $(2) a work directory, $(3) the file.
+# A single classic script from a release .wasm: $(1) the .wasm, $(2) a work directory, $(3) the
+# file, $(4) --gate or --interface (scripts/bundle.mjs).
 define single_file
 	wasm-bindgen --target no-modules --no-typescript --out-dir $(2) $(1)
 	wasm-opt $(WASM_OPT_FLAGS) $(2)/consent_gate_bg.wasm -o $(2)/consent_gate_bg.wasm
 	node scripts/shrink.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm
-	node scripts/bundle.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm $(3)
+	node scripts/bundle.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm $(3) $(4)
 endef
 
-# pkg/ and dist/consent-gate.js carry all 24 built-in languages; dist/consent-gate.en.js carries
-# English only (7 KiB less), for sites whose config brings its own texts for other languages.
-# It builds in its own target directory: the language list is compiled in, and sharing one would
-# rebuild the crate twice on every `make build`.
+# Two modules from one crate (README, "Two modules"): the gate (feature `gate`), which every page
+# view loads, and the interface (feature `interface`), which the gate fetches from beside its own
+# file when something must be shown. pkg/ is the gate as an ES module; dist/consent-gate.js the
+# gate as one classic script; dist/consent-gate.ui.js the interface with all 24 languages, and
+# consent-gate.ui.en.js with English words only (the language list is compiled in, so each
+# build has its own target directory). pkg/ gets copies of both interface files.
 build: setup
 	@# wasm-pack runs wasm-opt on every .wasm in pkg/: an interrupted build's leftover
 	@# consent_gate_bg.wasm-opt.wasm would fail every build after it.
 	rm -f pkg/*.wasm-opt.wasm
-	$(RELEASE_ENV) $(WASM_PACK) build --release --target web --mode no-install --out-dir pkg
+	$(RELEASE_ENV) $(WASM_PACK) build --release --target web --mode no-install --out-dir pkg -- --features gate
 	node scripts/shrink.mjs pkg/consent_gate.js pkg/consent_gate_bg.wasm --esm --types pkg/consent_gate_bg.wasm.d.ts
-	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.js)
-	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --target-dir target/en
-	$(call single_file,target/en/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-en,dist/consent-gate.en.js)
-	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.en.js
+	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.js,--gate)
+	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features interface --target-dir target/ui
+	$(call single_file,target/ui/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-ui,dist/consent-gate.ui.js,--interface)
+	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features interface --target-dir target/en
+	$(call single_file,target/en/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-en,dist/consent-gate.ui.en.js,--interface)
+	cp dist/consent-gate.ui.js dist/consent-gate.ui.en.js pkg/
+	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
 demo: build
 	PORT=$(PORT) node scripts/serve.mjs
@@ -62,7 +68,7 @@ lint:
 	cargo fmt --check --manifest-path fuzz/Cargo.toml
 	cargo fmt --check --manifest-path bench/core-size/Cargo.toml
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --all-targets --target wasm32-unknown-unknown --all-features -- -D warnings
 	cargo clippy --manifest-path bench/core-size/Cargo.toml --target wasm32-unknown-unknown --target-dir target/core-size-check -- -D warnings
 	@# The browser can refuse anything: src/web never unwraps or expects.
 	@if grep -rnE '\.(unwrap|expect)\(' src/web; then echo "unwrap/expect in src/web: handle the error instead" >&2; exit 1; fi
@@ -99,7 +105,7 @@ fuzz:
 	@scripts/fuzz.sh
 
 size:
-	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.en.js
+	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
 # Issue 7's budget (SIZE_BUDGET_KIB, default 25 KiB brotli per build). Joins `make test` once the
 # builds are under it; today it fails and says by how much.
@@ -112,4 +118,4 @@ size-check: build
 	@node scripts/size-budget.mjs --ceiling
 
 clean:
-	rm -rf pkg dist target/e2e target/dist target/dist-en
+	rm -rf pkg dist target/e2e target/dist target/dist-ui target/dist-en

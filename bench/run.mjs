@@ -8,10 +8,12 @@
 // only from secure origins), and text and wasm go brotli-compressed, as production servers send
 // them; every load checks that each of the tool's files arrived so.
 //
-// Per target: the bytes the tool made the browser fetch (raw, gzip -9, brotli -q11 of those
-// files), time from navigation to banner visible (median, p90), main-thread script time beyond the
-// baseline page (CDP Performance.getMetrics ScriptDuration, median), long tasks, CLS, and for a
-// returning visitor who accepted, the time until the consented analytics script runs.
+// Per target: the bytes the tool made the browser fetch on a first visit and on a returning
+// visitor's page view (raw, gzip -9, brotli -q11 of those files), the host page's first
+// contentful paint, time from navigation to banner visible (median, p90), main-thread script
+// time beyond the baseline page (CDP Performance.getMetrics ScriptDuration, median), long tasks,
+// CLS, and for a returning visitor who accepted, the time until the consented analytics script
+// runs.
 // Writes bench/results.md and prints it. Not a test: nothing here passes or fails.
 
 import { chromium } from "playwright-core";
@@ -33,7 +35,7 @@ const TRACKER = "tracker.test";
 const TARGETS = [
   { name: "none (baseline)", page: "none.html", banner: null, accept: null },
   { name: "consent-gate, classic (dist/)", page: "consent-gate.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
-  { name: "consent-gate, classic English only (dist/consent-gate.en.js)", page: "consent-gate-en.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
+  { name: "consent-gate, classic, English interface (consent-gate.ui.en.js)", page: "consent-gate-en.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "consent-gate, ESM (pkg/)", page: "consent-gate-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "vanilla-cookieconsent 3.1.0", page: "cookieconsent.html", banner: "#cc-main .cm", accept: '#cc-main .cm [data-role="all"]' },
   { name: "klaro 0.7.22", page: "klaro.html", banner: ".klaro .cookie-notice", accept: ".klaro .cookie-notice .cm-btn-success" },
@@ -119,9 +121,11 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   const files = new Set();
+  // The second page view of a returning visitor: what the tool fetches when a decision is stored.
+  let returningFiles = null;
   page.on("request", (r) => {
     const file = toolFile(r.url());
-    if (file) files.add(file);
+    if (file) (returningFiles ?? files).add(file);
   });
   const uncompressed = watchCompression(page);
   const cdp = await context.newCDPSession(page);
@@ -138,15 +142,23 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
       await page.locator(target.accept).first().click();
       await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
       await page.waitForTimeout(300);
+      returningFiles = new Set();
       await page.goto(url);
       await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
       result.consentedAt = await page.evaluate(() => window.__analyticsAt);
+      await page.waitForTimeout(300);
+      result.returningFiles = returningFiles;
     } else {
       await page.goto(url, { waitUntil: "load" });
       if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
       await page.waitForTimeout(400);
       const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
-      Object.assign(result, await page.evaluate(() => ({ bannerAt: window.__bannerAt, longTasks: window.__longTasks, cls: window.__cls })));
+      Object.assign(result, await page.evaluate(() => ({
+        bannerAt: window.__bannerAt,
+        longTasks: window.__longTasks,
+        cls: window.__cls,
+        fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+      })));
       result.script = metrics.ScriptDuration * 1000;
     }
   } catch (error) {
@@ -237,7 +249,7 @@ const browser = await chromium.launch({
 
 const MANY_N = Math.min(N, 7);
 const many = {};
-const results = new Map(TARGETS.map((t) => [t.name, { files: new Set(), runs: {}, returning: {}, errors: [] }]));
+const results = new Map(TARGETS.map((t) => [t.name, { files: new Set(), returningFiles: new Set(), runs: {}, returning: {}, errors: [] }]));
 try {
   for (const profile of PROFILES) {
     for (const target of TARGETS) await load(browser, env, target, profile); // warm-up
@@ -251,6 +263,7 @@ try {
         if (target.accept) {
           const back = await load(browser, env, target, profile, { returning: true });
           if (back.error) r.errors.push(`${profile.name} returning: ${back.error}`);
+          back.returningFiles?.forEach((f) => r.returningFiles.add(f));
           (r.returning[profile.name] ??= []).push(back.consentedAt);
         }
       }
@@ -275,8 +288,8 @@ const lines = [
   ``,
   `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Chromium ${browser.version()}, N = ${N} per target and profile (after a warm-up), targets interleaved, fresh context per load; HTTPS, every tool file checked to arrive brotli-compressed.`,
   ``,
-  `| target | fetched raw KiB | gzip KiB | brotli KiB | banner visible ms (median / p90), loopback | script ms beyond baseline, loopback | long tasks | CLS | consented script runs, returning visitor, ms | banner visible ms (median / p90), 4x CPU + slow 4G | script ms beyond baseline, throttled | consented script, throttled, ms |`,
-  `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+  `| target | first visit: fetched raw KiB | gzip KiB | brotli KiB | returning visitor: brotli KiB | host page FCP ms, loopback | banner visible ms (median / p90), loopback | script ms beyond baseline, loopback | long tasks | CLS | consented script runs, returning visitor, ms | host page FCP ms, throttled | banner visible ms (median / p90), 4x CPU + slow 4G | script ms beyond baseline, throttled | consented script, throttled, ms |`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
 ];
 for (const target of TARGETS) {
   const r = results.get(target.name);
@@ -284,8 +297,10 @@ for (const target of TARGETS) {
   const [fast, slow] = PROFILES.map((p) => r.runs[p.name] ?? []);
   const cell = (runs) => (target.banner ? `${ms(median(runs.map((x) => x.bannerAt)))} / ${ms(p90(runs.map((x) => x.bannerAt)))}` : "—");
   const script = (runs, profile) => ms(median(runs.map((x) => x.script)) - baseline[profile]);
+  const fcp = (runs) => ms(median(runs.map((x) => x.fcp)));
+  const back = target.accept ? kib(sizes([...r.returningFiles]).brotli) : "—";
   lines.push(
-    `| ${target.name} | ${kib(size.raw)} | ${kib(size.gzip)} | ${kib(size.brotli)} | ${cell(fast)} | ${script(fast, "loopback")} | ${median(fast.map((x) => x.longTasks))} | ${median(fast.map((x) => x.cls)).toFixed(3)} | ${ms(median(r.returning.loopback ?? []))} | ${cell(slow)} | ${script(slow, PROFILES[1].name)} | ${ms(median(r.returning[PROFILES[1].name] ?? []))} |`
+    `| ${target.name} | ${kib(size.raw)} | ${kib(size.gzip)} | ${kib(size.brotli)} | ${back} | ${fcp(fast)} | ${cell(fast)} | ${script(fast, "loopback")} | ${median(fast.map((x) => x.longTasks))} | ${median(fast.map((x) => x.cls)).toFixed(3)} | ${ms(median(r.returning.loopback ?? []))} | ${fcp(slow)} | ${cell(slow)} | ${script(slow, PROFILES[1].name)} | ${ms(median(r.returning[PROFILES[1].name] ?? []))} |`
   );
 }
 if (Object.keys(many).length) {

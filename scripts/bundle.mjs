@@ -1,27 +1,70 @@
-// Writes dist/consent-gate.js: one classic script that carries the module inline and starts it
-// synchronously (wasm-bindgen's `initSync`), so that the gate is in force before the next tag in
-// the document is parsed. Current browsers compile modules of this size synchronously on the main
-// thread (see the README's "Two builds").
+// Writes one classic script that carries a module inline and starts it synchronously
+// (wasm-bindgen's `initSync`). Two kinds:
+//   --gate       dist/consent-gate.js: in force before the next tag in the document is parsed
+//                (current browsers compile modules of this size synchronously on the main
+//                thread, see the README's "Two modules"); where WebAssembly cannot start, it holds
+//                every request to another origin.
+//   --interface  dist/consent-gate.ui.js: the banner and dialog, which the gate inserts when
+//                something must be shown; it hands its `attach` function to the gate.
 //
-// usage: node scripts/bundle.mjs <no-modules glue.js> <module.wasm> <out.js>
+// usage: node scripts/bundle.mjs <no-modules glue.js> <module.wasm> <out.js> --gate|--interface
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { transformSync } from "esbuild";
 
-const [gluePath, wasmPath, outPath] = process.argv.slice(2);
+const [gluePath, wasmPath, outPath, kind] = process.argv.slice(2);
+if (kind !== "--gate" && kind !== "--interface") {
+  console.error("bundle: say --gate or --interface");
+  process.exit(1);
+}
 const glue = readFileSync(gluePath, "utf8");
 const module = readFileSync(wasmPath);
 // Hex, not base64: brotli sees the module's bytes through hex (every byte is the same two
-// letters wherever it stands) but not through base64 (6-bit groups cut across bytes), so the
-// hex file is 18 KiB smaller after brotli (97.3 against 115.5 KB; gzip 118.8 against 139.8 KB)
-// although twice the module's raw size. A Latin-1 string literal (bytes from 0xA0 as their
-// characters, the rest escaped) is larger than hex after brotli (96.8 against 92.0 KB, on
-// the 236 KB module) and depends on the script being decoded as UTF-8; hex is plain ASCII.
+// letters wherever it stands) but not through base64 (6-bit groups cut across bytes). A Latin-1
+// string literal depends on the script being decoded as UTF-8; hex is plain ASCII.
 const wasm = module.toString("hex");
 
+// The module's bytes, checked: a truncated file must not start half a module.
+const bytes = `
+  var text = "${wasm}";
+  // Native where the browser has it (Chromium 140+, Firefox 133+, Safari 18.2+).
+  var bytes = Uint8Array.fromHex ? Uint8Array.fromHex(text) : fromHex(text);
+  if (bytes.length !== ${module.length}) throw new Error("the module arrived damaged");
+  wasm_bindgen.initSync({ module: bytes });`;
 
-const loader = `/*! consent-gate | MIT OR Apache-2.0 */
+// The loop for browsers without Uint8Array.fromHex: two lowercase hex digits per byte.
+const fromHex = `
+function fromHex(text) {
+  var bytes = new Uint8Array(text.length >> 1);
+  var digit = function (i) {
+    var c = text.charCodeAt(i);
+    return c < 58 ? c - 48 : c - 87;
+  };
+  for (var i = 0; i < bytes.length; i++) bytes[i] = (digit(2 * i) << 4) | digit(2 * i + 1);
+  return bytes;
+}`;
+
+const interfaceLoader = `/*! consent-gate interface | MIT OR Apache-2.0 */
+(function () {
+"use strict";
+${glue}
+// The gate defined this just before it inserted this script, and removes it at the first call.
+var attach = window.__consentGateAttach;
+try {
+  ${bytes}
+  if (typeof attach !== "function") throw new Error("no consent-gate on this page is waiting for it: load consent-gate.js, which loads this file");
+  attach(wasm_bindgen.version(), wasm_bindgen.attach);
+} catch (error) {
+  // The gate stays as it is: everything held stays held, and it says so.
+  if (typeof attach === "function") attach("the interface module could not start (" + error + ")", null);
+  else console.error("consent-gate: " + error);
+}
+${fromHex}
+})();
+`;
+
+const gateLoader = `/*! consent-gate | MIT OR Apache-2.0 */
 (function () {
 "use strict";
 ${glue}
@@ -30,12 +73,7 @@ ${glue}
 window.dataLayer = window.dataLayer || [];
 if (typeof window.gtag !== "function") window.gtag = function gtag() { window.dataLayer.push(arguments); };
 try {
-  var text = "${wasm}";
-  // Native where the browser has it (Chromium 140+, Firefox 133+, Safari 18.2+): 0.8 ms against
-  // 7 ms for the loop on this module.
-  var bytes = Uint8Array.fromHex ? Uint8Array.fromHex(text) : fromHex(text);
-  if (bytes.length !== ${module.length}) throw new Error("the module arrived damaged");
-  wasm_bindgen.initSync({ module: bytes });
+  ${bytes}
   if (!wasm_bindgen.running()) holdEveryOtherSite();
 } catch (error) {
   var refused = /Content.Security.Policy|wasm-unsafe-eval|Refused to compile/i.test(String(error && error.message));
@@ -49,16 +87,7 @@ try {
   holdEveryOtherSite();
 }
 
-// The loop for browsers without Uint8Array.fromHex: two lowercase hex digits per byte.
-function fromHex(text) {
-  var bytes = new Uint8Array(text.length >> 1);
-  var digit = function (i) {
-    var c = text.charCodeAt(i);
-    return c < 58 ? c - 48 : c - 87;
-  };
-  for (var i = 0; i < bytes.length; i++) bytes[i] = (digit(2 * i) << 4) | digit(2 * i + 1);
-  return bytes;
-}
+${fromHex}
 
 // Without the module there is no config to ask, so the gate falls back to the safe answer: every
 // script, frame, image, link, beacon, fetch and XHR to another origin is held. Markup-held
@@ -116,5 +145,6 @@ function holdEveryOtherSite() {
 `;
 mkdirSync(dirname(outPath), { recursive: true });
 // Minified as a whole (glue and loader share one function scope); the module stays one literal.
+const loader = kind === "--gate" ? gateLoader : interfaceLoader;
 writeFileSync(outPath, transformSync(loader, { minify: true, target: "es2020" }).code);
 

@@ -6,7 +6,8 @@
 //
 // usage: node scripts/shrink.mjs <glue.js> <module.wasm> [--esm] [--types <module.wasm.d.ts>]
 //   --esm    the glue is an ES module (wasm-pack --target web); otherwise a classic script
-//            (--target no-modules), minified later as part of dist/consent-gate.js.
+//            (--target no-modules), minified later as part of dist/consent-gate.js or
+//            dist/consent-gate.ui.js.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -65,6 +66,10 @@ replaceAll(/\bwasm\.([A-Za-z_$][\w$]*)/g, (whole, name) => {
 }, "wasm.<export>");
 
 if (esm) {
+  // The gate finds the interface module beside its own file: a module script is not
+  // `document.currentScript`, so the glue tells it its URL (the gate's `__cgBase` import; the
+  // classic build reads the <script> element instead). Only the gate module imports it.
+  if (/\b__cgBase\b/.test(glue)) glue = `function __cgBase() { return import.meta.url; }\n${glue}`;
   glue = transformSync(glue, { minify: true, format: "esm", target: "es2020" }).code;
 }
 writeFileSync(gluePath, glue);

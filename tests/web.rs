@@ -11,9 +11,10 @@ use consent_gate::core::store::RecordStore;
 use consent_gate::core::view::{BannerView, Control, PreferencesView, Surface};
 use consent_gate::web::storage::{CookieStore, LocalStore};
 use consent_gate::web::ui::Ui;
-use consent_gate::web::{controller, gate};
+use consent_gate::web::{controller, gate, interface};
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Document, Element, HtmlDocument, HtmlElement, HtmlInputElement};
@@ -55,6 +56,7 @@ fn decided(config: &Config, action: Action) -> Consent {
         language: "en".into(),
         gpc: false,
         fresh_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        texts_hash: "0000000000000000".into(),
     };
     let (consent, _) = Consent::default()
         .apply(config, &action, Source::Visitor, &ctx)
@@ -196,6 +198,7 @@ fn controls_report_what_and_where_and_dropping_the_ui_removes_it() {
         ui.root(),
         "[data-consent-dialog] [data-consent-action=save]",
     );
+    // The page's own "Cookie settings" links are the gate's to hear (see the test below).
     let opener =
         fixture(r##"<a href="#" data-consent-action="show-preferences">Cookie settings</a>"##);
     find_in_document(&opener, "a").click();
@@ -205,7 +208,6 @@ fn controls_report_what_and_where_and_dropping_the_ui_removes_it() {
             (Control::RejectAll, Surface::Banner),
             (Control::Close, Surface::Banner),
             (Control::Save, Surface::Dialog),
-            (Control::ShowPreferences, Surface::Page),
         ]
     );
     opener.remove();
@@ -446,6 +448,39 @@ fn gate_keeps_undeclared_categories_held_after_accept_all() {
     container.remove();
 }
 
+/// The interface from this instance, attached as the gate attaches the module it fetched.
+fn attach_here(controller: &Rc<RefCell<controller::Controller>>) {
+    let start = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
+        |gate: JsValue, language: JsValue| {
+            interface::attach(
+                gate.unchecked_into(),
+                language.as_string().unwrap_or_default(),
+            )
+            .map(JsValue::from)
+        },
+    )
+    .into_js_value();
+    controller::attach(controller, interface::VERSION.to_owned(), start);
+}
+
+/// Removes what interfaces attached in earlier tests left on the page (an interface lives as long
+/// as the page, as it does in production).
+fn remove_interfaces() {
+    while let Some(host) = document().get_element_by_id(ROOT_ELEMENT_ID) {
+        host.remove();
+    }
+}
+
+/// The banner the interface shows, if any.
+fn shown_banner() -> Option<Element> {
+    document()
+        .get_element_by_id(ROOT_ELEMENT_ID)?
+        .shadow_root()?
+        .query_selector("[data-consent-banner]")
+        .ok()
+        .flatten()
+}
+
 /// Lets the page run the tasks queued so far: a start adds the interface in a task of its own.
 async fn next_task() {
     let timer = js_sys::Promise::new(&mut |resolve, _| {
@@ -466,7 +501,8 @@ async fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() 
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"necessary","required":true}},{{"id":"analytics"}}]}}</script>
            <img id="t-boot" data-category="analytics" data-src="{PIXEL}" alt="">"#
     ));
-    let controller = controller::boot().expect("a valid config boots");
+    remove_interfaces();
+    let controller = controller::boot_with(attach_here).expect("a valid config boots");
     assert!(!controller.borrow().consent().is_decided());
     assert!(
         controller.borrow().ui().is_none(),
@@ -476,7 +512,7 @@ async fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() 
     let accept: HtmlElement = controller
         .borrow()
         .ui()
-        .and_then(|ui| ui.banner().cloned())
+        .and_then(|_| shown_banner())
         .expect("banner shown without a decision")
         .query_selector("[data-consent-action=accept-all]")
         .expect("query")
@@ -488,7 +524,7 @@ async fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() 
         controller
             .borrow()
             .ui()
-            .is_some_and(|ui| ui.banner().is_none()),
+            .is_some_and(|_| shown_banner().is_none()),
         "banner hidden after the decision"
     );
     assert!(
@@ -517,15 +553,43 @@ async fn boot_shows_the_banner_and_a_click_stores_the_decision_in_both_stores() 
     );
     assert_eq!(cookie, mirror);
 
-    let again = controller::boot().expect("boots");
+    let again = controller::boot_with(attach_here).expect("boots");
     assert!(
         again.borrow().consent().is_decided(),
         "restored on the next boot"
     );
     next_task().await;
-    assert!(again.borrow().ui().is_some_and(|ui| ui.banner().is_none()));
+    assert!(
+        again.borrow().ui().is_none(),
+        "a decision in force needs no interface"
+    );
     clear_stored_decision();
     container.remove();
+    remove_interfaces();
+}
+
+#[wasm_bindgen_test]
+async fn a_cookie_settings_link_brings_the_interface_in_and_opens_the_preferences() {
+    clear_stored_decision();
+    let container = fixture(&format!(
+        r##"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"necessary","required":true}},{{"id":"analytics"}}]}}</script>
+           <a id="t-opener" href="#" data-consent-action="show-preferences">Cookie settings</a>"##
+    ));
+    remove_interfaces();
+    let controller = controller::boot_with(attach_here).expect("boots");
+    controller::act(&controller, &Action::RejectAll, Source::Visitor).expect("valid");
+    next_task().await;
+    find_in_document(&container, "#t-opener").click();
+    let dialog = document()
+        .get_element_by_id(ROOT_ELEMENT_ID)
+        .and_then(|host| host.shadow_root())
+        .and_then(|root| root.query_selector("[data-consent-dialog]").ok().flatten());
+    assert!(dialog.is_some(), "the preferences are open");
+    assert!(controller.borrow().ui().is_some_and(|ui| ui.shown().1));
+    drop(controller);
+    clear_stored_decision();
+    container.remove();
+    remove_interfaces();
 }
 
 #[wasm_bindgen_test]
@@ -534,14 +598,15 @@ async fn the_interface_comes_once_whichever_of_body_parsed_and_the_timer_is_firs
     let container = fixture(&format!(
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"necessary","required":true}},{{"id":"analytics"}}]}}</script>"#
     ));
-    let controller = controller::boot().expect("boots");
+    remove_interfaces();
+    let controller = controller::boot_with(attach_here).expect("boots");
     assert!(controller.borrow().ui().is_none());
     // The parser added <body> (here it is long there): the interface comes in this call.
     controller::parsed(&controller);
     let banner = controller
         .borrow()
         .ui()
-        .and_then(|ui| ui.banner().cloned())
+        .and_then(|_| shown_banner())
         .expect("banner up after <body> was seen");
     // Later insertions and the start's own timer find it there and add nothing.
     controller::parsed(&controller);
@@ -553,7 +618,7 @@ async fn the_interface_comes_once_whichever_of_body_parsed_and_the_timer_is_firs
     let now = controller
         .borrow()
         .ui()
-        .and_then(|ui| ui.banner().cloned())
+        .and_then(|_| shown_banner())
         .expect("banner still up");
     assert!(
         now.is_same_node(Some(&banner)),
@@ -561,6 +626,7 @@ async fn the_interface_comes_once_whichever_of_body_parsed_and_the_timer_is_firs
     );
     drop(controller);
     container.remove();
+    remove_interfaces();
 }
 
 #[wasm_bindgen_test]
@@ -569,7 +635,8 @@ fn boot_refuses_an_invalid_config_and_releases_nothing() {
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"Bad"}}],"colour":"red"}}</script>
            <img id="t-invalid" data-category="Bad" data-src="{PIXEL}" alt="">"#
     ));
-    assert!(controller::boot().is_none());
+    remove_interfaces();
+    assert!(controller::boot_with(attach_here).is_none());
     assert!(document().get_element_by_id(ROOT_ELEMENT_ID).is_none());
     assert!(
         !document()
@@ -615,7 +682,8 @@ fn withdrawing_purges_the_services_cookies_and_keys_and_reports_the_change() {
     let container = fixture(&format!(
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{CONFIG}</script>"#
     ));
-    let controller = controller::boot().expect("boots");
+    remove_interfaces();
+    let controller = controller::boot_with(attach_here).expect("boots");
     controller::act(&controller, &Action::AcceptAll, Source::Visitor).expect("valid");
 
     // What the analytics service left behind once it ran.
@@ -678,7 +746,8 @@ fn the_cookie_name_comes_from_the_config() {
     let container = fixture(&format!(
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"analytics"}}],"cookie":{{"name":"cg_test"}}}}</script>"#
     ));
-    let controller = controller::boot().expect("boots");
+    remove_interfaces();
+    let controller = controller::boot_with(attach_here).expect("boots");
     controller::act(&controller, &Action::RejectAll, Source::Visitor).expect("valid");
     let html: HtmlDocument = document().unchecked_into();
     let cookies = html.cookie().expect("cookies");

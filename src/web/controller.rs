@@ -1,33 +1,64 @@
-//! The page's one controller: reads the config and the stored record at start, and carries out
-//! core's effects at start and after every action.
+//! The page's one controller, the gate: reads the config and the stored record at start, and
+//! carries out core's effects at start and after every action. The interface (banner, dialog,
+//! settings button, placeholders) is another module ([`crate::web::interface`]), fetched only
+//! when one of them must be shown and driven from here through [`Remote`].
 
 use crate::core::config::Config;
 use crate::core::consent::{
     Action, Change, ChoiceError, Consent, Context, Effect, Grants, Purge, Source,
 };
 use crate::core::contract::{
-    CONFIG_ELEMENT_ID, EVENT_CHANGE, EVENT_CONSENT, EVENT_HIDE, EVENT_READY, EVENT_SHOW,
+    ATTACH_GLOBAL, ATTR_ACTION, ATTR_INTERFACE, EMBED_SELECTOR, EVENT_CHANGE, EVENT_CONSENT,
+    EVENT_HIDE, EVENT_READY, EVENT_SHOW, INTERFACE_FILE, gate_call, interface as method,
 };
 use crate::core::cookie;
 use crate::core::i18n;
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, load_each, save_each};
-use crate::core::view::{self, BannerView, Command, Control, PreferencesView, Surface};
+use crate::core::view::{self, Command, Control, Surface};
+use crate::web::Callback;
 use crate::web::gate;
 use crate::web::integrations::Integrations;
 use crate::web::intercept::{self, Interceptor};
-use crate::web::placeholder::{OnControl, Placeholders};
+use crate::web::listener::Listener;
+use crate::web::page::{self, now};
 use crate::web::receipts::Outbox;
+use crate::web::remote::Remote;
 use crate::web::report::{self, describe};
 use crate::web::storage::{CookieStore, LocalStore};
 use crate::web::sync::TabSync;
-use crate::web::ui::Ui;
-use js_sys::{Array, Object, Reflect};
-use std::cell::RefCell;
+use js_sys::{Array, Function, Object, Reflect};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Window};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL the gate's glue was loaded from: defined by the ES module build's glue as
+    /// `import.meta.url` (a module script is not `document.currentScript`).
+    #[wasm_bindgen(catch, js_name = __cgBase)]
+    fn glue_url() -> Result<String, JsValue>;
+}
+
+/// How the gate brings the interface in: [`load_script`] on a page; the browser tests attach
+/// the interface from their own instance.
+pub type Loader = fn(&Rc<RefCell<Controller>>);
+
+/// Where the interface module stands.
+enum Load {
+    /// Not needed so far.
+    Idle,
+    /// Its `<script>` is on the way.
+    Loading,
+    /// It has loaded (its `attach` function), and waits for `<body>`.
+    Arrived(Function),
+    /// It is up.
+    Up,
+    /// It could not be had: what it would show stays unshown, and everything optional refused.
+    Failed,
+}
 
 /// The consent in force on this page, where it is stored, and the interface.
 pub struct Controller {
@@ -41,13 +72,24 @@ pub struct Controller {
     language: String,
     cookie: CookieStore,
     local: LocalStore,
-    ui: Option<Ui>,
+    ui: Option<Remote>,
+    load: Load,
+    loader: Loader,
+    /// Where the interface module is fetched from: beside the gate's own file.
+    interface_url: Option<String>,
+    /// Shown once the interface is up: asked for before it was.
+    banner_wanted: bool,
+    preferences_wanted: bool,
+    /// The settings button waits for the page's `load` to fetch the interface.
+    button_waits_for_load: bool,
+    /// The page's `data-consent-action="show-preferences"` elements.
+    opener: Option<Listener>,
+    /// `<body>` has been parsed: what the consent calls for may be shown.
+    parsed: bool,
     nonce: String,
     on_visible: Option<Closure<dyn FnMut()>>,
     on_ready: Option<Closure<dyn FnMut()>>,
     interceptor: Option<Interceptor>,
-    placeholders: Placeholders,
-    on_placeholder: Option<OnControl>,
     integrations: Integrations,
     outbox: Option<Outbox>,
     tabs: Option<TabSync>,
@@ -61,9 +103,14 @@ pub struct Controller {
 /// Returns `None`, after saying why on the console, when the page has no valid config: then
 /// nothing is shown and every held element stays held.
 pub fn boot() -> Option<Rc<RefCell<Controller>>> {
+    boot_with(load_script)
+}
+
+/// [`boot`], bringing the interface in with `loader` when it is needed.
+pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
     let window = web_sys::window()?;
     let document = window.document()?;
-    let config = read_config(&document)
+    let config = page::read_config(&document)
         .map_err(|problems| {
             for problem in problems {
                 report::error(&problem);
@@ -84,11 +131,11 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     let (consent, effects) = Consent::restore(&config, stored, &context(&window, &language));
     // The classic build runs from <head>: the loader is `currentScript`, and its nonce (readable
     // only as a property, and only now) is the page's.
-    let nonce = document
+    let script = document
         .current_script()
-        .and_then(|script| script.dyn_into::<web_sys::HtmlScriptElement>().ok())
-        .map(|script| script.nonce())
-        .unwrap_or_default();
+        .and_then(|script| script.dyn_into::<web_sys::HtmlScriptElement>().ok());
+    let nonce = script.as_ref().map(|s| s.nonce()).unwrap_or_default();
+    let interface_url = interface_url(&document, script.as_ref());
     let controller = Rc::new(RefCell::new(Controller {
         window,
         document,
@@ -98,12 +145,18 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         cookie,
         local,
         ui: None,
+        load: Load::Idle,
+        loader,
+        interface_url,
+        banner_wanted: false,
+        preferences_wanted: false,
+        button_waits_for_load: false,
+        opener: None,
+        parsed: false,
         nonce,
         on_visible: None,
         on_ready: None,
         interceptor: None,
-        placeholders: Placeholders::default(),
-        on_placeholder: None,
         integrations: Integrations::default(),
         outbox: None,
         tabs: None,
@@ -130,6 +183,7 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     let interceptor = intercept::install(&window, &controller);
     controller.borrow_mut().interceptor = Some(interceptor);
     watch_expiry(&controller);
+    watch_openers(&controller);
     perform(&controller, effects);
     interface_later(&controller);
     Some(controller)
@@ -183,7 +237,7 @@ fn interface_later(controller: &Rc<RefCell<Controller>>) {
 pub fn parsed(controller: &Rc<RefCell<Controller>>) {
     let waiting = {
         let this = controller.borrow();
-        !this.ready && this.document.body().is_some()
+        !this.parsed && this.document.body().is_some()
     };
     if waiting {
         interface_ready(controller);
@@ -192,34 +246,259 @@ pub fn parsed(controller: &Rc<RefCell<Controller>>) {
     }
 }
 
-/// Adds the interface, shows what the consent in force calls for, and announces readiness.
-/// Once: the first of `<body>` parsed and `DOMContentLoaded` (or, past parsing, a timer).
+/// Shows what the consent in force calls for (fetching the interface if anything must be shown)
+/// and announces readiness once that is up. Once: the first of `<body>` parsed and
+/// `DOMContentLoaded` (or, past parsing, a timer).
 fn interface_ready(controller: &Rc<RefCell<Controller>>) {
-    if controller.borrow().ready {
+    if std::mem::replace(&mut controller.borrow_mut().parsed, true) {
         return;
     }
-    // Consented elements first: a returning visitor's scripts do not wait for the interface
-    // (without one, releasing puts no placeholder up: that comes after it, below).
+    // Consented elements first: a returning visitor's scripts do not wait for anything else.
     release_granted(controller);
-    attach_ui(controller);
     let asking = controller.borrow().consent.prompt().is_some();
     if asking {
         show_banner(controller);
     }
     perform(controller, Vec::new());
-    sync_placeholders(controller);
+    connect(controller);
     let outbox = controller.borrow().outbox.clone();
     if let Some(outbox) = outbox {
         outbox.flush();
     }
+    settle(controller);
+}
+
+/// Announces readiness once `<body>` is parsed and the interface, if it was needed, is up (or
+/// could not be had).
+fn settle(controller: &Rc<RefCell<Controller>>) {
     let (document, waiting) = {
         let mut this = controller.borrow_mut();
+        let pending = matches!(this.load, Load::Loading | Load::Arrived(_));
+        if !this.parsed || pending || this.ready {
+            return;
+        }
         this.ready = true;
         (this.document.clone(), std::mem::take(&mut this.waiting))
     };
     announce(&document, EVENT_READY, None);
     for resolve in waiting {
         let _ = resolve.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// Starts fetching the interface module, unless it is here or on the way.
+fn want_interface(controller: &Rc<RefCell<Controller>>) {
+    let loader = {
+        let mut this = controller.borrow_mut();
+        if !matches!(this.load, Load::Idle) {
+            return;
+        }
+        this.load = Load::Loading;
+        this.loader
+    };
+    loader(controller);
+}
+
+/// The interface module's URL: the gate's `<script data-interface>`, else [`INTERFACE_FILE`]
+/// beside the gate's own file.
+fn interface_url(
+    document: &Document,
+    script: Option<&web_sys::HtmlScriptElement>,
+) -> Option<String> {
+    let base = document.base_uri().ok().flatten()?;
+    if let Some(named) = script.and_then(|s| s.get_attribute(ATTR_INTERFACE)) {
+        return web_sys::Url::new_with_base(&named, &base)
+            .ok()
+            .map(|url| url.href());
+    }
+    let gate = match script.map(|s| s.src()).filter(|src| !src.is_empty()) {
+        Some(src) => src,
+        None => glue_url().ok()?,
+    };
+    web_sys::Url::new_with_base(INTERFACE_FILE, &gate)
+        .ok()
+        .map(|url| url.href())
+}
+
+/// Inserts the interface module's `<script>` (with the page's nonce, through the Trusted Types
+/// policy), and waits for it to call [`ATTACH_GLOBAL`].
+pub fn load_script(controller: &Rc<RefCell<Controller>>) {
+    let (window, document, url, nonce) = {
+        let this = controller.borrow();
+        (
+            this.window.clone(),
+            this.document.clone(),
+            this.interface_url.clone(),
+            this.nonce.clone(),
+        )
+    };
+    let Some(url) = url else {
+        return failed(controller, "its URL could not be worked out");
+    };
+    let weak = Rc::downgrade(controller);
+    let once = Cell::new(false);
+    let hook = Closure::<Callback>::new(move |version: JsValue, start: JsValue, _| {
+        if once.replace(true) {
+            return Ok(JsValue::UNDEFINED);
+        }
+        if let Some(window) = web_sys::window() {
+            let _ = Reflect::delete_property(&window, &ATTACH_GLOBAL.into());
+        }
+        if let Some(controller) = weak.upgrade() {
+            attach(&controller, version.as_string().unwrap_or_default(), start);
+        }
+        Ok(JsValue::UNDEFINED)
+    });
+    let hook = hook.into_js_value();
+    let inserted = (|| -> Result<(), JsValue> {
+        Reflect::set(&window, &ATTACH_GLOBAL.into(), &hook)?;
+        let script: web_sys::HtmlScriptElement =
+            document.create_element("script")?.unchecked_into();
+        script.set_nonce(&nonce);
+        Reflect::set(
+            &script,
+            &"src".into(),
+            &gate::trusted("createScriptURL", &url),
+        )?;
+        let weak = Rc::downgrade(controller);
+        let message = format!("{url} did not load");
+        let on_error = Closure::once_into_js(move || {
+            if let Some(controller) = weak.upgrade() {
+                if matches!(controller.borrow().load, Load::Loading) {
+                    failed(&controller, &message);
+                }
+            }
+        });
+        script.add_event_listener_with_callback("error", on_error.unchecked_ref())?;
+        let parent = document
+            .query_selector("head")
+            .ok()
+            .flatten()
+            .or_else(|| document.document_element())
+            .ok_or_else(|| JsValue::from_str("the page has no element to load it into"))?;
+        intercept::allowing(|| parent.append_child(&script))?;
+        Ok(())
+    })();
+    if let Err(e) = inserted {
+        failed(controller, &describe(&e));
+    }
+}
+
+/// The interface module has loaded: it starts once `<body>` is there.
+///
+/// `start` is the interface's `attach` function; where the interface could not start, it is
+/// `null` and `version` says why.
+pub fn attach(controller: &Rc<RefCell<Controller>>, version: String, start: JsValue) {
+    let Ok(start) = start.dyn_into::<Function>() else {
+        return failed(controller, &version);
+    };
+    if version != crate::web::interface::VERSION {
+        return failed(
+            controller,
+            &format!(
+                "it is version {}, the gate {}: serve both files from the same release",
+                crate::core::config::quoted(&version),
+                crate::web::interface::VERSION
+            ),
+        );
+    }
+    controller.borrow_mut().load = Load::Arrived(start);
+    connect(controller);
+}
+
+/// Starts the interface that arrived, once `<body>` is there, and shows what was asked for.
+fn connect(controller: &Rc<RefCell<Controller>>) {
+    let (start, language) = {
+        let this = controller.borrow();
+        let Load::Arrived(start) = &this.load else {
+            return;
+        };
+        if !this.parsed {
+            return;
+        }
+        (start.clone(), this.language.clone())
+    };
+    let weak = Rc::downgrade(controller);
+    let gate = Closure::<Callback>::new(move |kind: JsValue, a: JsValue, b: JsValue| {
+        if let Some(controller) = weak.upgrade() {
+            reported(&controller, kind.as_string().unwrap_or_default(), a, b);
+        }
+        Ok(JsValue::UNDEFINED)
+    });
+    let started = start.call2(&JsValue::UNDEFINED, &gate.into_js_value(), &language.into());
+    let call = match started.and_then(|f| f.dyn_into::<Function>()) {
+        Ok(call) => call,
+        Err(e) => return failed(controller, &describe(&e)),
+    };
+    let (banner, preferences) = {
+        let mut this = controller.borrow_mut();
+        this.ui = Some(Remote::new(call));
+        this.load = Load::Up;
+        (this.banner_wanted, this.preferences_wanted)
+    };
+    if banner {
+        show_banner(controller);
+    }
+    if preferences {
+        show_preferences(controller);
+    }
+    sync_placeholders(controller);
+    perform(controller, Vec::new());
+    settle(controller);
+}
+
+/// The interface could not be had: said on the console; what it would have shown stays unshown
+/// and every optional category stays refused (nothing is released for it).
+fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
+    controller.borrow_mut().load = Load::Failed;
+    report::error(&format!(
+        "the consent interface could not be loaded ({why}); nothing more is released, and every optional category stays refused"
+    ));
+    settle(controller);
+}
+
+/// A control the interface reports.
+fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: JsValue, b: JsValue) {
+    let control = a.as_string().and_then(|name| Control::from_name(&name));
+    match (kind.as_str(), control) {
+        (gate_call::CONTROL, Some(control)) => {
+            if let Some(surface) = b.as_string().and_then(|name| Surface::from_name(&name)) {
+                use_control(controller, control, surface);
+            }
+        }
+        (gate_call::PLACEHOLDER, Some(control)) => {
+            if let Ok(embed) = b.dyn_into::<web_sys::Element>() {
+                use_placeholder(controller, control, &embed);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The page's "Cookie settings" links (`data-consent-action="show-preferences"`) open the
+/// preferences, fetching the interface first if it is not here.
+fn watch_openers(controller: &Rc<RefCell<Controller>>) {
+    let weak = Rc::downgrade(controller);
+    let document = controller.borrow().document.clone();
+    let selector = format!("[{ATTR_ACTION}=\"{}\"]", Control::ShowPreferences.name());
+    let listener = Listener::new(&document, "click", false, move |event| {
+        let opener = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest(&selector).ok().flatten());
+        if opener.is_some() {
+            event.prevent_default();
+            if let Some(controller) = weak.upgrade() {
+                show_preferences(&controller);
+            }
+        }
+    });
+    match listener {
+        Ok(listener) => controller.borrow_mut().opener = Some(listener),
+        Err(e) => report::warn(&format!(
+            "the page's cookie-settings links could not be watched: {}",
+            describe(&e)
+        )),
     }
 }
 
@@ -267,25 +546,29 @@ pub fn hide(controller: &Rc<RefCell<Controller>>) {
 /// # Errors
 /// The site does not offer that language.
 pub fn set_language(controller: &Rc<RefCell<Controller>>, code: &str) -> Result<(), String> {
-    let (banner, dialog) = {
+    let remote = {
         let mut this = controller.borrow_mut();
         let language = view::offered_language(&this.config, code)?.to_owned();
         this.language = language;
-        let ui = this.ui.as_ref();
-        (
-            ui.is_some_and(|ui| ui.banner().is_some()),
-            ui.is_some_and(|ui| ui.dialog().is_some()),
-        )
+        this.ui.clone()
     };
+    let Some(remote) = remote else {
+        return Ok(());
+    };
+    if let Err(e) = remote.call(method::LANGUAGE, &code.into(), &JsValue::UNDEFINED) {
+        report::warn(&format!(
+            "the language could not be changed: {}",
+            describe(&e)
+        ));
+    }
+    let (banner, dialog) = remote.shown();
     if banner {
         show_banner(controller);
     }
     if dialog {
         show_preferences(controller);
     }
-    if let Some(ui) = controller.borrow_mut().ui.as_mut() {
-        ui.hide_settings_button();
-    }
+    let _ = remote.call(method::SETTINGS_BUTTON, &false.into(), &JsValue::UNDEFINED);
     perform(controller, Vec::new());
     Ok(())
 }
@@ -321,33 +604,30 @@ pub fn release_granted(controller: &Rc<RefCell<Controller>>) {
 }
 
 /// Puts a placeholder on every held embed, and takes them off released ones (once the page has a
-/// body to show them in).
+/// body to show them in); a held embed on the page brings the interface in.
 fn sync_placeholders(controller: &Rc<RefCell<Controller>>) {
-    if controller.borrow().ui.is_none() {
-        return;
-    }
-    let on_control = controller.borrow().on_placeholder.clone();
-    let on_control = on_control.unwrap_or_else(|| {
-        let weak = Rc::downgrade(controller);
-        let on_control: OnControl = Rc::new(move |control: Control, embed: web_sys::Element| {
-            if let Some(controller) = weak.upgrade() {
-                use_placeholder(&controller, control, &embed);
-            }
-        });
-        controller.borrow_mut().on_placeholder = Some(on_control.clone());
-        on_control
-    });
-    let mut this = controller.borrow_mut();
-    let this = &mut *this;
-    let (config, language) = (&this.config, &this.language);
-    let view = |category: Option<&str>, service: Option<&str>| {
-        view::PlaceholderView::new(config, language, category, service)
+    let (remote, document) = {
+        let this = controller.borrow();
+        (this.ui.clone(), this.document.clone())
     };
-    if let Err(e) = this.placeholders.sync(&this.document, &view, &on_control) {
-        report::warn(&format!(
-            "placeholders for blocked embeds could not be shown: {}",
-            describe(&e)
-        ));
+    match remote {
+        Some(remote) => {
+            if let Err(e) = remote.call(
+                method::PLACEHOLDERS,
+                &JsValue::UNDEFINED,
+                &JsValue::UNDEFINED,
+            ) {
+                report::warn(&format!(
+                    "placeholders for blocked embeds could not be shown: {}",
+                    describe(&e)
+                ));
+            }
+        }
+        None => {
+            if let Ok(Some(_)) = document.query_selector(EMBED_SELECTOR) {
+                want_interface(controller);
+            }
+        }
     }
 }
 
@@ -402,8 +682,8 @@ impl Controller {
         &self.config
     }
 
-    /// The interface, if the page could host it.
-    pub fn ui(&self) -> Option<&Ui> {
+    /// The interface, once it is up.
+    pub fn ui(&self) -> Option<&Remote> {
         self.ui.as_ref()
     }
 
@@ -413,34 +693,30 @@ impl Controller {
     }
 }
 
-/// The interface: banner, dialog and settings button, reporting their controls here.
-fn attach_ui(controller: &Rc<RefCell<Controller>>) {
-    let weak = Rc::downgrade(controller);
-    let on_control = move |control: Control, surface: Surface| {
-        if let Some(controller) = weak.upgrade() {
-            use_control(&controller, control, surface);
-        }
-    };
-    let ui = Ui::new(&controller.borrow().document, on_control);
-    match ui {
-        Ok(ui) => controller.borrow_mut().ui = Some(ui),
-        Err(e) => report::error(&format!(
-            "the consent interface could not be added to the page ({}); every optional category stays refused",
-            describe(&e)
-        )),
-    }
-}
-
 /// Carries out what a control means where it was used.
 pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surface: Surface) {
     let decided = match view::command(control, surface) {
         Command::Decide(action) => act(controller, &action, Source::Visitor),
         Command::SaveToggles => {
-            let choices = {
-                let this = controller.borrow();
-                let (categories, services) = this.ui.as_ref().map(Ui::toggles).unwrap_or_default();
-                view::choices_from_toggles(&this.config, categories, services)
+            let remote = controller.borrow().ui.clone();
+            let toggles = remote
+                .map(|remote| {
+                    remote.call(method::TOGGLES, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
+                })
+                .transpose()
+                .unwrap_or_else(|e| {
+                    report::error(&format!("the switches could not be read: {}", describe(&e)));
+                    None
+                });
+            let Some(toggles) = toggles else {
+                return;
             };
+            let toggles = Array::from(&toggles);
+            let choices = view::choices_from_toggles(
+                &controller.borrow().config,
+                crate::web::interface::switches_from(&toggles.get(0)),
+                crate::web::interface::switches_from(&toggles.get(1)),
+            );
             act(controller, &Action::Set(choices), Source::Visitor)
         }
         Command::OpenPreferences => {
@@ -448,8 +724,14 @@ pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surfa
             Ok(())
         }
         Command::ClosePreferences => {
-            if let Some(ui) = controller.borrow_mut().ui.as_mut() {
-                ui.hide_preferences();
+            controller.borrow_mut().preferences_wanted = false;
+            let remote = controller.borrow().ui.clone();
+            if let Some(remote) = remote {
+                let _ = remote.call(
+                    method::HIDE_PREFERENCES,
+                    &JsValue::UNDEFINED,
+                    &JsValue::UNDEFINED,
+                );
             }
             Ok(())
         }
@@ -461,19 +743,31 @@ pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surfa
     }
 }
 
-/// Opens the preferences dialog with the toggles as the consent in force has them.
+/// Opens the preferences dialog with the toggles as the consent in force has them, fetching the
+/// interface first if it is not here.
 pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
-    let mut this = controller.borrow_mut();
-    let this = &mut *this;
-    let gpc = context(&this.window, &this.language).gpc;
-    let view = PreferencesView::with_gpc(&this.config, &this.consent, &this.language, gpc);
-    if let Some(ui) = this.ui.as_mut() {
-        if let Err(e) = ui.show_preferences(&view) {
-            report::error(&format!(
-                "the preferences could not be shown: {}",
-                describe(&e)
-            ));
+    let (remote, value, gpc) = {
+        let mut this = controller.borrow_mut();
+        if this.ui.is_none() {
+            this.preferences_wanted = true;
         }
+        let gpc = context(&this.window, &this.language).gpc;
+        let value = this
+            .consent
+            .record()
+            .map(record::encode)
+            .unwrap_or_default();
+        (this.ui.clone(), value, gpc)
+    };
+    let Some(remote) = remote else {
+        return want_interface(controller);
+    };
+    controller.borrow_mut().preferences_wanted = false;
+    if let Err(e) = remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into()) {
+        report::error(&format!(
+            "the preferences could not be shown: {}",
+            describe(&e)
+        ));
     }
 }
 
@@ -542,9 +836,21 @@ pub fn act(
     action: &Action,
     source: Source,
 ) -> Result<(), ChoiceError> {
+    // A visitor decides on the interface's words: it says which (the gate has none of its own).
+    let remote = controller.borrow().ui.clone();
+    let shown = match (source, remote) {
+        (Source::Visitor, Some(remote)) => remote
+            .call(method::TEXTS_HASH, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
+            .ok()
+            .and_then(|hash| hash.as_string()),
+        _ => None,
+    };
     let effects = {
         let mut this = controller.borrow_mut();
-        let ctx = context(&this.window, &this.language);
+        let mut ctx = context(&this.window, &this.language);
+        if let Some(shown) = shown {
+            ctx.texts_hash = shown;
+        }
         let (consent, effects) = this.consent.apply(&this.config, action, source, &ctx)?;
         this.consent = Rc::new(consent);
         effects
@@ -584,20 +890,56 @@ fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
         }
         return;
     }
-    let mut this = controller.borrow_mut();
-    let this = &mut *this;
-    let visible = view::settings_button_visible(&this.config, &this.consent);
-    let words = view::Words::new(&this.config, &this.language);
-    let theme = this.config.theme.name();
-    if let Some(ui) = this.ui.as_mut() {
-        if !visible {
-            ui.hide_settings_button();
-        } else if let Err(e) = ui.show_settings_button(&words, theme) {
-            report::warn(&format!(
-                "the settings button could not be shown: {}",
-                describe(&e)
-            ));
+    let (visible, remote) = {
+        let this = controller.borrow();
+        (
+            view::settings_button_visible(&this.config, &this.consent),
+            this.ui.clone(),
+        )
+    };
+    match remote {
+        Some(remote) => {
+            if let Err(e) = remote.call(
+                method::SETTINGS_BUTTON,
+                &visible.into(),
+                &JsValue::UNDEFINED,
+            ) {
+                report::warn(&format!(
+                    "the settings button could not be shown: {}",
+                    describe(&e)
+                ));
+            }
         }
+        None if visible => want_interface_after_load(controller),
+        None => {}
+    }
+}
+
+/// Fetches the interface once the page has loaded: for the settings button alone, which must
+/// not hold up a returning visitor's page (its consented scripts, its first paint).
+fn want_interface_after_load(controller: &Rc<RefCell<Controller>>) {
+    let (window, document, waiting) = {
+        let mut this = controller.borrow_mut();
+        let waiting = std::mem::replace(&mut this.button_waits_for_load, true);
+        (this.window.clone(), this.document.clone(), waiting)
+    };
+    if waiting {
+        return;
+    }
+    if document.ready_state() == "complete" {
+        return want_interface(controller);
+    }
+    let weak = Rc::downgrade(controller);
+    let on_load = Closure::once_into_js(move || {
+        if let Some(controller) = weak.upgrade() {
+            want_interface(&controller);
+        }
+    });
+    if window
+        .add_event_listener_with_callback("load", on_load.unchecked_ref())
+        .is_err()
+    {
+        want_interface(controller);
     }
 }
 
@@ -658,19 +1000,21 @@ fn consent_calls(
 }
 
 fn hide_interface(controller: &Rc<RefCell<Controller>>) {
-    let hidden = {
+    let remote = {
         let mut this = controller.borrow_mut();
-        match this.ui.as_mut() {
-            Some(ui) => {
-                let shown = ui.banner().is_some() || ui.dialog().is_some();
-                ui.hide_banner();
-                ui.hide_preferences();
-                shown.then(|| this.document.clone())
-            }
-            None => None,
-        }
+        this.banner_wanted = false;
+        this.preferences_wanted = false;
+        this.ui.clone()
     };
-    if let Some(document) = hidden {
+    let Some(remote) = remote else {
+        return;
+    };
+    let (banner, dialog) = remote.shown();
+    let none = JsValue::UNDEFINED;
+    let _ = remote.call(method::HIDE_BANNER, &none, &none);
+    let _ = remote.call(method::HIDE_PREFERENCES, &none, &none);
+    if banner || dialog {
+        let document = controller.borrow().document.clone();
         announce(&document, EVENT_HIDE, None);
     }
 }
@@ -725,18 +1069,22 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
     }
 }
 
+/// Shows the banner, fetching the interface first if it is not here.
 fn show_banner(controller: &Rc<RefCell<Controller>>) {
-    let shown = {
+    let remote = {
         let mut this = controller.borrow_mut();
-        let this = &mut *this;
-        let view = BannerView::new(&this.config, &this.language);
-        match this.ui.as_mut() {
-            Some(ui) => ui.show_banner(&view),
-            None => return,
-        }
+        this.banner_wanted = this.ui.is_none();
+        this.ui.clone()
     };
-    match shown {
-        Ok(()) => {
+    let Some(remote) = remote else {
+        return want_interface(controller);
+    };
+    match remote.call(
+        method::SHOW_BANNER,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+    ) {
+        Ok(_) => {
             let document = controller.borrow().document.clone();
             announce(&document, EVENT_SHOW, None);
         }
@@ -773,22 +1121,6 @@ fn pick_language(window: &Window, document: &Document, config: &Config) -> Strin
     .to_owned()
 }
 
-/// The site's config from its `<script type="application/json" id="consent-gate-config">`.
-fn read_config(document: &Document) -> Result<Config, Vec<String>> {
-    let element = document.get_element_by_id(CONFIG_ELEMENT_ID).ok_or_else(|| {
-        vec![format!(
-            "no config: add <script type=\"application/json\" id=\"{CONFIG_ELEMENT_ID}\"> before the consent-gate script"
-        )]
-    })?;
-    let text = element.text_content().unwrap_or_default();
-    Config::from_json(&text).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| format!("#{CONFIG_ELEMENT_ID} {e}"))
-            .collect()
-    })
-}
-
 /// What core needs to know about this moment: the clock, the language, the privacy signal, and
 /// fresh randomness for a new consent id.
 fn context(window: &Window, language: &str) -> Context {
@@ -800,6 +1132,7 @@ fn context(window: &Window, language: &str) -> Context {
         language: language.to_owned(),
         gpc,
         fresh_id: record::consent_id(random_bytes(window)),
+        texts_hash: crate::core::consent::UNKNOWN_TEXTS_HASH.into(),
     }
 }
 
@@ -854,9 +1187,4 @@ fn announce(document: &Document, name: &str, detail: Option<&JsValue>) {
     if let Err(e) = dispatched {
         report::warn(&format!("could not dispatch {name}: {}", describe(&e)));
     }
-}
-
-/// Unix seconds by the browser's clock (0 if the clock reads before 1970).
-fn now() -> u64 {
-    (js_sys::Date::now() / 1000.0) as u64
 }

@@ -204,7 +204,7 @@ fn trusted_types_policy() -> Option<JsValue> {
 }
 
 /// `text` through the policy's `create` method, or as is without Trusted Types.
-fn trusted(create: &str, text: &str) -> JsValue {
+pub(crate) fn trusted(create: &str, text: &str) -> JsValue {
     POLICY.with(|policy| {
         policy
             .as_ref()

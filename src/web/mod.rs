@@ -1,4 +1,6 @@
-//! The browser side: performs what [`crate::core`] decides. Compiled for wasm32 only.
+//! The browser side: performs what [`crate::core`] decides. Compiled for wasm32 only, as two
+//! modules from one crate: the gate (feature `gate`: [`controller`], in force from `<head>`) and
+//! the interface it fetches when something must be shown (feature `interface`: [`interface`]).
 //!
 //! Nothing here decides: it reads the DOM, storage and clock, hands them to core, and carries
 //! out the [`Effect`](crate::core::consent::Effect)s core returns. Every browser call that can be
@@ -9,8 +11,12 @@ pub mod controller;
 pub mod gate;
 pub mod integrations;
 pub mod intercept;
+pub mod interface;
+pub mod listener;
+pub mod page;
 pub mod placeholder;
 pub mod receipts;
+pub mod remote;
 pub mod report;
 pub mod storage;
 pub mod sync;
@@ -38,6 +44,9 @@ pub(crate) fn app() -> Option<Rc<RefCell<controller::Controller>>> {
     APP.with(|app| app.borrow().clone())
 }
 
+/// The gate's start (the `gate` feature builds the gate module; the `interface` feature builds
+/// the interface module, which has no start of its own: the gate attaches it).
+#[cfg(feature = "gate")]
 #[wasm_bindgen(start)]
 fn start() {
     // A bug must not fail silently, nor open the gate: the module stops, and every element still
@@ -57,6 +66,7 @@ fn start() {
 /// Whether consent-gate started (a valid config). The single-file loader asks right after
 /// `initSync`: when it did not, auto-blocking has no config to follow, so the loader holds every
 /// request to another origin instead, as when WebAssembly is refused.
+#[cfg(feature = "gate")]
 #[wasm_bindgen]
 pub fn running() -> bool {
     app().is_some()

@@ -18,13 +18,14 @@ use crate::core::contract::{
 };
 use crate::core::i18n::Text;
 use crate::core::view::{BannerView, Control, PreferencesView, Surface, Words};
+pub use crate::web::listener::Listener;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    Document, Element, Event, EventTarget, HtmlDialogElement, HtmlElement, HtmlInputElement,
-    KeyboardEvent, Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
+    Document, Element, Event, HtmlDialogElement, HtmlElement, HtmlInputElement, KeyboardEvent,
+    Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
 const STYLE: &str = "\
@@ -90,51 +91,6 @@ box-shadow:0 .25rem 1rem rgba(0,0,0,.2)}\
 /// Toggle states: `(id, on)`.
 pub type Switches = Vec<(String, bool)>;
 
-/// An event listener that is removed when dropped.
-pub struct Listener {
-    target: EventTarget,
-    event: &'static str,
-    capture: bool,
-    closure: Closure<dyn FnMut(Event)>,
-}
-
-impl Listener {
-    /// Listens for `event` on `target` (in the capture phase if `capture`, which also sees events
-    /// that do not bubble, such as a dialog's `close`).
-    ///
-    /// # Errors
-    /// The browser refused the listener.
-    pub fn new(
-        target: &EventTarget,
-        event: &'static str,
-        capture: bool,
-        handler: impl FnMut(Event) + 'static,
-    ) -> Result<Listener, JsValue> {
-        let closure = Closure::<dyn FnMut(Event)>::new(handler);
-        target.add_event_listener_with_callback_and_bool(
-            event,
-            closure.as_ref().unchecked_ref(),
-            capture,
-        )?;
-        Ok(Listener {
-            target: target.clone(),
-            event,
-            capture,
-            closure,
-        })
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback_and_bool(
-            self.event,
-            self.closure.as_ref().unchecked_ref(),
-            self.capture,
-        );
-    }
-}
-
 /// The interface's host element and what is shown in it. Dropping it removes everything.
 pub struct Ui {
     document: Document,
@@ -148,8 +104,9 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// Adds the (empty) interface to the start of `<body>`. `on_control` hears every control used:
-    /// consent-gate's own, and host-page elements with `data-consent-action="show-preferences"`.
+    /// Adds the (empty) interface to the start of `<body>`. `on_control` hears every control of
+    /// consent-gate's own (the gate hears the page's `data-consent-action="show-preferences"`
+    /// elements itself: they must work before this module is fetched).
     ///
     /// # Errors
     /// The browser refused to create it (no `<body>`, no shadow DOM).
@@ -168,7 +125,6 @@ impl Ui {
 
         let on_control = Rc::new(RefCell::new(on_control));
         let inside = on_control.clone();
-        let page = on_control.clone();
         let closed = on_control;
         let listeners = vec![
             Listener::new(&shadow, "click", false, move |event| {
@@ -190,17 +146,6 @@ impl Ui {
                     target_element(&event).is_some_and(|e| e.has_attribute(ATTR_DIALOG));
                 if is_dialog {
                     (closed.borrow_mut())(Control::Close, Surface::Dialog);
-                }
-            })?,
-            Listener::new(document, "click", false, move |event| {
-                let opener = target_element(&event).and_then(|e| {
-                    e.closest(&format!("[{ATTR_ACTION}=\"show-preferences\"]"))
-                        .ok()
-                        .flatten()
-                });
-                if opener.is_some() {
-                    event.prevent_default();
-                    (page.borrow_mut())(Control::ShowPreferences, Surface::Page);
                 }
             })?,
         ];

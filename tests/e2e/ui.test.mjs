@@ -178,7 +178,7 @@ test("the language comes from <html lang>, and Arabic is laid out right to left"
 });
 
 /** A German page loading `build`, whose config offers German with one word of its own. */
-function germanPage(name, build) {
+function germanPage(name, ui) {
   const config = {
     language: "en",
     translations: { de: { rejectAll: "Nein danke" } },
@@ -191,23 +191,23 @@ function germanPage(name, build) {
     join(artifacts, `${name}.html`),
     `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${name}</title><link rel="icon" href="data:,">
 <script type="application/json" id="consent-gate-config">${JSON.stringify(config)}</script>
-<script src="${build}"></script>
+<script src="/dist/consent-gate.js"${ui ? ` data-interface="${ui}"` : ""}></script>
 <script type="text/plain" data-category="analytics" src="__TRACKER_ORIGIN__/analytics.js"></script>
 </head><body><main><h1>${name}</h1></main></body></html>`
   );
   return `/generated/${name}.html`;
 }
 
-test("the English-only build: the site's own words, then English; the gate the same", async () => {
+test("the English-only interface (data-interface): the site's own words, then English; the gate the same", async () => {
   const v = await visitor(env);
-  // The full build fills the words the site left out from its German.
-  await v.open(germanPage("german-full", "/dist/consent-gate.js"));
+  // The full interface fills the words the site left out from its German.
+  await v.open(germanPage("german-full"));
   const full = v.page.locator("[data-consent-banner]");
   assert.equal(await full.getAttribute("lang"), "de");
   assert.ok(await full.getByRole("button", { name: "Nein danke" }).isVisible());
   assert.ok(await full.getByRole("button", { name: "Alle akzeptieren" }).isVisible());
-  // The English-only build has no German of its own: the site's word, then English.
-  await v.open(germanPage("german-en", "/dist/consent-gate.en.js"));
+  // The English-only interface has no German of its own: the site's word, then English.
+  await v.open(germanPage("german-en", "/dist/consent-gate.ui.en.js"));
   const english = v.page.locator("[data-consent-banner]");
   assert.equal(await english.getAttribute("lang"), "de");
   assert.ok(await english.getByRole("button", { name: "Nein danke" }).isVisible());

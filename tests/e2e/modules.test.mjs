@@ -1,0 +1,113 @@
+// The two modules, checked on the browser's own request log: a returning visitor's page view
+// fetches the gate and nothing else; each thing that must be shown brings the interface in; an
+// interface that cannot be had leaves everything held and says why.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { assertNothingFromTracker, banner, dialog, start, visitor } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(() => env?.stop());
+
+const PAGE = "/fixtures/two-modules.html";
+
+/** What the browser fetched of consent-gate's own files, by path, in order. */
+const ours = (env, v) =>
+  v.requests
+    .filter((url) => url.startsWith(env.siteOrigin + "/dist/") || url.startsWith(env.siteOrigin + "/pkg/"))
+    .map((url) => new URL(url).pathname);
+
+/** A visitor who accepted everything on `path` and then left the page. */
+async function returning(env, path = PAGE) {
+  const v = await visitor(env);
+  await v.open(path);
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  v.requests.length = 0;
+  return v;
+}
+
+test("a first visit fetches the interface beside the gate; a returning visitor's page view fetches the gate alone", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open(PAGE);
+  await banner(v.page).region.waitFor();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"]);
+  assertNothingFromTracker(env, v, "before a decision");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+
+  v.requests.length = 0;
+  await v.reload();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "a returning visitor needs the gate alone");
+  assert.equal(await v.page.locator("#consent-gate").count(), 0, "no interface on the page");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("the ES module build: a returning visitor's page view fetches its two files alone", async () => {
+  const v = await returning(env, "/fixtures/esm.html");
+  await v.reload();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(env, v).sort(), ["/pkg/consent_gate.js", "/pkg/consent_gate_bg.wasm"]);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("each thing that must be shown brings the interface in: a cookie-settings link, showPreferences(), show(), a held embed", async () => {
+  const v = await returning(env);
+
+  await v.reload();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
+  await v.page.click("#settings");
+  await dialog(v.page).element.waitFor();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "the link fetched it");
+  assert.ok(await dialog(v.page).toggle("Analytics").isChecked(), "the switches show the decision in force");
+
+  v.requests.length = 0;
+  await v.reload();
+  await v.page.evaluate(() => ConsentGate.showPreferences());
+  await dialog(v.page).element.waitFor();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "showPreferences() fetched it");
+  await dialog(v.page).rejectAll.click();
+  assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false, "the dialog decides through the gate");
+
+  v.requests.length = 0;
+  await v.reload();
+  await v.page.evaluate(() => ConsentGate.show());
+  await banner(v.page).region.waitFor();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "show() fetched it");
+
+  v.requests.length = 0;
+  await v.open("/fixtures/two-modules-embed.html");
+  await v.page.getByRole("button", { name: "Load once" }).waitFor();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "a held embed fetched it");
+  assert.equal(await banner(v.page).region.count(), 0, "and no banner: the decision stands");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("an interface that does not load, or is of another version, leaves everything held and says why", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open("/fixtures/two-modules-missing.html");
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
+  assert.match(v.problems.join("\n"), /the consent interface could not be loaded \(.*\/missing\/consent-gate\.ui\.js did not load\)/);
+  assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false);
+  assert.equal(await v.page.locator("[data-consent-banner]").count(), 0);
+  assertNothingFromTracker(env, v, "with the interface missing");
+  await v.close();
+
+  const other = await visitor(env);
+  await other.open("/fixtures/two-modules-version.html");
+  assert.match(other.problems.join("\n"), /the consent interface could not be loaded \(it is version "0\.0\.0-other", the gate \d+\.\d+\.\d+/);
+  assert.notEqual(await other.page.title(), "the gate attached another version");
+  assertNothingFromTracker(env, other, "with an interface of another version");
+  await other.close();
+});
