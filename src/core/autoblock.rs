@@ -5,7 +5,10 @@
 //! `google-analytics.com/g/collect`. It matches URLs on that host or any subdomain of it
 //! (`region1.google-analytics.com`), over http(s) or scheme-relative, whose path starts with the
 //! prefix. Relative URLs are the site's own and never match. The web layer asks before letting a
-//! script, iframe, image, link, beacon, `fetch` or XHR through.
+//! script, iframe, image, link, beacon, `fetch` or XHR through, with the URL as the browser parsed
+//! it against the document's base (`new URL(value, document.baseURI).href`): backslashes, tabs,
+//! letter case, IDNA, percent-encoded hosts and dot segments are the browser's to read, so that
+//! what is matched here is what would be requested.
 
 use crate::core::config::{Config, Service};
 use crate::core::consent::Consent;
@@ -95,6 +98,8 @@ fn split(url: &str) -> Option<(String, &str)> {
         .rposition(|b| b == b'@')
         .map_or(authority, |at| &authority[at + 1..]);
     let host = crate::core::split(host, b':').next().unwrap_or(host);
+    // `tracker.example.` is the same host to DNS and to the browser.
+    let host = host.strip_suffix('.').unwrap_or(host);
     let path = &rest[end..];
     Some((
         host.to_ascii_lowercase(),
@@ -110,6 +115,19 @@ mod tests {
 
     fn service(url: &str) -> Option<String> {
         service_for(&shop_config(), url).map(|s| s.id.clone())
+    }
+
+    #[test]
+    fn a_host_with_the_trailing_dot_dns_allows_is_the_same_host() {
+        assert_eq!(
+            service("https://connect.facebook.net./en_US/fbevents.js").as_deref(),
+            Some("meta-pixel")
+        );
+        assert_eq!(
+            service("https://user@connect.facebook.net.:443/x").as_deref(),
+            Some("meta-pixel")
+        );
+        assert_eq!(service("https://connect.facebook.net../x"), None);
     }
 
     #[test]

@@ -75,46 +75,98 @@ pub fn allowing<R>(release: impl FnOnce() -> R) -> R {
     result
 }
 
-/// The held service for `url` under the consent in force. If the controller cannot be asked (it
-/// is busy deciding), an absolute URL is held with no service: the gate stays closed, and that
-/// element is never released on this page view.
-fn held(controller: &Weak<RefCell<Controller>>, url: &str) -> Option<Held> {
+#[wasm_bindgen]
+extern "C" {
+    /// `String(value)`: the conversion the browser's own setters and `fetch` make. A `toString`
+    /// that throws comes back as an error here instead of unwinding through the module (each
+    /// exception that crossed a wasm frame leaked its stack, and some thousands stopped it).
+    #[wasm_bindgen(catch, js_name = String)]
+    fn page_string(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The held service for `url` (as the page wrote it) under the consent in force, with the URL the
+/// browser would request for it. If the controller cannot be asked (it is busy deciding), a URL
+/// to another origin is held with no service: the gate stays closed, and that element is never
+/// released on this page view.
+fn held(controller: &Weak<RefCell<Controller>>, url: &str) -> Option<(Held, String)> {
     if ALLOWING.with(std::cell::Cell::get) {
         return None;
     }
     let controller = controller.upgrade()?;
+    let (url, foreign) = resolved(url);
     let Ok(this) = controller.try_borrow() else {
-        return autoblock::is_absolute(url).then(|| Held {
+        let nobody = Held {
             service: String::new(),
             category: String::new(),
-        });
+        };
+        return foreign.then_some((nobody, url));
     };
-    autoblock::hold(this.config(), this.consent(), url)
+    autoblock::hold(this.config(), this.consent(), &url).map(|held| (held, url))
 }
 
-/// A value as the page's string: a plain string, or what a Trusted Types object stands for.
-fn text_of(value: &JsValue) -> String {
-    value.as_string().unwrap_or_else(|| {
-        value
-            .dyn_ref::<Object>()
-            .map(|object| String::from(object.to_string()))
-            .unwrap_or_default()
+/// The URL the browser requests for `url`: parsed by the browser against the document's base, so
+/// that backslashes, tabs and newlines, letter case, IDNA, percent-encoded hosts and dot segments
+/// read as the browser reads them; and whether it leaves the page's origin. A value the browser
+/// cannot parse is never requested, and comes back as it is.
+fn resolved(url: &str) -> (String, bool) {
+    let document = web_sys::window().and_then(|w| w.document());
+    let base = document.as_ref().and_then(|d| d.base_uri().ok().flatten());
+    let parsed = base.and_then(|base| web_sys::Url::new_with_base(url, &base).ok());
+    let origin = document
+        .and_then(|d| d.location())
+        .and_then(|l| l.origin().ok());
+    match parsed {
+        Some(parsed) => {
+            let foreign = origin.is_none_or(|origin| parsed.origin() != origin);
+            (parsed.href(), foreign)
+        }
+        None => (url.to_owned(), autoblock::is_absolute(url)),
+    }
+}
+
+/// `value` converted once, as the page's code would have it converted: a string as it is, anything
+/// else through `String()`. The wrappers decide on this string and pass this same string on, so a
+/// `toString` that answers differently on its second call cannot slip another URL past them.
+///
+/// # Errors
+/// What the value's `toString` threw: the wrapper throws it to the page, as the browser would.
+fn text_of(value: &JsValue) -> Result<String, JsValue> {
+    match value.as_string() {
+        Some(text) => Ok(text),
+        None => Ok(page_string(value)?.as_string().unwrap_or_default()),
+    }
+}
+
+/// Whether `value` is a Trusted Types object, which a page under `require-trusted-types-for`
+/// must pass to a script's `src` as it is (its string would be refused).
+fn is_trusted_type(value: &JsValue) -> bool {
+    if !value.is_object() {
+        return false;
+    }
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(types) = Reflect::get(&window, &"trustedTypes".into()) else {
+        return false;
+    };
+    ["isScriptURL", "isHTML", "isScript"].iter().any(|name| {
+        Reflect::get(&types, &(*name).into())
+            .ok()
+            .and_then(|check| check.dyn_into::<js_sys::Function>().ok())
+            .and_then(|check| check.call1(&types, value).ok())
+            .is_some_and(|answer| answer.is_truthy())
     })
 }
 
-/// The URL a `fetch`/`sendBeacon`/`open` argument stands for: a string, a `Request` or a `URL`.
-fn url_of(value: &JsValue) -> String {
-    if let Some(url) = value.as_string() {
-        return url;
+/// Converts the URL argument at `index` once ([`text_of`]) and puts that string in its place,
+/// unless it is a Trusted Types object (passed on as it is: its string is stable).
+fn url_argument(args: &Array, index: u32) -> Result<String, JsValue> {
+    let value = args.get(index);
+    let url = text_of(&value)?;
+    if !is_trusted_type(&value) {
+        args.set(index, url.as_str().into());
     }
-    ["url", "href"]
-        .iter()
-        .find_map(|key| {
-            Reflect::get(value, &(*key).into())
-                .ok()
-                .and_then(|v| v.as_string())
-        })
-        .unwrap_or_default()
+    Ok(url)
 }
 
 /// Installs every wrapper and the observer on `window`. Each piece the browser refuses is reported
@@ -155,9 +207,9 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
             let raw = raw.clone();
             let trap: Trap = Closure::new(move |setter: JsValue, this: JsValue, args: JsValue| {
                 let args: Array = args.unchecked_into();
-                let url = text_of(&args.get(0));
+                let url = url_argument(&args, 0)?;
                 if let Some(element) = this.dyn_ref::<Element>() {
-                    if let Some(hold) = held(&weak, &url) {
+                    if let Some((hold, url)) = held(&weak, &url) {
                         neutralize(&raw, element, property, &url, &hold)?;
                         return Ok(JsValue::UNDEFINED);
                     }
@@ -173,18 +225,16 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         let raw = raw.clone();
         let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: JsValue| {
             let args: Array = args.unchecked_into();
-            let name = args
-                .get(0)
-                .as_string()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
+            let name = text_of(&args.get(0))?;
+            args.set(0, name.as_str().into());
+            let name = name.to_ascii_lowercase();
             if let (Some(element), true) =
                 (this.dyn_ref::<Element>(), name == "src" || name == "href")
             {
                 let tag = element.local_name();
                 if autoblock::url_attribute(&tag) == Some(name.as_str()) {
-                    let url = text_of(&args.get(1));
-                    if let Some(hold) = held(&weak, &url) {
+                    let url = url_argument(&args, 1)?;
+                    if let Some((hold, url)) = held(&weak, &url) {
                         neutralize(&raw, element, &name, &url, &hold)?;
                         return Ok(JsValue::UNDEFINED);
                     }
@@ -195,11 +245,28 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         interceptor.wrap(&proto, "setAttribute", "value", trap);
     }
 
+    // Every way a node goes into a document: a script inserted by any of them runs (and loads)
+    // at once, before an observer could see it.
     for (class, method) in [
         ("Node", "appendChild"),
         ("Node", "insertBefore"),
+        ("Node", "replaceChild"),
         ("Element", "append"),
         ("Element", "prepend"),
+        ("Element", "before"),
+        ("Element", "after"),
+        ("Element", "replaceWith"),
+        ("Element", "replaceChildren"),
+        ("Element", "insertAdjacentElement"),
+        ("CharacterData", "before"),
+        ("CharacterData", "after"),
+        ("CharacterData", "replaceWith"),
+        ("DocumentFragment", "append"),
+        ("DocumentFragment", "prepend"),
+        ("DocumentFragment", "replaceChildren"),
+        ("Document", "append"),
+        ("Document", "prepend"),
+        ("Document", "replaceChildren"),
     ] {
         if let Some(proto) = prototype(class) {
             let weak = weak.clone();
@@ -207,9 +274,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
             let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: JsValue| {
                 let args: Array = args.unchecked_into();
                 for node in args.iter() {
-                    if let Some(element) = node.dyn_ref::<Element>() {
-                        hold_script(&raw, &weak, element)?;
-                    }
+                    hold_inserted(&raw, &weak, &node)?;
                 }
                 Reflect::apply(method.unchecked_ref::<js_sys::Function>(), &this, &args)
             });
@@ -221,8 +286,18 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         let weak = weak.clone();
         let trap: Trap = Closure::new(move |fetch: JsValue, this: JsValue, args: JsValue| {
             let args: Array = args.unchecked_into();
-            let url = url_of(&args.get(0));
-            if let Some(hold) = held(&weak, &url) {
+            let input = args.get(0);
+            // A Request's URL is the one it was made with, parsed; anything else is converted
+            // once, and that string goes on to the browser.
+            let url = match input.dyn_ref::<web_sys::Request>() {
+                Some(request) => Ok(request.url()),
+                None => url_argument(&args, 0),
+            };
+            let url = match url {
+                Ok(url) => url,
+                Err(thrown) => return Ok(Promise::reject(&thrown).into()),
+            };
+            if let Some((hold, url)) = held(&weak, &url) {
                 let error = js_sys::TypeError::new(&format!(
                     "consent-gate: {url} is held until {} is granted",
                     hold.service
@@ -246,7 +321,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
             let weak = weak.clone();
             let trap: Trap = Closure::new(move |beacon: JsValue, this: JsValue, args: JsValue| {
                 let args: Array = args.unchecked_into();
-                if held(&weak, &url_of(&args.get(0))).is_some() {
+                if held(&weak, &url_argument(&args, 0)?).is_some() {
                     return Ok(JsValue::FALSE);
                 }
                 Reflect::apply(beacon.unchecked_ref::<js_sys::Function>(), &this, &args)
@@ -259,7 +334,7 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         let weak = weak.clone();
         let open: Trap = Closure::new(move |open: JsValue, this: JsValue, args: JsValue| {
             let args: Array = args.unchecked_into();
-            let is_held = held(&weak, &url_of(&args.get(1))).is_some();
+            let is_held = held(&weak, &url_argument(&args, 1)?).is_some();
             Reflect::set(&this, &XHR_HELD.into(), &is_held.into())?;
             Reflect::apply(open.unchecked_ref::<js_sys::Function>(), &this, &args)
         });
@@ -357,11 +432,41 @@ fn hold_script(
     let Some(url) = element.get_attribute("src") else {
         return Ok(());
     };
-    if let Some(hold) = held(controller, &url) {
+    if let Some((hold, _)) = held(controller, &url) {
         raw.set(element, "type", "text/plain")?;
         raw.set(element, "data-service", &hold.service)?;
         raw.set(element, "data-category", &hold.category)?;
         raw.set(element, ATTR_AUTO, "")?;
+    }
+    Ok(())
+}
+
+/// Holds the scripts `node` brings into a document: itself, and those inside it (an element built
+/// off the page, or a fragment: `createContextualFragment` makes scripts that run when inserted).
+fn hold_inserted(
+    raw: &RawSetAttribute,
+    controller: &Weak<RefCell<Controller>>,
+    node: &JsValue,
+) -> Result<(), JsValue> {
+    let element = node.dyn_ref::<Element>();
+    if let Some(element) = element {
+        hold_script(raw, controller, element)?;
+        if element.first_element_child().is_none() {
+            return Ok(());
+        }
+    }
+    if element.is_none() && !node.is_instance_of::<web_sys::DocumentFragment>() {
+        return Ok(());
+    }
+    let find = Reflect::get(node, &"querySelectorAll".into())?;
+    let Some(find) = find.dyn_ref::<js_sys::Function>() else {
+        return Ok(());
+    };
+    let scripts = Array::from(&find.call1(node, &"script[src]".into())?);
+    for script in scripts.iter() {
+        if let Some(script) = script.dyn_ref::<Element>() {
+            hold_script(raw, controller, script)?;
+        }
     }
     Ok(())
 }
@@ -433,7 +538,7 @@ fn hold_parsed(
     let Some(url) = element.get_attribute(attribute) else {
         return Ok(());
     };
-    if let Some(hold) = held(controller, &url) {
+    if let Some((hold, url)) = held(controller, &url) {
         neutralize(raw, element, attribute, &url, &hold)?;
         if tag == "iframe" {
             // Navigating the frame away cancels the load the parser started.
