@@ -110,9 +110,11 @@ test("data: and vbscript: links refuse the config with the field named; nothing 
   await v.close();
 });
 
-test("a megabyte of text is shown as text without a hang", async () => {
-  const huge = "<b>Lorem</b> ipsum ".repeat(55_000);
-  assert.ok(huge.length > 1_000_000);
+test("nearly a megabyte of text (the most a config may hold) is shown as text without a hang", async () => {
+  // 50,000 times 19 characters, and 50,000 more for the "<\/" the page's JSON needs: just under
+  // the 1 MiB consent-gate reads.
+  const huge = "<b>Lorem</b> ipsum ".repeat(50_000);
+  assert.ok(huge.length > 900_000);
   const v = await load(page("huge", JSON.stringify({ texts: { description: huge }, categories: CATEGORIES })));
   const { region } = banner(v.page);
   await region.waitFor();
@@ -150,4 +152,26 @@ test("JSON nested 100,000 deep, and keys that do not exist, are refused with a c
   assert.equal(await unknown.page.evaluate(() => ({}).polluted), undefined, "Object.prototype was polluted");
   assertNothingFromTracker(env, unknown, "with unknown keys");
   await unknown.close();
+});
+
+test("a 2.4 MB config with 200,000 unknown keys, and one under 1 MiB with 40,000, are refused with one clear error each", async () => {
+  const many = (count) => Array.from({ length: count }, (_, i) => `"unknown-key-${i}":0`).join(",");
+  const big = `{"categories":${JSON.stringify(CATEGORIES)},${many(200_000)}}`;
+  assert.ok(big.length > 2_400_000);
+  const v = await load(page("big-config", big));
+  assert.match(v.problems.join("\n"), /the config is \d+ bytes, more than consent-gate reads \(1048576, 1 MiB\)/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  assertNothingFromTracker(env, v, "with a 2.4 MB config");
+  console.log(`# a 2.4 MB config: refused, page loaded after ${v.took} ms`);
+  await v.close();
+
+  const wide = `{"categories":${JSON.stringify(CATEGORIES)},${many(40_000)}}`;
+  assert.ok(wide.length < 1 << 20);
+  const w = await load(page("wide-config", wide));
+  const reported = w.problems.filter((p) => p.includes("consent-gate:"));
+  assert.match(reported.join("\n"), /has 40001 keys: a config has at most 256 in one place/);
+  assert.ok(reported.length <= 3, reported.join("\n"));
+  assertNothingFromTracker(env, w, "with 40,000 unknown keys");
+  console.log(`# a config with 40,000 unknown keys: refused, page loaded after ${w.took} ms`);
+  await w.close();
 });

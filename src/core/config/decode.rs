@@ -11,6 +11,10 @@ use crate::core::json::{self, Value};
 
 /// The config in `text` (with defaults for what it leaves out) and the problems met reading it.
 /// `None` only when the text is not a JSON object at all.
+/// The most keys in one object, or items in one list, a config may have: far above any site's
+/// (16 categories, 64 services, 24 languages), low enough that each place is checked quickly.
+pub const MAX_MEMBERS: usize = 256;
+
 pub(super) fn decode(text: &str) -> (Option<Config>, Vec<ConfigError>) {
     let value = match json::parse(text) {
         Ok(value) => value,
@@ -139,8 +143,22 @@ impl Decoder {
         ));
     }
 
+    /// A list or object longer than any config needs: refused whole, so that what is done for
+    /// each member (duplicate keys, did-you-mean) stays small.
+    fn too_many(&mut self, path: String, count: usize, what: &str) {
+        self.errors.push(ConfigError::new(
+            path,
+            "",
+            format!("has {count} {what}: a config has at most {MAX_MEMBERS} in one place"),
+        ));
+    }
+
     fn object<'v>(&mut self, path: String, value: &'v Value) -> Option<Object<'v>> {
         match value {
+            Value::Object(members) if members.len() > MAX_MEMBERS => {
+                self.too_many(path, members.len(), "keys");
+                None
+            }
             Value::Object(members) => Some(Object {
                 path,
                 members,
@@ -235,6 +253,10 @@ impl Decoder {
     fn items<'v>(&mut self, field: Field<'v>) -> Vec<(String, &'v Value)> {
         match field {
             None => Vec::new(),
+            Some((path, Value::Array(items))) if items.len() > MAX_MEMBERS => {
+                self.too_many(path, items.len(), "items");
+                Vec::new()
+            }
             Some((path, Value::Array(items))) => items
                 .iter()
                 .enumerate()
@@ -276,6 +298,10 @@ impl Decoder {
             self.wrong(path, value, "an object in { }");
             return Vec::new();
         };
+        if members.len() > MAX_MEMBERS {
+            self.too_many(path, members.len(), "keys");
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for (i, (key, value)) in members.iter().enumerate() {
             let member = join(&path, key);

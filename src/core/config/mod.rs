@@ -28,6 +28,13 @@ pub const MAX_SERVICES: usize = 64;
 /// Longest category or service id (bounds the stored record's size).
 pub const MAX_ID_LEN: usize = 32;
 
+/// The longest config consent-gate reads, in bytes (of UTF-8): a site's config is a few KiB;
+/// a larger one is refused before it is parsed.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+
+/// The most problems reported for one config: the rest are counted, not listed.
+pub const MAX_ERRORS: usize = 50;
+
 /// The consent cookie's name when the config does not set one.
 pub const DEFAULT_COOKIE_NAME: &str = crate::core::contract::COOKIE_NAME;
 
@@ -401,6 +408,16 @@ impl Config {
     /// Every problem found (JSON syntax, unknown keys, wrong types, and everything
     /// [`Config::validate`] refuses), in document order.
     pub fn from_json(text: &str) -> Result<Config, Vec<ConfigError>> {
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(vec![ConfigError::new(
+                "",
+                "",
+                format!(
+                    "the config is {} bytes, more than consent-gate reads ({MAX_CONFIG_BYTES}, 1 MiB): keep long texts on your privacy page and link to it",
+                    text.len()
+                ),
+            )]);
+        }
         let (config, mut errors) = decode::decode(text);
         if let Some(config) = config {
             if let Err(more) = config.validate() {
@@ -409,6 +426,15 @@ impl Config {
             if errors.is_empty() {
                 return Ok(config);
             }
+        }
+        if errors.len() > MAX_ERRORS {
+            let more = errors.len() - MAX_ERRORS;
+            errors.truncate(MAX_ERRORS);
+            errors.push(ConfigError::new(
+                "",
+                "",
+                format!("and {more} more problems: fix these first"),
+            ));
         }
         Err(errors)
     }

@@ -602,3 +602,49 @@ fn json_object() -> impl Strategy<Value = String> {
     })
     .prop_map(|value| value.to_string())
 }
+
+#[test]
+fn a_config_larger_than_consent_gate_reads_is_refused_before_it_is_parsed() {
+    let huge = format!(
+        r#"{{"categories":[{{"id":"a"}}],"texts":{{"description":"{}"}}}}"#,
+        "x".repeat(MAX_CONFIG_BYTES)
+    );
+    let errors = messages(&huge);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("more than consent-gate reads"),
+        "{errors:?}"
+    );
+    // Just under the limit is read as usual.
+    let fits = format!(
+        r#"{{"categories":[{{"id":"a"}}],"texts":{{"description":"{}"}}}}"#,
+        "x".repeat(MAX_CONFIG_BYTES - 100)
+    );
+    assert!(Config::from_json(&fits).is_ok());
+}
+
+#[test]
+fn thousands_of_unknown_keys_give_a_bounded_list_of_problems() {
+    // The shape of a config that froze a page for 110 s: hundreds of thousands of unknown keys.
+    let keys: Vec<String> = (0..80_000).map(|i| format!(r#""k{i}":0"#)).collect();
+    let text = format!(r#"{{"categories":[{{"id":"a"}}],{}}}"#, keys.join(","));
+    assert!(text.len() < MAX_CONFIG_BYTES);
+    let errors = messages(&text);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("has 80001 keys: a config has at most 256"),
+        "{errors:?}"
+    );
+    // Many problems in places of a normal size: the first MAX_ERRORS, then a count.
+    let services: Vec<String> = (0..200)
+        .map(|i| format!(r#"{{"id":"s{i}","category":"nope","colour":1}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"categories":[{{"id":"a"}}],"services":[{}]}}"#,
+        services.join(",")
+    );
+    let errors = messages(&text);
+    assert_eq!(errors.len(), MAX_ERRORS + 1, "{errors:?}");
+    assert!(errors[MAX_ERRORS].starts_with("and "), "{errors:?}");
+    assert!(errors[MAX_ERRORS].ends_with("more problems: fix these first"));
+}
