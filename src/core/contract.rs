@@ -144,10 +144,16 @@ pub mod interface {
 /// What the interface module reports to the gate, as the first argument of the gate's one
 /// function (`gate(kind, a, b)`).
 pub mod gate_call {
-    /// `(control name, surface name)`: a control of the banner, dialog or settings button.
+    /// `(control name, surface name)`: the visitor used a control of the banner, dialog or
+    /// settings button.
     pub const CONTROL: &str = "control";
-    /// `(control name, embed element)`: a placeholder's control.
+    /// As [`CONTROL`], but the event was a script's (`click()`, `dispatchEvent`): what it
+    /// decides is recorded as the API's, never as the visitor's.
+    pub const SCRIPTED_CONTROL: &str = "scripted-control";
+    /// `(control name, embed element)`: the visitor used a placeholder's control.
     pub const PLACEHOLDER: &str = "placeholder";
+    /// As [`PLACEHOLDER`], from a script's event.
+    pub const SCRIPTED_PLACEHOLDER: &str = "scripted-placeholder";
 }
 
 /// The events `ConsentGate.on(name, ...)` takes, by their short names.

@@ -204,34 +204,52 @@ pub fn withdraw() -> Result<(), JsValue> {
 /// `set({ categories: { id: bool }, services: { id: bool } })`.
 #[cfg_attr(feature = "gate", wasm_bindgen)]
 pub fn set(choices: JsValue) -> Result<(), JsValue> {
-    let pairs = |key: &str| -> Result<Vec<(String, bool)>, JsValue> {
-        let value = Reflect::get(&choices, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        if value.is_undefined() || value.is_null() {
-            return Ok(Vec::new());
-        }
-        let object: &Object = value
-            .dyn_ref()
-            .ok_or_else(|| fail(&format!("set(): {key} must be an object of id: true|false")))?;
-        Object::entries(object)
-            .iter()
-            .map(|entry| {
-                let entry: Array = entry.unchecked_into();
-                let id = entry.get(0).as_string().unwrap_or_default();
-                let granted = entry
-                    .get(1)
-                    .as_bool()
-                    .ok_or_else(|| fail(&format!("set(): {key}.{id} must be true or false")))?;
-                Ok((id, granted))
-            })
-            .collect()
-    };
     if !choices.is_object() {
         return Err(fail("set() takes { categories: {...}, services: {...} }"));
     }
     decide(Action::Set(Choices {
-        categories: pairs("categories")?,
-        services: pairs("services")?,
+        categories: own_pairs(&choices, "categories")?,
+        services: own_pairs(&choices, "services")?,
     }))
+}
+
+/// `object[key]` if it is the object's own data property: an inherited one
+/// (`Object.prototype.categories = …`) grants nothing, and a getter is never run.
+fn own_value(object: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
+    let descriptor = Reflect::get_own_property_descriptor(object.unchecked_ref::<Object>(), key)?;
+    if descriptor.is_undefined() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    if Reflect::has(descriptor.unchecked_ref(), &"get".into())? {
+        return Err(fail("set() reads plain values only, not getters"));
+    }
+    Reflect::get(&descriptor, &"value".into())
+}
+
+/// The `{ id: true|false }` object at `choices[key]`, own properties only. Every read goes
+/// through `Reflect` (which reports what a Proxy's trap throws as an error here), never through
+/// code of the page's that could throw through the module.
+fn own_pairs(choices: &JsValue, key: &str) -> Result<Vec<(String, bool)>, JsValue> {
+    let value = own_value(choices, &key.into())?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    if !value.is_object() {
+        return Err(fail(&format!(
+            "set(): {key} must be an object of id: true|false"
+        )));
+    }
+    let mut pairs = Vec::new();
+    for id in Reflect::own_keys(value.unchecked_ref::<Object>())?.iter() {
+        let Some(name) = id.as_string() else {
+            continue;
+        };
+        let granted = own_value(&value, &id)?
+            .as_bool()
+            .ok_or_else(|| fail(&format!("set(): {key}.{name} must be true or false")))?;
+        pairs.push((name, granted));
+    }
+    Ok(pairs)
 }
 
 /// `show()`: shows the banner again.

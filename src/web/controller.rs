@@ -460,15 +460,20 @@ fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
 /// A control the interface reports.
 fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: JsValue, b: JsValue) {
     let control = a.as_string().and_then(|name| Control::from_name(&name));
+    // A script's click on the banner is the site deciding, not the visitor: recorded as `api`.
+    let source = match kind.as_str() {
+        gate_call::CONTROL | gate_call::PLACEHOLDER => Source::Visitor,
+        _ => Source::Api,
+    };
     match (kind.as_str(), control) {
-        (gate_call::CONTROL, Some(control)) => {
+        (gate_call::CONTROL | gate_call::SCRIPTED_CONTROL, Some(control)) => {
             if let Some(surface) = b.as_string().and_then(|name| Surface::from_name(&name)) {
-                use_control(controller, control, surface);
+                use_control(controller, control, surface, source);
             }
         }
-        (gate_call::PLACEHOLDER, Some(control)) => {
+        (gate_call::PLACEHOLDER | gate_call::SCRIPTED_PLACEHOLDER, Some(control)) => {
             if let Ok(embed) = b.dyn_into::<web_sys::Element>() {
-                use_placeholder(controller, control, &embed);
+                use_placeholder(controller, control, &embed, source);
             }
         }
         _ => {}
@@ -636,6 +641,7 @@ fn use_placeholder(
     controller: &Rc<RefCell<Controller>>,
     control: Control,
     embed: &web_sys::Element,
+    source: Source,
 ) {
     match view::command(control, Surface::Page) {
         Command::LoadOnce => {
@@ -662,7 +668,7 @@ fn use_placeholder(
                 )
             };
             if let Some(action) = action {
-                if let Err(e) = act(controller, &action, Source::Visitor) {
+                if let Err(e) = act(controller, &action, source) {
                     report::error(&e.to_string());
                 }
             }
@@ -694,9 +700,14 @@ impl Controller {
 }
 
 /// Carries out what a control means where it was used.
-pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surface: Surface) {
+pub fn use_control(
+    controller: &Rc<RefCell<Controller>>,
+    control: Control,
+    surface: Surface,
+    source: Source,
+) {
     let decided = match view::command(control, surface) {
-        Command::Decide(action) => act(controller, &action, Source::Visitor),
+        Command::Decide(action) => act(controller, &action, source),
         Command::SaveToggles => {
             let remote = controller.borrow().ui.clone();
             let toggles = remote
@@ -717,7 +728,7 @@ pub fn use_control(controller: &Rc<RefCell<Controller>>, control: Control, surfa
                 crate::web::interface::switches_from(&toggles.get(0)),
                 crate::web::interface::switches_from(&toggles.get(1)),
             );
-            act(controller, &Action::Set(choices), Source::Visitor)
+            act(controller, &Action::Set(choices), source)
         }
         Command::OpenPreferences => {
             show_preferences(controller);

@@ -59,22 +59,27 @@ pub fn attach(gate: Function, language: String) -> Result<Function, JsValue> {
         JsValue::from_str("the config is not valid")
     })?;
     let to_gate = gate.clone();
-    let on_control = move |control: Control, surface: Surface| {
+    let on_control = move |control: Control, surface: Surface, trusted: bool| {
+        let kind = if trusted {
+            gate_call::CONTROL
+        } else {
+            gate_call::SCRIPTED_CONTROL
+        };
         tell(
             &to_gate,
-            gate_call::CONTROL,
+            kind,
             &control.name().into(),
             &surface.name().into(),
         );
     };
     let ui = Ui::new(&document, on_control)?;
-    let on_placeholder: OnControl = Rc::new(move |control: Control, embed: Element| {
-        tell(
-            &gate,
-            gate_call::PLACEHOLDER,
-            &control.name().into(),
-            &embed,
-        );
+    let on_placeholder: OnControl = Rc::new(move |control: Control, embed: Element, trusted| {
+        let kind = if trusted {
+            gate_call::PLACEHOLDER
+        } else {
+            gate_call::SCRIPTED_PLACEHOLDER
+        };
+        tell(&gate, kind, &control.name().into(), &embed);
     });
     let this = Rc::new(RefCell::new(Interface {
         document,

@@ -30,8 +30,9 @@ color:var(--cg-button-fg,#111827);background:var(--cg-button-bg,#bfdbfe);\
 border:2px solid var(--cg-button-bg,#bfdbfe);border-radius:var(--cg-button-radius,.5rem)}\
 :focus-visible{outline:3px solid var(--cg-focus,#fdba74);outline-offset:2px}";
 
-/// What a placeholder's control asks for, and for which embed.
-pub type OnControl = Rc<dyn Fn(Control, Element)>;
+/// What a placeholder's control asks for, for which embed, and whether the visitor used it (a
+/// trusted event) or a script did.
+pub type OnControl = Rc<dyn Fn(Control, Element, bool)>;
 
 struct Placeholder {
     host: Element,
@@ -148,7 +149,7 @@ impl Placeholders {
                 .and_then(|e| e.get_attribute(ATTR_ACTION))
                 .and_then(|name| Control::from_name(&name));
             if let Some(control) = control {
-                on_control(control, clicked.clone());
+                on_control(control, clicked.clone(), event.is_trusted());
             }
         })?;
         target.before_with_node_1(&host)?;

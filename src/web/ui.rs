@@ -105,14 +105,15 @@ pub struct Ui {
 
 impl Ui {
     /// Adds the (empty) interface to the start of `<body>`. `on_control` hears every control of
-    /// consent-gate's own (the gate hears the page's `data-consent-action="show-preferences"`
+    /// consent-gate's own, with whether the visitor used it (a trusted event) or a script did;
+    /// (the gate hears the page's `data-consent-action="show-preferences"`
     /// elements itself: they must work before this module is fetched).
     ///
     /// # Errors
     /// The browser refused to create it (no `<body>`, no shadow DOM).
     pub fn new(
         document: &Document,
-        on_control: impl FnMut(Control, Surface) + 'static,
+        on_control: impl FnMut(Control, Surface, bool) + 'static,
     ) -> Result<Ui, JsValue> {
         let body = document
             .body()
@@ -129,7 +130,7 @@ impl Ui {
         let listeners = vec![
             Listener::new(&shadow, "click", false, move |event| {
                 if let Some((control, surface)) = control_of(&event) {
-                    (inside.borrow_mut())(control, surface);
+                    (inside.borrow_mut())(control, surface, event.is_trusted());
                 }
             })?,
             Listener::new(&shadow, "change", false, follow_category)?,
@@ -145,7 +146,7 @@ impl Ui {
                 let is_dialog =
                     target_element(&event).is_some_and(|e| e.has_attribute(ATTR_DIALOG));
                 if is_dialog {
-                    (closed.borrow_mut())(Control::Close, Surface::Dialog);
+                    (closed.borrow_mut())(Control::Close, Surface::Dialog, event.is_trusted());
                 }
             })?,
         ];

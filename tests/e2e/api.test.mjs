@@ -186,3 +186,69 @@ test("receipts: sent to the log endpoint; while it is down they wait in the outb
   ]);
   await v.close();
 });
+
+test("API inputs: inherited properties grant nothing, a throwing getter is refused and breaks nothing, a script's click on the banner is recorded as api", async () => {
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/api.html");
+  await v.page.waitForFunction(() => window.__log.includes("ready"));
+  await banner(v.page).region.waitFor();
+  const outcome = await v.page.evaluate(() => {
+    Object.prototype.categories = { analytics: true, marketing: true };
+    let inherited;
+    try {
+      ConsentGate.set({});
+      inherited = ConsentGate.accepted("analytics");
+    } finally {
+      delete Object.prototype.categories;
+    }
+    let thrown = "";
+    try {
+      ConsentGate.set({ get categories() { throw new Error("a getter that throws"); } });
+    } catch (e) {
+      thrown = e.message;
+    }
+    let fromProxy = "";
+    try {
+      ConsentGate.set({ categories: new Proxy({}, { ownKeys() { throw new Error("a trap that throws"); } }) });
+    } catch (e) {
+      fromProxy = e.message;
+    }
+    return { inherited, thrown, fromProxy, marketing: ConsentGate.accepted("marketing") };
+  });
+  assert.equal(outcome.inherited, false, "Object.prototype.categories granted analytics");
+  assert.equal(outcome.marketing, false);
+  assert.match(outcome.thrown, /set\(\) reads plain values only/);
+  assert.match(outcome.fromProxy, /a trap that throws/);
+
+  // Forget the api decision above, then let a script click the banner's button.
+  await v.page.evaluate(() => ConsentGate.forget());
+  await banner(v.page).region.waitFor();
+  await v.page.evaluate(() =>
+    document.querySelector("#consent-gate").shadowRoot.querySelector("[data-consent-banner] [data-consent-action=accept-all]").click(),
+  );
+  await v.page.waitForFunction(() => ConsentGate.get() !== null);
+  assert.equal(await v.page.evaluate(() => ConsentGate.get().method), "api", "a scripted click is not the visitor's");
+  await v.page.evaluate(() => ConsentGate.forget());
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => ConsentGate.get() !== null);
+  assert.equal(await v.page.evaluate(() => ConsentGate.get().method), "accept-all", "the visitor's own click is");
+  await v.close();
+});
+
+test("Google Consent Mode: a page that assigns dataLayer = [ … ] after consent-gate keeps the default first, and gets the update", async () => {
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/consent-mode-reassigned.html");
+  await v.page.waitForFunction(() => window.__gtagSaw && window.__consentGateReady > 0);
+  const saw = await v.page.evaluate(() => window.__gtagSaw);
+  assert.equal(saw[0].type, "[object Arguments]");
+  assert.deepEqual([saw[0].command, saw[0].kind, saw[0].fields.ad_storage], ["consent", "default", "denied"]);
+  assert.deepEqual([saw[1].command, saw[1].kind], ["set", "ads_data_redaction"]);
+  assert.equal(saw[2].type, "[object Object]", "the page's own entry follows");
+  await banner(v.page).acceptAll.click();
+  const last = await v.page.evaluate(() => {
+    const entry = dataLayer[dataLayer.length - 1];
+    return [entry[0], entry[1], entry[2].ad_storage, dataLayer[2].event];
+  });
+  assert.deepEqual(last, ["consent", "update", "granted", "gtm.js"]);
+  await v.close();
+});
