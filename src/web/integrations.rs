@@ -6,6 +6,10 @@
 //! without `eval`. The single-file build defines the standard one before the module starts when
 //! the page has none; with `pkg/`, put Google's snippet first.
 //!
+//! A page that assigns `dataLayer = [ … ]` after consent-gate (a common GTM snippet) would erase
+//! the Consent Mode default that gtag.js must read first: `window.dataLayer` becomes an accessor
+//! whose setter puts consent-gate's own entries at the front of the array it is given.
+//!
 //! The Meta pixel's snippet defines `fbq` only if it does not exist yet, so consent-gate cannot
 //! define it first: until the snippet runs, `window.fbq` is an accessor that, when the snippet
 //! assigns its function, passes it the consent state before `fbq('init')` can run.
@@ -41,6 +45,9 @@ type MetaAccessor = (
 pub struct Integrations {
     meta: Option<MetaAccessor>,
     warned_gtag: bool,
+    /// consent-gate's own `dataLayer` entries (the `arguments` its `gtag` calls pushed), and the
+    /// accessor that keeps them first in any array assigned to `dataLayer`.
+    data_layer: Option<DataLayer>,
 }
 
 impl Integrations {
@@ -62,7 +69,18 @@ impl Integrations {
     fn gtag(&mut self, window: &Window, args: &Array) -> Result<(), JsValue> {
         let gtag = Reflect::get(window, &"gtag".into())?;
         match gtag.dyn_ref::<Function>() {
-            Some(gtag) => gtag.apply(&JsValue::UNDEFINED, args).map(|_| ()),
+            Some(gtag) => {
+                let before = data_layer_length(window);
+                gtag.apply(&JsValue::UNDEFINED, args)?;
+                // What the call pushed (gtag's `arguments`) is consent-gate's: kept first.
+                let layer = Reflect::get(window, &"dataLayer".into())?;
+                let after = data_layer_length(window);
+                if after == before + 1 {
+                    let entry = Reflect::get_u32(&layer, after - 1)?;
+                    self.keep_first(window, entry);
+                }
+                Ok(())
+            }
             None => {
                 if !self.warned_gtag {
                     self.warned_gtag = true;
@@ -148,6 +166,74 @@ impl Integrations {
         self.meta = Some((state, vec![getter, setter], Some(trap)));
         Ok(())
     }
+}
+
+/// consent-gate's entries and the `dataLayer` accessor's getter and setter.
+struct DataLayer {
+    ours: Rc<RefCell<Vec<JsValue>>>,
+    _accessors: [Closure<crate::web::Callback>; 2],
+}
+
+impl Integrations {
+    /// Records `entry` as consent-gate's, and makes `window.dataLayer` the accessor that keeps
+    /// such entries first in any array the page assigns.
+    fn keep_first(&mut self, window: &Window, entry: JsValue) {
+        if let Some(layer) = &self.data_layer {
+            layer.ours.borrow_mut().push(entry);
+            return;
+        }
+        let ours = Rc::new(RefCell::new(vec![entry]));
+        let current = Rc::new(RefCell::new(
+            Reflect::get(window, &"dataLayer".into()).unwrap_or(JsValue::UNDEFINED),
+        ));
+        let read = current.clone();
+        let getter = Closure::<crate::web::Callback>::new(move |_, _, _| Ok(read.borrow().clone()));
+        let (write, kept) = (current, ours.clone());
+        let setter = Closure::<crate::web::Callback>::new(move |value: JsValue, _, _| {
+            if let Some(array) = value.dyn_ref::<Array>() {
+                let missing: Vec<JsValue> = kept
+                    .borrow()
+                    .iter()
+                    .filter(|entry| array.index_of(entry, 0) < 0)
+                    .cloned()
+                    .collect();
+                for entry in missing.iter().rev() {
+                    array.unshift(entry);
+                }
+            }
+            *write.borrow_mut() = value;
+            Ok(JsValue::UNDEFINED)
+        });
+        let installed = (|| -> Result<(), JsValue> {
+            let descriptor = Object::new();
+            Reflect::set(&descriptor, &"get".into(), getter.as_ref())?;
+            Reflect::set(&descriptor, &"set".into(), setter.as_ref())?;
+            Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE)?;
+            let global: &Object = window.unchecked_ref();
+            Reflect::define_property(global, &"dataLayer".into(), &descriptor)?;
+            Ok(())
+        })();
+        match installed {
+            Ok(()) => {
+                self.data_layer = Some(DataLayer {
+                    ours,
+                    _accessors: [getter, setter],
+                });
+            }
+            Err(e) => report::warn(&format!(
+                "Google Consent Mode: dataLayer cannot be guarded ({}); a page that assigns dataLayer = [ … ] afterwards erases the consent default",
+                describe(&e)
+            )),
+        }
+    }
+}
+
+/// The length of `window.dataLayer` (0 when there is none).
+fn data_layer_length(window: &Window) -> u32 {
+    Reflect::get(window, &"dataLayer".into())
+        .ok()
+        .and_then(|layer| layer.dyn_into::<Array>().ok())
+        .map_or(0, |layer| layer.length())
 }
 
 fn uet(window: &Window, args: &Array) -> Result<(), JsValue> {
