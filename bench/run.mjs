@@ -24,7 +24,7 @@ import { cpus } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { startServers } from "../scripts/serve.mjs";
 import { root } from "../tests/e2e/browser.mjs";
-import { manyElementsPage } from "../tests/e2e/many.mjs";
+import { churnPage, manyElementsPage } from "../tests/e2e/many.mjs";
 import { mkdirSync } from "node:fs";
 
 const N = Number(process.env.BENCH_N ?? 15);
@@ -174,7 +174,7 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
  * classic build: banner time, script time and long tasks at load, then the time from the click on
  * "Accept all" until every element is released, and the long tasks that release caused.
  */
-async function loadMany(browser, env, profile) {
+async function loadMany(browser, env, profile, pageName = "many.html") {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   const uncompressed = watchCompression(page);
@@ -184,7 +184,7 @@ async function loadMany(browser, env, profile) {
   await context.addInitScript(probe, "cg");
   const result = {};
   try {
-    await page.goto(`${env.siteOrigin}/bench-generated/many.html`, { waitUntil: "load" });
+    await page.goto(`${env.siteOrigin}/bench-generated/${pageName}`, { waitUntil: "load" });
     await page.waitForFunction(() => window.__bannerAt, null, { timeout: 30000 });
     await page.waitForTimeout(400);
     const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
@@ -207,6 +207,24 @@ async function loadMany(browser, env, profile) {
   return result;
 }
 
+/** The churn page (`churnPage`) named `pageName`: the in-page time to add and remove its nodes. */
+async function loadChurn(browser, env, profile, pageName) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await throttle(cdp, profile);
+  const result = {};
+  try {
+    await page.goto(`${env.siteOrigin}/bench-generated/${pageName}`, { waitUntil: "load" });
+    await page.waitForFunction(() => window.__churn !== undefined, null, { timeout: 60000 });
+    result.churn = await page.evaluate(() => window.__churn);
+  } catch (error) {
+    result.error = String(error.message).split("\n")[0];
+  }
+  await context.close();
+  return result;
+}
+
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
@@ -221,6 +239,20 @@ const kib = (b) => (b / 1024).toFixed(1);
 const generated = join(root, "target/bench");
 mkdirSync(generated, { recursive: true });
 writeFileSync(join(generated, "many.html"), manyElementsPage({ images: 1500, scripts: 500 }));
+// BENCH_BEFORE=<dir with an earlier build's consent-gate.js>: the 2,000-element and churn pages
+// also run on that build, in the same run, for a before/after comparison.
+const BEFORE = process.env.BENCH_BEFORE;
+const CHURN = [
+  ["no tool", "churn-none.html", churnPage({ gate: null })],
+  ["consent-gate (this build)", "churn.html", churnPage({})],
+];
+const MANY = [["consent-gate (this build)", "many.html"]];
+if (BEFORE) {
+  writeFileSync(join(generated, "many-before.html"), manyElementsPage({ images: 1500, scripts: 500, gate: "/bench-before/consent-gate.js" }));
+  CHURN.push(["consent-gate (BENCH_BEFORE)", "churn-before.html", churnPage({ gate: "/bench-before/consent-gate.js" })]);
+  MANY.push(["consent-gate (BENCH_BEFORE)", "many-before.html"]);
+}
+for (const [, file, html] of CHURN) writeFileSync(join(generated, file), html);
 // openssl is Debian's (the base system has it); without it the bench cannot serve HTTPS.
 try {
   execFileSync("openssl", ["version"], { stdio: "ignore" });
@@ -239,6 +271,7 @@ const env = await startServers({
     ["/bench/", join(root, "bench/pages")],
     ["/bench-generated/", generated],
     ["/node_modules/", join(root, "node_modules")],
+    ...(BEFORE ? [["/bench-before/", BEFORE]] : []),
   ],
 });
 const browser = await chromium.launch({
@@ -249,6 +282,7 @@ const browser = await chromium.launch({
 
 const MANY_N = Math.min(N, 7);
 const many = {};
+const churn = {};
 const results = new Map(TARGETS.map((t) => [t.name, { files: new Set(), returningFiles: new Set(), runs: {}, returning: {}, errors: [] }]));
 try {
   for (const profile of PROFILES) {
@@ -272,9 +306,20 @@ try {
   }
   if (!ONLY || ONLY.includes("many")) {
     for (const profile of PROFILES) {
-      await loadMany(browser, env, profile); // warm-up
-      for (let round = 0; round < MANY_N; round++) (many[profile.name] ??= []).push(await loadMany(browser, env, profile));
+      for (const [name, file] of MANY) await loadMany(browser, env, profile, file); // warm-up
+      for (let round = 0; round < MANY_N; round++) {
+        for (const [name, file] of MANY) ((many[name] ??= {})[profile.name] ??= []).push(await loadMany(browser, env, profile, file));
+      }
       process.stderr.write(`${profile.name}: 2,000 gated elements, ${MANY_N} loads\n`);
+    }
+  }
+  if (!ONLY || ONLY.includes("churn")) {
+    for (const profile of PROFILES) {
+      for (const [, file] of CHURN) await loadChurn(browser, env, profile, file); // warm-up
+      for (let round = 0; round < MANY_N; round++) {
+        for (const [name, file] of CHURN) ((churn[name] ??= {})[profile.name] ??= []).push(await loadChurn(browser, env, profile, file));
+      }
+      process.stderr.write(`${profile.name}: 50,000 nodes added and removed, ${MANY_N} loads\n`);
     }
   }
 } finally {
@@ -308,14 +353,29 @@ if (Object.keys(many).length) {
     "",
     `2,000 gated elements (1,500 held pixels, 500 held inline scripts), consent-gate classic, ${MANY_N} loads per profile (median):`,
     "",
-    "| profile | banner visible ms | script ms | long tasks at load | all 2,000 released, ms after the click | long tasks during the release |",
-    "|---|---:|---:|---:|---:|---:|"
+    "| build | profile | banner visible ms | script ms | long tasks at load | all 2,000 released, ms after the click | long tasks during the release |",
+    "|---|---|---:|---:|---:|---:|---:|"
   );
-  for (const profile of PROFILES) {
-    const runs = (many[profile.name] ?? []).filter((r) => !r.error);
-    const med = (key) => median(runs.map((r) => r[key]));
-    lines.push(`| ${profile.name} | ${ms(med("bannerAt"))} | ${ms(med("script"))} | ${ms(med("longTasks"))} | ${ms(med("released"))} | ${ms(med("releaseLongTasks"))} |`);
-    for (const r of many[profile.name] ?? []) if (r.error) lines.push(`- failed load: ${r.error}`);
+  for (const [name] of MANY) {
+    for (const profile of PROFILES) {
+      const all = many[name]?.[profile.name] ?? [];
+      const runs = all.filter((r) => !r.error);
+      const med = (key) => median(runs.map((r) => r[key]));
+      lines.push(`| ${name} | ${profile.name} | ${ms(med("bannerAt"))} | ${ms(med("script"))} | ${ms(med("longTasks"))} | ${ms(med("released"))} | ${ms(med("releaseLongTasks"))} |`);
+      for (const r of all) if (r.error) lines.push(`- failed load: ${r.error}`);
+    }
+  }
+}
+if (Object.keys(churn).length) {
+  lines.push(
+    "",
+    `A page that adds and removes 50,000 nodes after load (each a div with a span), ${MANY_N} loads per profile, median ms in the page:`,
+    "",
+    `| page | ${PROFILES.map((p) => p.name).join(" | ")} |`,
+    `|---|${PROFILES.map(() => "---:").join("|")}|`
+  );
+  for (const [name] of CHURN) {
+    lines.push(`| ${name} | ${PROFILES.map((p) => ms(median((churn[name]?.[p.name] ?? []).filter((r) => !r.error).map((r) => r.churn)))).join(" | ")} |`);
   }
 }
 const errors = TARGETS.flatMap((t) => results.get(t.name).errors.map((e) => `- ${t.name}: ${e}`));
