@@ -335,25 +335,38 @@ pub fn load_script(controller: &Rc<RefCell<Controller>>) {
     let Some(url) = url else {
         return failed(controller, "its URL could not be worked out");
     };
-    let weak = Rc::downgrade(controller);
-    let once = Cell::new(false);
-    let hook = Closure::<Callback>::new(move |version: JsValue, start: JsValue, _| {
-        if once.replace(true) {
-            return Ok(JsValue::UNDEFINED);
-        }
-        if let Some(window) = web_sys::window() {
-            let _ = Reflect::delete_property(&window, &ATTACH_GLOBAL.into());
-        }
-        if let Some(controller) = weak.upgrade() {
-            attach(&controller, version.as_string().unwrap_or_default(), start);
-        }
-        Ok(JsValue::UNDEFINED)
-    });
-    let hook = hook.into_js_value();
     let inserted = (|| -> Result<(), JsValue> {
-        Reflect::set(&window, &ATTACH_GLOBAL.into(), &hook)?;
         let script: web_sys::HtmlScriptElement =
             document.create_element("script")?.unchecked_into();
+        // Only the script inserted here may attach: it calls the hook while it runs, so it is
+        // `document.currentScript` then. Another script calling the global (to report
+        // "visitor" clicks the visitor never made) is ignored.
+        let ours = script.clone();
+        let weak = Rc::downgrade(controller);
+        let once = Cell::new(false);
+        let hook = Closure::<Callback>::new(move |version: JsValue, start: JsValue, _| {
+            let caller = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.current_script());
+            let ours: &JsValue = ours.as_ref();
+            if caller.is_none_or(|caller| AsRef::<JsValue>::as_ref(&caller) != ours) {
+                report::warn(
+                    "a call to the interface's attach hook from another script was ignored",
+                );
+                return Ok(JsValue::UNDEFINED);
+            }
+            if once.replace(true) {
+                return Ok(JsValue::UNDEFINED);
+            }
+            if let Some(window) = web_sys::window() {
+                let _ = Reflect::delete_property(&window, &ATTACH_GLOBAL.into());
+            }
+            if let Some(controller) = weak.upgrade() {
+                attach(&controller, version.as_string().unwrap_or_default(), start);
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+        Reflect::set(&window, &ATTACH_GLOBAL.into(), &hook.into_js_value())?;
         script.set_nonce(&nonce);
         Reflect::set(
             &script,

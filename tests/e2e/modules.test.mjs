@@ -4,13 +4,24 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { assertNothingFromTracker, banner, dialog, start, visitor } from "./browser.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
 after(() => env?.stop());
 
 const PAGE = "/fixtures/two-modules.html";
+const GATE = '<script src="/dist/consent-gate.js"></script>';
+
+/** The two-modules page with `from` replaced by `to`, written where the site serves it. */
+function variant(name, from, to) {
+  const page = readFileSync(join(root, "tests/e2e/fixtures/two-modules.html"), "utf8");
+  if (!page.includes(from)) throw new Error(`the two-modules page has no ${from}`);
+  writeFileSync(join(artifacts, `${name}.html`), page.replace(from, to));
+  return `/generated/${name}.html`;
+}
 
 /** What the browser fetched of consent-gate's own files, by path, in order. */
 const ours = (env, v) =>
@@ -85,7 +96,13 @@ test("each thing that must be shown brings the interface in: a cookie-settings l
   assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "show() fetched it");
 
   v.requests.length = 0;
-  await v.open("/fixtures/two-modules-embed.html");
+  await v.open(
+    variant(
+      "two-modules-embed",
+      "  </main>",
+      '    <iframe data-category="marketing" data-src="__TRACKER_ORIGIN__/video.html" title="video"></iframe>\n  </main>',
+    ),
+  );
   await v.page.getByRole("button", { name: "Load once" }).waitFor();
   assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "a held embed fetched it");
   assert.equal(await banner(v.page).region.count(), 0, "and no banner: the decision stands");
@@ -96,7 +113,7 @@ test("each thing that must be shown brings the interface in: a cookie-settings l
 test("an interface that does not load, or is of another version, leaves everything held and says why", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);
-  await v.open("/fixtures/two-modules-missing.html");
+  await v.open(variant("two-modules-missing", GATE, GATE.replace("><", ' data-interface="/missing/consent-gate.ui.js"><')));
   assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
   assert.match(v.problems.join("\n"), /the consent interface could not be loaded \(.*\/missing\/consent-gate\.ui\.js did not load\)/);
   assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false);
@@ -105,9 +122,27 @@ test("an interface that does not load, or is of another version, leaves everythi
   await v.close();
 
   const other = await visitor(env);
-  await other.open("/fixtures/two-modules-version.html");
+  await other.open(variant("two-modules-version", GATE, GATE.replace("><", ' data-interface="/fixtures/other-version.ui.js"><')));
   assert.match(other.problems.join("\n"), /the consent interface could not be loaded \(it is version "0\.0\.0-other", the gate \d+\.\d+\.\d+/);
   assert.notEqual(await other.page.title(), "the gate attached another version");
   assertNothingFromTracker(env, other, "with an interface of another version");
   await other.close();
+});
+
+test("another script calling the interface's attach hook is ignored: only the script the gate inserted attaches", async () => {
+  const v = await visitor(env);
+  // Another script on the page calls the attach hook the gate set for its interface.
+  const forger = `<script>
+    window.__hookWasThere = typeof window.__consentGateAttach === "function";
+    if (window.__hookWasThere) window.__consentGateAttach("0.1.0", function () { document.title = "forged"; return function () {}; });
+  </script>`;
+  await v.open(variant("two-modules-forged", GATE, `${GATE}\n  ${forger}`));
+  assert.equal(await v.page.evaluate(() => window.__hookWasThere), true, "the hook was there to forge");
+  await banner(v.page).region.waitFor();
+  assert.notEqual(await v.page.title(), "forged", "the forged interface was started");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  assert.equal(await v.page.evaluate(() => ConsentGate.get().method), "accept-all");
+  assert.deepEqual(v.problems, []);
+  await v.close();
 });
