@@ -424,7 +424,9 @@ fn hold_script(
     controller: &Weak<RefCell<Controller>>,
     element: &Element,
 ) -> Result<(), JsValue> {
-    if element.local_name() != "script"
+    // An instance check first: reading every inserted element's tag name as a string is what a
+    // page inserting thousands of nodes would pay for.
+    if !element.is_instance_of::<web_sys::HtmlScriptElement>()
         || element.get_attribute("type").as_deref() == Some("text/plain")
     {
         return Ok(());
@@ -443,29 +445,30 @@ fn hold_script(
 
 /// Holds the scripts `node` brings into a document: itself, and those inside it (an element built
 /// off the page, or a fragment: `createContextualFragment` makes scripts that run when inserted).
+/// Most insertions are of elements with no script inside: one `querySelector` says so without
+/// building a list.
 fn hold_inserted(
     raw: &RawSetAttribute,
     controller: &Weak<RefCell<Controller>>,
     node: &JsValue,
 ) -> Result<(), JsValue> {
-    let element = node.dyn_ref::<Element>();
-    if let Some(element) = element {
+    let inside = if let Some(element) = node.dyn_ref::<Element>() {
         hold_script(raw, controller, element)?;
-        if element.first_element_child().is_none() {
+        if element.first_element_child().is_none() || element.query_selector("script")?.is_none() {
             return Ok(());
         }
-    }
-    if element.is_none() && !node.is_instance_of::<web_sys::DocumentFragment>() {
-        return Ok(());
-    }
-    let find = Reflect::get(node, &"querySelectorAll".into())?;
-    let Some(find) = find.dyn_ref::<js_sys::Function>() else {
+        element.query_selector_all("script[src]")?
+    } else if let Some(fragment) = node.dyn_ref::<web_sys::DocumentFragment>() {
+        if fragment.query_selector("script")?.is_none() {
+            return Ok(());
+        }
+        fragment.query_selector_all("script[src]")?
+    } else {
         return Ok(());
     };
-    let scripts = Array::from(&find.call1(node, &"script[src]".into())?);
-    for script in scripts.iter() {
-        if let Some(script) = script.dyn_ref::<Element>() {
-            hold_script(raw, controller, script)?;
+    for i in 0..inside.length() {
+        if let Some(script) = inside.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            hold_script(raw, controller, &script)?;
         }
     }
     Ok(())
