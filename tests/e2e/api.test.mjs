@@ -5,7 +5,9 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { banner, dialog, start, visitor } from "./browser.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifacts, banner, dialog, root, start, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
@@ -237,7 +239,14 @@ test("API inputs: inherited properties grant nothing, a throwing getter is refus
 
 test("Google Consent Mode: a page that assigns dataLayer = [ … ] after consent-gate keeps the default first, and gets the update", async () => {
   const v = await visitor(env);
-  await v.page.goto(env.siteOrigin + "/fixtures/consent-mode-reassigned.html");
+  // The Consent Mode page with a common GTM snippet after the gate: it assigns a new array.
+  const gate = '<script src="/dist/consent-gate.js"></script>';
+  const page = readFileSync(join(root, "tests/e2e/fixtures/consent-mode.html"), "utf8").replace(
+    gate,
+    `${gate}\n  <script>window.dataLayer = [{ "gtm.start": 1, event: "gtm.js" }];</script>`,
+  );
+  writeFileSync(join(artifacts, "consent-mode-reassigned.html"), page);
+  await v.page.goto(env.siteOrigin + "/generated/consent-mode-reassigned.html");
   await v.page.waitForFunction(() => window.__gtagSaw && window.__consentGateReady > 0);
   const saw = await v.page.evaluate(() => window.__gtagSaw);
   assert.equal(saw[0].type, "[object Arguments]");

@@ -4,7 +4,9 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { banner, start, visitor } from "./browser.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifacts, banner, root, start, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
@@ -94,7 +96,13 @@ test("100,000 exceptions thrown through the gate's wrappers leave the page and t
 test("where WebAssembly cannot start, the fallback holds the same URL forms and values", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);
-  await v.page.goto(env.siteOrigin + "/fixtures/leaks-fallback.html");
+  // The same page under a policy that refuses to compile WebAssembly: the loader's fallback holds.
+  const page = readFileSync(join(root, "tests/e2e/fixtures/leaks.html"), "utf8").replace(
+    '<meta charset="utf-8">',
+    `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-inline'">`,
+  );
+  writeFileSync(join(artifacts, "leaks-fallback.html"), page);
+  await v.page.goto(env.siteOrigin + "/generated/leaks-fallback.html");
   await v.page.waitForLoadState("load");
   assert.match(v.problems.join("\n"), /WebAssembly could not start/);
   const tried = await v.page.evaluate(() => window.__attack());
