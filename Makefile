@@ -67,14 +67,14 @@ lint:
 	cargo fmt --all --check
 	cargo fmt --check --manifest-path fuzz/Cargo.toml
 	cargo fmt --check --manifest-path bench/core-size/Cargo.toml
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --all-features -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown --all-features -- -D warnings
 	cargo clippy --manifest-path bench/core-size/Cargo.toml --target wasm32-unknown-unknown --target-dir target/core-size-check -- -D warnings
 	@# The browser can refuse anything: src/web never unwraps or expects.
 	@if grep -rnE '\.(unwrap|expect)\(' src/web; then echo "unwrap/expect in src/web: handle the error instead" >&2; exit 1; fi
 
 unit:
-	cargo test
+	cargo test --features serde
 
 web-test:
 	$(WASM_PACK) test --headless --chrome --mode no-install -- --test web

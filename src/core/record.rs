@@ -41,6 +41,11 @@ pub const CONSENT_ID_LEN: usize = 22;
 
 /// How a decision was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum Method {
     /// The visitor's "Accept all".
     AcceptAll,
@@ -79,8 +84,14 @@ impl Method {
     }
 }
 
-/// One visitor's decision, with what proves it.
+/// One visitor's decision, with what proves it. With the `serde` feature it serializes as the
+/// receipt's JSON ([`Record::to_json`]): camelCase fields, decisions as `{ "id": true }` in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Record {
     /// Random, non-identifying id of this consent (kept across changes).
     pub consent_id: String,
@@ -101,9 +112,41 @@ pub struct Record {
     /// Whether the browser sent Global Privacy Control at the time.
     pub gpc: bool,
     /// Each optional category decided on: granted (`true`) or refused.
+    #[cfg_attr(feature = "serde", serde(with = "decisions"))]
     pub categories: Vec<(String, bool)>,
     /// Each service (in an optional category) decided on: granted (`true`) or refused.
+    #[cfg_attr(feature = "serde", serde(with = "decisions"))]
     pub services: Vec<(String, bool)>,
+}
+
+/// Decisions as a JSON object `{ "id": true|false }`, in the record's order.
+#[cfg(feature = "serde")]
+mod decisions {
+    use serde::de::{MapAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(list: &[(String, bool)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(list.iter().map(|(id, granted)| (id, granted)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, bool)>, D::Error> {
+        struct Decisions;
+        impl<'de> Visitor<'de> for Decisions {
+            type Value = Vec<(String, bool)>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of id: true|false")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, bool>()? {
+                    out.push(entry);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Decisions)
+    }
 }
 
 impl Record {

@@ -68,4 +68,10 @@ impl<'c> Visitor<'c> {
     pub fn has_decided(&self) -> bool {
         self.consent.is_decided()
     }
+
+    /// The decision in force, if any: with the `serde` feature, it serializes as the receipt's
+    /// JSON (for a data export or an audit log on the server).
+    pub fn record(&self) -> Option<&crate::core::record::Record> {
+        self.consent.record()
+    }
 }
