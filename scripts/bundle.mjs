@@ -127,6 +127,16 @@ function holdEveryOtherSite() {
       }
     }));
   });
+  var setAttributeNS = Element.prototype.setAttributeNS;
+  Element.prototype.setAttributeNS = function (namespace, name, value) {
+    var n = text(name), local = n.split(":").pop().toLowerCase();
+    if ((local === "src" || local === "href") && /^(script|img|iframe|embed|source|link)$/.test(this.localName)) {
+      var url = text(value);
+      if (foreign(url)) return hold(this, local, url);
+      return setAttributeNS.call(this, namespace, n, trusted(value) ? value : url);
+    }
+    return setAttributeNS.call(this, namespace, n, value);
+  };
   Element.prototype.setAttribute = function (name, value) {
     var n = text(name), lower = n.toLowerCase();
     if ((lower === "src" || lower === "href") && /^(script|img|iframe|embed|source|link)$/.test(this.localName)) {

@@ -220,29 +220,38 @@ pub fn install(window: &Window, controller: &Rc<RefCell<Controller>>) -> Interce
         }
     }
 
-    if let Some(proto) = prototype("Element") {
+    // setAttribute(name, value), and setAttributeNS(namespace, name, value), whose name may carry a
+    // prefix: the attribute is matched by its local name.
+    for (method_name, at) in [("setAttribute", 0), ("setAttributeNS", 1)] {
+        let Some(proto) = prototype("Element") else {
+            break;
+        };
         let weak = weak.clone();
         let raw = raw.clone();
         let trap: Trap = Closure::new(move |method: JsValue, this: JsValue, args: JsValue| {
             let args: Array = args.unchecked_into();
-            let name = text_of(&args.get(0))?;
-            args.set(0, name.as_str().into());
-            let name = name.to_ascii_lowercase();
+            let name = text_of(&args.get(at))?;
+            args.set(at, name.as_str().into());
+            let local = name
+                .rsplit(':')
+                .next()
+                .unwrap_or(&name)
+                .to_ascii_lowercase();
             if let (Some(element), true) =
-                (this.dyn_ref::<Element>(), name == "src" || name == "href")
+                (this.dyn_ref::<Element>(), local == "src" || local == "href")
             {
                 let tag = element.local_name();
-                if autoblock::url_attribute(&tag) == Some(name.as_str()) {
-                    let url = url_argument(&args, 1)?;
+                if autoblock::url_attribute(&tag) == Some(local.as_str()) {
+                    let url = url_argument(&args, at + 1)?;
                     if let Some((hold, url)) = held(&weak, &url) {
-                        neutralize(&raw, element, &name, &url, &hold)?;
+                        neutralize(&raw, element, &local, &url, &hold)?;
                         return Ok(JsValue::UNDEFINED);
                     }
                 }
             }
             Reflect::apply(method.unchecked_ref::<js_sys::Function>(), &this, &args)
         });
-        interceptor.wrap(&proto, "setAttribute", "value", trap);
+        interceptor.wrap(&proto, method_name, "value", trap);
     }
 
     // Every way a node goes into a document: a script inserted by any of them runs (and loads)
