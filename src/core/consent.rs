@@ -190,6 +190,18 @@ pub enum Source {
     Api,
 }
 
+impl Source {
+    /// Who decided through one of consent-gate's controls: the visitor only for the browser's
+    /// own (trusted) events; a script's `click()` or `dispatchEvent` is the site deciding.
+    pub fn of_event(trusted: bool) -> Source {
+        if trusted {
+            Source::Visitor
+        } else {
+            Source::Api
+        }
+    }
+}
+
 /// Per-category and per-service choices.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Choices {

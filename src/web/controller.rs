@@ -373,16 +373,25 @@ pub fn load_script(controller: &Rc<RefCell<Controller>>) {
             &"src".into(),
             &gate::trusted("createScriptURL", &url),
         )?;
-        let weak = Rc::downgrade(controller);
-        let message = format!("{url} did not load");
-        let on_error = Closure::once_into_js(move || {
-            if let Some(controller) = weak.upgrade() {
-                if matches!(controller.borrow().load, Load::Loading) {
-                    failed(&controller, &message);
+        // The interface attaches while its script runs, so by `load` it has; a file that loaded
+        // but never attached (an HTML error page, a script of something else) is a failure too.
+        for (event, why) in [
+            ("error", format!("{url} did not load")),
+            (
+                "load",
+                format!("{url} loaded but did not attach: is it consent-gate.ui.js?"),
+            ),
+        ] {
+            let weak = Rc::downgrade(controller);
+            let done = Closure::once_into_js(move || {
+                if let Some(controller) = weak.upgrade() {
+                    if matches!(controller.borrow().load, Load::Loading) {
+                        failed(&controller, &why);
+                    }
                 }
-            }
-        });
-        script.add_event_listener_with_callback("error", on_error.unchecked_ref())?;
+            });
+            script.add_event_listener_with_callback(event, done.unchecked_ref())?;
+        }
         let parent = document
             .query_selector("head")
             .ok()
@@ -473,11 +482,8 @@ fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
 /// A control the interface reports.
 fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: JsValue, b: JsValue) {
     let control = a.as_string().and_then(|name| Control::from_name(&name));
-    // A script's click on the banner is the site deciding, not the visitor: recorded as `api`.
-    let source = match kind.as_str() {
-        gate_call::CONTROL | gate_call::PLACEHOLDER => Source::Visitor,
-        _ => Source::Api,
-    };
+    let trusted = matches!(kind.as_str(), gate_call::CONTROL | gate_call::PLACEHOLDER);
+    let source = Source::of_event(trusted);
     match (kind.as_str(), control) {
         (gate_call::CONTROL | gate_call::SCRIPTED_CONTROL, Some(control)) => {
             if let Some(surface) = b.as_string().and_then(|name| Surface::from_name(&name)) {

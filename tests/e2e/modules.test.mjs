@@ -110,7 +110,7 @@ test("each thing that must be shown brings the interface in: a cookie-settings l
   await v.close();
 });
 
-test("an interface that does not load, or is of another version, leaves everything held and says why", async () => {
+test("an interface that does not load, is of another version, or is another file, leaves everything held and says why", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);
   await v.open(variant("two-modules-missing", GATE, GATE.replace("><", ' data-interface="/missing/consent-gate.ui.js"><')));
@@ -127,6 +127,14 @@ test("an interface that does not load, or is of another version, leaves everythi
   assert.notEqual(await other.page.title(), "the gate attached another version");
   assertNothingFromTracker(env, other, "with an interface of another version");
   await other.close();
+
+  // A file that loads but is not the interface (here an HTML page): the gate does not wait forever.
+  const wrong = await visitor(env);
+  await wrong.open(variant("two-modules-wrong-file", GATE, GATE.replace("><", ' data-interface="/fixtures/two-modules.html"><')));
+  assert.match(wrong.problems.join("\n"), /the consent interface could not be loaded \(.*two-modules\.html loaded but did not attach/);
+  assert.equal(await wrong.page.evaluate(() => ConsentGate.accepted("analytics")), false);
+  assertNothingFromTracker(env, wrong, "with a wrong interface file");
+  await wrong.close();
 });
 
 test("another script calling the interface's attach hook is ignored: only the script the gate inserted attaches", async () => {

@@ -119,6 +119,21 @@ fn a_first_visit_shows_the_banner_and_grants_only_required() {
 }
 
 #[test]
+fn only_a_trusted_event_is_the_visitor_deciding() {
+    assert_eq!(Source::of_event(true), Source::Visitor);
+    assert_eq!(Source::of_event(false), Source::Api);
+    let (scripted, _) = first_visit()
+        .apply(
+            &shop_config(),
+            &Action::AcceptAll,
+            Source::of_event(false),
+            &context(NOW),
+        )
+        .expect("a valid action");
+    assert_eq!(scripted.record().map(|r| r.method), Some(Method::Api));
+}
+
+#[test]
 fn a_decision_records_the_words_its_context_says_were_shown_and_no_others() {
     let shown = Context {
         texts_hash: "0123456789abcdef".into(),
