@@ -70,6 +70,10 @@ if (esm) {
   // `document.currentScript`, so the glue tells it its URL (the gate's `__cgBase` import; the
   // classic build reads the <script> element instead). Only the gate module imports it.
   if (/\b__cgBase\b/.test(glue)) glue = `function __cgBase() { return import.meta.url; }\n${glue}`;
+  // The interception layer the gate installs (src/web/intercept.js), in the module's own scope.
+  if (/\bconsentGateIntercept\b/.test(glue)) {
+    glue = `${readFileSync(new URL("../src/web/intercept.js", import.meta.url), "utf8")}\n${glue}`;
+  }
   glue = transformSync(glue, { minify: true, format: "esm", target: "es2020" }).code;
 }
 writeFileSync(gluePath, glue);

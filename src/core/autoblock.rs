@@ -42,16 +42,6 @@ pub fn hold(config: &Config, consent: &Consent, url: &str) -> Option<Held> {
     })
 }
 
-/// The attribute that makes an element of this tag fetch a URL, which auto-blocking watches:
-/// `src` on scripts, images, frames, embeds and media sources, `href` on links.
-pub fn url_attribute(tag: &str) -> Option<&'static str> {
-    match tag {
-        "script" | "img" | "iframe" | "embed" | "source" => Some("src"),
-        "link" => Some("href"),
-        _ => None,
-    }
-}
-
 /// Whether `url` is absolute (http(s) or scheme-relative), i.e. may leave the site.
 pub fn is_absolute(url: &str) -> bool {
     split(url).is_some()

@@ -23,12 +23,15 @@ pub const BLOCKED_SCRIPT_TYPE: &str = "text/plain";
 pub const ATTR_TYPE: &str = "data-type";
 
 /// On a blocked non-script element: attributes held back until release, and the real attribute
-/// each one becomes.
-pub const HELD_ATTRIBUTES: [(&str, &str); 4] = [
+/// each one becomes (`imagesrcset` on a preload link, `data` on an `<object>`, `ping` on a link).
+pub const HELD_ATTRIBUTES: [(&str, &str); 7] = [
     ("data-src", "src"),
     ("data-srcset", "srcset"),
     ("data-href", "href"),
     ("data-poster", "poster"),
+    ("data-imagesrcset", "imagesrcset"),
+    ("data-data", "data"),
+    ("data-ping", "ping"),
 ];
 
 macro_rules! gated_selector {
@@ -37,8 +40,12 @@ macro_rules! gated_selector {
          script[type=\"text/plain\"][data-service], \
          [data-category][data-src], [data-category][data-srcset], \
          [data-category][data-href], [data-category][data-poster], \
+         [data-category][data-imagesrcset], [data-category][data-data], \
+         [data-category][data-ping], \
          [data-service][data-src], [data-service][data-srcset], \
-         [data-service][data-href], [data-service][data-poster]"
+         [data-service][data-href], [data-service][data-poster], \
+         [data-service][data-imagesrcset], [data-service][data-data], \
+         [data-service][data-ping]"
     };
 }
 

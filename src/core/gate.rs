@@ -130,17 +130,17 @@ pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {
             .find(|(name, _)| name == ATTR_TYPE)
             .map(|(_, value)| ("type".to_owned(), value.clone()));
         let has_src = attributes.iter().any(|(name, _)| name == "src");
-        // A script held by auto-blocking keeps its URL in data-src (it never had a src).
+        // A script held by auto-blocking keeps its URL in data-src (it never had a src), or in
+        // data-href for an SVG <script href>; either is released as a script's src.
+        let held_url = |name: &str| !has_src && (name == "data-src" || name == "data-href");
         let held_src = attributes
             .iter()
-            .find(|(name, _)| name == "data-src" && !has_src)
+            .find(|(name, _)| held_url(name))
             .map(|(_, value)| ("src".to_owned(), value.clone()));
         let inline = !has_src && held_src.is_none();
         let attributes: Vec<(String, String)> = attributes
             .iter()
-            .filter(|(name, _)| {
-                name != "type" && name != ATTR_TYPE && (has_src || name != "data-src")
-            })
+            .filter(|(name, _)| name != "type" && name != ATTR_TYPE && !held_url(name))
             .cloned()
             .chain(held_src)
             .chain(restored_type)
@@ -349,6 +349,49 @@ mod tests {
             }
         );
         assert_eq!(released.order(), Order::Loads);
+    }
+
+    #[test]
+    fn an_svg_script_held_by_its_href_is_released_as_a_script_with_that_src() {
+        let held = attrs(&[
+            ("type", "text/plain"),
+            ("data-service", "tracker"),
+            ("data-href", "https://t.example/t.js"),
+        ]);
+        let Release::Script {
+            attributes, inline, ..
+        } = release("script", &held)
+        else {
+            panic!("a script");
+        };
+        assert_eq!(
+            attributes,
+            attrs(&[
+                ("data-service", "tracker"),
+                ("src", "https://t.example/t.js")
+            ])
+        );
+        assert!(!inline);
+    }
+
+    #[test]
+    fn preload_image_sets_object_data_and_pings_are_released_in_place() {
+        for (tag, held, real) in [
+            ("link", "data-imagesrcset", "imagesrcset"),
+            ("object", "data-data", "data"),
+            ("a", "data-ping", "ping"),
+        ] {
+            let attributes = attrs(&[("data-service", "tracker"), (held, "https://t.example/x")]);
+            assert_eq!(
+                release(tag, &attributes),
+                Release::InPlace {
+                    set: attrs(&[(real, "https://t.example/x")]),
+                    remove: vec![held.into()],
+                    reload_media: false,
+                },
+                "{tag}"
+            );
+        }
     }
 
     #[test]

@@ -179,8 +179,7 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         };
         this.tabs = Some(TabSync::new(&this.window, &key, on_value));
     }
-    let window = controller.borrow().window.clone();
-    let interceptor = intercept::install(&window, &controller);
+    let interceptor = intercept::install(&controller);
     controller.borrow_mut().interceptor = Some(interceptor);
     watch_expiry(&controller);
     watch_openers(&controller);

@@ -178,8 +178,9 @@ thread_local! {
     static POLICY: Option<JsValue> = trusted_types_policy();
 }
 
-/// Under `require-trusted-types-for 'script'` a script's `src` and text must be Trusted Types
-/// objects. They come from markup the site wrote and held, so the policy passes them through; the
+/// Under `require-trusted-types-for 'script'` a script's `src` and text, and HTML, must be Trusted
+/// Types objects. They come from markup the site wrote and held (or HTML the page's own sink was
+/// given, with held URLs moved to `data-*`), so the policy passes them through; the
 /// site's CSP names it (`trusted-types consent-gate`). Without Trusted Types: plain strings.
 fn trusted_types_policy() -> Option<JsValue> {
     let window = web_sys::window()?;
@@ -187,7 +188,7 @@ fn trusted_types_policy() -> Option<JsValue> {
     let create = Reflect::get(&factory, &"createPolicy".into()).ok()?;
     let create: &js_sys::Function = create.dyn_ref()?;
     let rules = js_sys::Object::new();
-    for name in ["createScript", "createScriptURL"] {
+    for name in ["createHTML", "createScript", "createScriptURL"] {
         let same = Closure::<crate::web::Callback>::new(|text, _, _| Ok(text));
         Reflect::set(&rules, &name.into(), &same.into_js_value()).ok()?;
     }
@@ -201,6 +202,12 @@ fn trusted_types_policy() -> Option<JsValue> {
             None
         }
     }
+}
+
+/// The policy itself (undefined without Trusted Types), for the interception layer: an HTML
+/// string it had to rewrite goes back to the page's sink through `createHTML`.
+pub(crate) fn trusted_types() -> JsValue {
+    POLICY.with(|policy| policy.clone().unwrap_or(JsValue::UNDEFINED))
 }
 
 /// `text` through the policy's `create` method, or as is without Trusted Types.

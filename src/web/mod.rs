@@ -27,7 +27,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// The one signature of every Rust function JS calls with arguments: the API's methods, the
-/// `Proxy` traps, the `fbq` accessor and the Trusted Types policy. wasm-bindgen emits a shim, a JS
+/// interception layer's policy, the `fbq` accessor and the Trusted Types policy. wasm-bindgen emits a shim, a JS
 /// wrapper and a cast per closure signature, so one signature for all of them is the small form.
 /// `Fn`, not `FnMut`: page code a trap lets through may call the same wrapped method again
 /// before it returns (an inserted inline script that inserts another), and a `FnMut` closure

@@ -1,0 +1,445 @@
+// consent-gate's interception layer: every path a tag takes to the network, wrapped once, in the
+// page's own realm. It performs and never decides: `policy(href, foreign)` says whether a URL the
+// browser would request is held, and for which service ([service, category], or null). The gate
+// passes core's rule (src/web/intercept.rs); the loader's fail-closed fallback passes "every other
+// origin" (scripts/bundle.mjs). The loaders put this file beside the module's glue, in one scope.
+//
+// parsed: called (in a task of its own) after the parser added <body> or an element matching
+//   `follow`, so the gate can release what it may; null in the fallback.
+// tt: the gate's Trusted Types policy (createHTML passes its text through), or null.
+// Returns { refused: the protections the browser would not let us install, restore() }.
+function consentGateIntercept(policy, parsed, follow, tt) {
+  "use strict";
+  var win = window;
+  var doc = win.document;
+  // Everything this layer calls is taken now, before any other script on the page runs: a page
+  // that later replaces a prototype method cannot turn the layer against itself.
+  var apply = Reflect.apply;
+  var describe = Object.getOwnPropertyDescriptor;
+  var define = Object.defineProperty;
+  var ParsedURL = win.URL;
+  var text = String;
+  var location = win.location;
+  // String and array methods too: a page that changes them later must not blind the layer.
+  var call = function (f) { return function (self) { return apply(f, self, apply(slice, arguments, [1])); }; };
+  var slice = Array.prototype.slice;
+  var copy = call(slice);
+  var lower = call(String.prototype.toLowerCase);
+  var split = call(String.prototype.split);
+  var replace = call(String.prototype.replace);
+  var indexOf = call(Array.prototype.indexOf);
+  var concat = call(Array.prototype.concat);
+  var test = call(RegExp.prototype.test);
+  var reject = Promise.reject.bind(Promise);
+  var refused = [];
+  var restore = [];
+  var held = new WeakSet();
+  var proto = function (name) {
+    var constructor = win[name];
+    return constructor && constructor.prototype;
+  };
+  var method = function (owner, name) {
+    var found = proto(owner);
+    return found && found[name];
+  };
+  var accessor = function (owner, name) {
+    var found = proto(owner);
+    return (found && describe(found, name)) || {};
+  };
+  var setAttribute = method("Element", "setAttribute");
+  var getAttribute = method("Element", "getAttribute");
+  var removeAttribute = method("Element", "removeAttribute");
+  var matches = method("Element", "matches");
+  var selectAll = {
+    1: method("Element", "querySelectorAll"),
+    9: method("Document", "querySelectorAll"),
+    11: method("DocumentFragment", "querySelectorAll"),
+  };
+  var createElement = method("Document", "createElement");
+  var localName = accessor("Element", "localName").get;
+  var nodeType = accessor("Node", "nodeType").get;
+  var ownerDocument = accessor("Node", "ownerDocument").get;
+  var ownerElement = accessor("Attr", "ownerElement").get;
+  var attrName = accessor("Attr", "localName").get;
+  var attrValue = accessor("Attr", "value").get;
+  var templateContent = accessor("HTMLTemplateElement", "content").get;
+  var innerHTML = accessor("Element", "innerHTML");
+  var requestUrl = accessor("Request", "url").get;
+  var setTimer = win.setTimeout;
+  var Progress = win.ProgressEvent;
+  var dispatch = method("EventTarget", "dispatchEvent");
+
+  // Where elements request URLs: each element's attributes the browser fetches from (SVG's
+  // <script href> and <image href> included). Lists: srcset-like values and <a ping>.
+  var URLS = {
+    script: ["src", "href"], img: ["src", "srcset"], image: ["href"], iframe: ["src"],
+    frame: ["src"], embed: ["src"], source: ["src", "srcset"], link: ["href", "imagesrcset"],
+    video: ["src", "poster"], audio: ["src"], track: ["src"], object: ["data"], input: ["src"],
+    a: ["ping"], area: ["ping"],
+  };
+  var ANY_URL = /src|href|data|poster|ping/i;
+  var SELECTOR = Object.keys(URLS).map(function (tag) {
+    return URLS[tag].map(function (name) { return tag + "[" + name + "]"; }).join(",");
+  }).join(",");
+
+  var isTrusted = function (value) {
+    var types = win.trustedTypes;
+    return !!types && typeof value === "object" && value !== null &&
+      (types.isScriptURL(value) || types.isHTML(value) || types.isScript(value));
+  };
+
+  // One URL as the browser reads it (its own parser, against the document's base): the held
+  // service, or null. A value the browser cannot parse is never requested.
+  var heldUrl = function (value) {
+    var url;
+    try {
+      url = new ParsedURL(value, doc.baseURI);
+    } catch (e) {
+      return null;
+    }
+    var answer = policy(url.href, url.origin !== location.origin);
+    return answer ? { service: answer[0], category: answer[1], value: url.href } : null;
+  };
+
+  // Every URL an attribute's value can make the browser request. A srcset candidate's URL is a
+  // run without spaces that may hold commas: both readings are asked, so neither can slip past.
+  var heldIn = function (name, value) {
+    if (name !== "srcset" && name !== "imagesrcset" && name !== "ping") return heldUrl(value);
+    var runs = split(value, /\s+/);
+    var parts = name === "ping" ? runs : concat(runs, split(value, /[\s,]+/));
+    for (var i = 0; i < parts.length; i++) {
+      var part = replace(parts[i], /^,+|,+$/g, "");
+      var found = part && heldUrl(part);
+      if (found) return { service: found.service, category: found.category, value: value };
+    }
+    return null;
+  };
+
+  var urlAttribute = function (element, name) {
+    var names = URLS[apply(localName, element, [])];
+    var parts = split(text(name), ":");
+    name = lower(parts[parts.length - 1]);
+    return names && indexOf(names, name) >= 0 ? name : null;
+  };
+
+  // The URL goes to data-{name} with the service the gate releases it for; a script also stops
+  // being runnable. Released like markup-held elements (src/core/gate.rs).
+  var hold = function (element, name, found) {
+    var set = function (attribute, value) { apply(setAttribute, element, [attribute, value]); };
+    if (apply(localName, element, []) === "script") set("type", "text/plain");
+    set("data-" + name, found.value);
+    if (found.service) {
+      set("data-service", found.service);
+      set("data-category", found.category);
+    }
+    set("data-consent-auto", "");
+  };
+
+  // Holds the URL attributes an element already carries; true if one was held. `live`: the
+  // parser just inserted it, so a frame is sent to about:blank to cancel the load it started.
+  var holdElement = function (element, live) {
+    var tag = apply(localName, element, []);
+    var names = URLS[tag];
+    if (!names || (tag === "script" && apply(getAttribute, element, ["type"]) === "text/plain")) return false;
+    var any = false;
+    for (var i = 0; i < names.length; i++) {
+      var value = apply(getAttribute, element, [names[i]]);
+      var found = value !== null && heldIn(names[i], value);
+      if (!found) continue;
+      hold(element, names[i], found);
+      if (live && tag === "iframe") apply(setAttribute, element, ["src", "about:blank"]);
+      else apply(removeAttribute, element, [names[i]]);
+      any = true;
+    }
+    return any;
+  };
+
+  // Everything in a tree that would request a URL, template contents included (setHTMLUnsafe
+  // makes declarative shadow roots of them); true if anything was held.
+  var holdTree = function (root) {
+    var type = apply(nodeType, root, []);
+    var any = type === 1 && holdElement(root, false);
+    var all = selectAll[type];
+    if (!all) return any;
+    var found = apply(all, root, [SELECTOR]);
+    for (var i = 0; i < found.length; i++) any = holdElement(found[i], false) || any;
+    var templates = apply(all, root, ["template"]);
+    for (var j = 0; j < templates.length; j++) any = holdTree(apply(templateContent, templates[j], [])) || any;
+    return any;
+  };
+
+  // An HTML string, parsed where nothing loads (a template's content); the same markup with
+  // every held URL moved to data-*, or null when nothing in it is held. Under Trusted Types the
+  // page's own TrustedHTML is what gets parsed; a rewritten one needs the gate's policy, and
+  // without it the sink throws, as it would for any untrusted string.
+  var heldHtml = function (value, html) {
+    if (!test(ANY_URL, html)) return null;
+    var template = apply(createElement, doc, ["template"]);
+    apply(innerHTML.set, template, [isTrusted(value) ? value : tt ? tt.createHTML(html) : html]);
+    return holdTree(apply(templateContent, template, [])) ? apply(innerHTML.get, template, []) : null;
+  };
+
+  // What an HTML sink is given instead of `value`: converted once; rewritten if it held anything.
+  var htmlArgument = function (value) {
+    var html = text(value);
+    var rewritten = heldHtml(value, html);
+    if (rewritten === null) return isTrusted(value) ? value : html;
+    return tt ? tt.createHTML(rewritten) : rewritten;
+  };
+
+  // A node about to enter the document. Nodes of this document were held as their URLs were set,
+  // except scripts made before the gate ran or cloned; nodes from another document (a template's
+  // content, DOMParser, another frame) were made where nothing loads, so all of them is checked.
+  var holdInserted = function (node) {
+    var type;
+    try {
+      type = apply(nodeType, node, []);
+    } catch (e) {
+      return;
+    }
+    if (type !== 1 && type !== 11) return;
+    if (apply(ownerDocument, node, []) !== doc) {
+      holdTree(node);
+      return;
+    }
+    if (type === 1 && apply(localName, node, []) === "script") holdElement(node, false);
+    var scripts = apply(selectAll[type], node, ["script[src]"]);
+    for (var i = 0; i < scripts.length; i++) holdElement(scripts[i], false);
+  };
+
+  // Replaces owner[name]'s `slot` ("value" for a method, "set" for an accessor) with a Proxy of
+  // the original whose apply is trap(original, this, args); `onto` defines it on another object
+  // (Attr's own copy of Node's setters). The Proxy keeps the original's name and toString.
+  var wrap = function (owner, name, slot, trap, onto) {
+    try {
+      var descriptor = owner && describe(owner, name);
+      if (!descriptor || typeof descriptor[slot] !== "function") return;
+      var replacement = {};
+      for (var key in descriptor) replacement[key] = descriptor[key];
+      var original = descriptor[slot];
+      replacement[slot] = new Proxy(original, {
+        apply: function (target, self, args) { return trap(original, self, args); },
+      });
+      var target = onto || owner;
+      define(target, name, replacement);
+      restore.push(onto ? [onto, name, null] : [owner, name, descriptor]);
+    } catch (e) {
+      refused.push(name);
+    }
+  };
+
+  // Property setters that take a URL (or HTML: <iframe srcdoc>).
+  [
+    ["HTMLScriptElement", "src", "src"], ["HTMLImageElement", "src", "src"],
+    ["HTMLImageElement", "srcset", "srcset"], ["HTMLIFrameElement", "src", "src"],
+    ["HTMLFrameElement", "src", "src"], ["HTMLEmbedElement", "src", "src"],
+    ["HTMLSourceElement", "src", "src"], ["HTMLSourceElement", "srcset", "srcset"],
+    ["HTMLLinkElement", "href", "href"], ["HTMLLinkElement", "imageSrcset", "imagesrcset"],
+    ["HTMLMediaElement", "src", "src"], ["HTMLVideoElement", "poster", "poster"],
+    ["HTMLTrackElement", "src", "src"], ["HTMLObjectElement", "data", "data"],
+    ["HTMLInputElement", "src", "src"], ["HTMLAnchorElement", "ping", "ping"],
+    ["HTMLAreaElement", "ping", "ping"],
+  ].forEach(function (entry) {
+    wrap(proto(entry[0]), entry[1], "set", function (set, self, args) {
+      var value = text(args[0]);
+      var found = heldIn(entry[2], value);
+      if (found) return hold(self, entry[2], found);
+      return apply(set, self, [isTrusted(args[0]) ? args[0] : value]);
+    });
+  });
+
+  // setAttribute(name, value) and setAttributeNS(namespace, name, value): matched by local name.
+  [["setAttribute", 0], ["setAttributeNS", 1]].forEach(function (entry) {
+    var at = entry[1];
+    wrap(proto("Element"), entry[0], "value", function (original, self, args) {
+      args = copy(args);
+      args[at] = text(args[at]);
+      var name = urlAttribute(self, args[at]);
+      if (name || lower(args[at]) === "srcdoc") {
+        var value = text(args[at + 1]);
+        if (!name) {
+          args[at + 1] = htmlArgument(args[at + 1]);
+        } else {
+          var found = heldIn(name, value);
+          if (found) return hold(self, name, found);
+          if (!isTrusted(args[at + 1])) args[at + 1] = value;
+        }
+      }
+      return apply(original, self, args);
+    });
+  });
+
+  // An attribute node: attached to an element, or its value set once attached.
+  var heldAttribute = function (element, attribute) {
+    var name = urlAttribute(element, apply(attrName, attribute, []));
+    var found = name && heldIn(name, apply(attrValue, attribute, []));
+    if (found) hold(element, name, found);
+    return found;
+  };
+  ["setAttributeNode", "setAttributeNodeNS"].forEach(function (name) {
+    wrap(proto("Element"), name, "value", function (original, self, args) {
+      try {
+        if (heldAttribute(self, args[0])) return null;
+      } catch (e) {
+        // Not an attribute node: the browser's own method says so.
+      }
+      return apply(original, self, args);
+    });
+  });
+  // A NamedNodeMap does not name its element; an attribute already in it does. An empty map's
+  // attribute with a held URL is refused: it would otherwise be requested unheld.
+  ["setNamedItem", "setNamedItemNS"].forEach(function (name) {
+    wrap(proto("NamedNodeMap"), name, "value", function (original, self, args) {
+      var owner = self.length ? apply(ownerElement, self[0], []) : null;
+      try {
+        if (owner ? heldAttribute(owner, args[0]) : heldAnywhere(args[0])) return null;
+      } catch (e) {
+        // Not an attribute node: the browser's own method says so.
+      }
+      return apply(original, self, args);
+    });
+  });
+  var heldAnywhere = function (attribute) {
+    var name = lower(apply(attrName, attribute, []));
+    return test(/^(src|href|srcset|imagesrcset|data|poster|ping)$/, name) && heldIn(name, apply(attrValue, attribute, []));
+  };
+  var setAttrValue = function (original, self, args) {
+    var owner = apply(ownerElement, self, []);
+    if (owner) {
+      var name = urlAttribute(owner, apply(attrName, self, []));
+      var value = text(args[0]);
+      var found = name && heldIn(name, value);
+      if (found) return hold(owner, name, found);
+      args = [value];
+    }
+    return apply(original, self, args);
+  };
+  wrap(proto("Attr"), "value", "set", setAttrValue);
+  wrap(proto("Node"), "nodeValue", "set", setAttrValue, proto("Attr"));
+  wrap(proto("Node"), "textContent", "set", setAttrValue, proto("Attr"));
+
+  // HTML strings: parsed inertly, held, and handed on (innerHTML on a detached element, or a
+  // contextual fragment, requests its images at once).
+  var htmlAt = function (at) {
+    return function (original, self, args) {
+      args = copy(args);
+      if (args.length > at) args[at] = htmlArgument(args[at]);
+      return apply(original, self, args);
+    };
+  };
+  wrap(proto("Element"), "innerHTML", "set", function (set, self, args) {
+    // A template's content is inert, and it is what this layer parses with.
+    if (apply(localName, self, []) === "template") return apply(set, self, args);
+    return apply(set, self, [htmlArgument(args[0])]);
+  });
+  wrap(proto("Element"), "outerHTML", "set", htmlAt(0));
+  wrap(proto("ShadowRoot"), "innerHTML", "set", htmlAt(0));
+  wrap(proto("HTMLIFrameElement"), "srcdoc", "set", htmlAt(0));
+  wrap(proto("Element"), "insertAdjacentHTML", "value", htmlAt(1));
+  wrap(proto("Element"), "setHTMLUnsafe", "value", htmlAt(0));
+  wrap(proto("ShadowRoot"), "setHTMLUnsafe", "value", htmlAt(0));
+  wrap(proto("Range"), "createContextualFragment", "value", htmlAt(0));
+  ["write", "writeln"].forEach(function (name) {
+    wrap(proto("Document"), name, "value", function (original, self, args) {
+      var each = [];
+      for (var i = 0; i < args.length; i++) each.push(htmlArgument(args[i]));
+      return apply(original, self, each);
+    });
+  });
+
+  // Every way a node goes into a document: a script inserted by any of them loads at once,
+  // before an observer could see it; a node from another document loads as it is adopted.
+  [
+    ["Node", "appendChild"], ["Node", "insertBefore"], ["Node", "replaceChild"],
+    ["Element", "append"], ["Element", "prepend"], ["Element", "before"], ["Element", "after"],
+    ["Element", "replaceWith"], ["Element", "replaceChildren"], ["Element", "insertAdjacentElement"],
+    ["CharacterData", "before"], ["CharacterData", "after"], ["CharacterData", "replaceWith"],
+    ["DocumentFragment", "append"], ["DocumentFragment", "prepend"],
+    ["DocumentFragment", "replaceChildren"], ["Document", "append"], ["Document", "prepend"],
+    ["Document", "replaceChildren"], ["Document", "importNode"], ["Document", "adoptNode"],
+  ].forEach(function (entry) {
+    wrap(proto(entry[0]), entry[1], "value", function (original, self, args) {
+      for (var i = 0; i < args.length; i++) holdInserted(args[i]);
+      return apply(original, self, args);
+    });
+  });
+
+  // fetch, sendBeacon and XMLHttpRequest to a held URL fail as an offline request would.
+  wrap(win, "fetch", "value", function (original, self, args) {
+    args = copy(args);
+    var url;
+    try {
+      try {
+        url = apply(requestUrl, args[0], []);
+      } catch (notRequest) {
+        url = args[0] = text(args[0]);
+      }
+    } catch (thrown) {
+      return reject(thrown);
+    }
+    var found = heldUrl(url);
+    if (found) return reject(new TypeError("consent-gate: " + found.value + " is held until " + (found.service || "consent") + " is granted"));
+    return apply(original, self, args);
+  });
+  wrap(proto("Navigator"), "sendBeacon", "value", function (original, self, args) {
+    args = copy(args);
+    args[0] = text(args[0]);
+    return heldUrl(args[0]) ? false : apply(original, self, args);
+  });
+  wrap(proto("XMLHttpRequest"), "open", "value", function (original, self, args) {
+    args = copy(args);
+    args[1] = text(args[1]);
+    if (heldUrl(args[1])) held.add(self);
+    else held.delete(self);
+    return apply(original, self, args);
+  });
+  wrap(proto("XMLHttpRequest"), "send", "value", function (original, self, args) {
+    if (!held.has(self)) return apply(original, self, args);
+    setTimer(function () {
+      apply(dispatch, self, [new Progress("error")]);
+      apply(dispatch, self, [new Progress("loadend")]);
+    }, 0);
+  });
+
+  // What the parser inserts from now on: scripts are held before they are prepared (the
+  // observer runs at the checkpoint the parser performs first); images and frames in markup may
+  // already be on their way, which data-src markup avoids.
+  var scheduled = false;
+  try {
+    var observer = new win.MutationObserver(function (records) {
+      var follow_up = false;
+      for (var r = 0; r < records.length; r++) {
+        var added = records[r].addedNodes;
+        for (var i = 0; i < added.length; i++) {
+          if (apply(nodeType, added[i], []) !== 1) continue;
+          holdElement(added[i], true);
+          follow_up = follow_up || (!!parsed && apply(matches, added[i], [follow]));
+        }
+      }
+      if (follow_up && !scheduled) {
+        scheduled = true;
+        // Chromium ignores a frame's src set in the microtask in which the parser inserted it.
+        setTimer(function () {
+          scheduled = false;
+          parsed();
+        }, 0);
+      }
+    });
+    observer.observe(doc.documentElement, { childList: true, subtree: true });
+    restore.push([observer]);
+  } catch (e) {
+    refused.push("MutationObserver");
+  }
+
+  return {
+    refused: refused,
+    restore: function () {
+      while (restore.length) {
+        var entry = restore.pop();
+        if (entry.length === 1) entry[0].disconnect();
+        else if (entry[2]) define(entry[0], entry[1], entry[2]);
+        else delete entry[0][entry[1]];
+      }
+    },
+  };
+}
