@@ -248,6 +248,28 @@ function consentGateIntercept(policy, parsed, follow, tt) {
     });
   });
 
+  // new Audio(url) sets its element's src inside the constructor: it goes through the setter.
+  try {
+    var NativeAudio = win.Audio;
+    var audioDescriptor = describe(win, "Audio");
+    if (NativeAudio && audioDescriptor) {
+      var audioSrc = accessor("HTMLMediaElement", "src").set;
+      define(win, "Audio", {
+        configurable: true, writable: true, enumerable: false,
+        value: new Proxy(NativeAudio, {
+          construct: function (target, args, newTarget) {
+            var element = Reflect.construct(target, [], newTarget);
+            if (args.length && args[0] !== undefined) apply(audioSrc, element, [args[0]]);
+            return element;
+          },
+        }),
+      });
+      restore.push([win, "Audio", audioDescriptor]);
+    }
+  } catch (e) {
+    refused.push("Audio");
+  }
+
   // setAttribute(name, value) and setAttributeNS(namespace, name, value): matched by local name.
   [["setAttribute", 0], ["setAttributeNS", 1]].forEach(function (entry) {
     var at = entry[1];

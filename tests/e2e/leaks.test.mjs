@@ -48,12 +48,21 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
     assert.ok(inserted.includes(via), `the script inserted by ${via} is held (${inserted.join(", ")})`);
   }
 
+  assert.ok(await v.page.evaluate(() => document.getElementById("pinged").hasAttribute("data-ping") && !document.getElementById("pinged").hasAttribute("ping")), "a link's ping is held");
+
   await banner(v.page).acceptAll.click();
   await v.page.waitForTimeout(500);
   await v.page.evaluate(() => window.__attack());
   await v.page.waitForTimeout(1000);
   const through = new Set(toTracker(v).map((url) => new URL(url).searchParams.get("via")));
-  for (const via of ["img-src", "fetch", "script", "string-object", "to-string", "request", "url", "xhr", "setAttributeNS", "before", "fragment"]) {
+  const after = [
+    "img-src", "fetch", "script", "string-object", "to-string", "request", "url", "xhr", "setAttributeNS", "before", "fragment",
+    "attr-node", "named-item", "attr-value", "attr-node-value", "attr-text", "srcset", "srcset-attr", "picture-source",
+    "svg-script", "svg-xlink", "svg-image", "poster", "object", "input-image", "innerHTML", "outerHTML",
+    "insertAdjacentHTML", "declarative-shadow", "shadow-innerHTML", "fragment-img", "template", "template-clone",
+    "domparser", "domparser-inserted", "document-write", "innerHTML-detached",
+  ];
+  for (const via of after) {
     assert.ok(through.has(via), `after consent, ${via} goes through (${[...through].join(", ")})`);
   }
   await v.close();
