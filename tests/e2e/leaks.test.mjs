@@ -48,6 +48,19 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
     assert.ok(inserted.includes(via), `the script inserted by ${via} is held (${inserted.join(", ")})`);
   }
 
+  const xhrEvents = await v.page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const seen = [];
+        const x = new XMLHttpRequest();
+        x.onerror = () => seen.push("error");
+        x.addEventListener("loadend", () => resolve([...seen, "loadend"]));
+        x.open("GET", window.__forms.backslashes + "&via=xhr-events");
+        x.send();
+        setTimeout(() => resolve(seen), 2000);
+      }),
+  );
+  assert.deepEqual(xhrEvents, ["error", "loadend"], "a held XHR fails as an offline one does");
   assert.ok(await v.page.evaluate(() => document.getElementById("pinged").hasAttribute("data-ping") && !document.getElementById("pinged").hasAttribute("ping")), "a link's ping is held");
 
   await banner(v.page).acceptAll.click();
