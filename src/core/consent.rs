@@ -272,8 +272,9 @@ pub struct Consent {
 }
 
 impl Consent {
-    /// The consent at page load and what to do about it: the first stored value that decodes
-    /// (migrated if it is of an older version), checked against the config at `ctx.now`.
+    /// The consent at page load and what to do about it: of the stored values that decode, the one
+    /// decided last (migrated if it is of an older version), checked against the config at
+    /// `ctx.now`. A copy left behind by an older decision never outvotes a newer one.
     ///
     /// `stored` lists what each store holds, most authoritative first (the cookie, then its
     /// mirror); a store that failed to read gives `None`.
@@ -282,10 +283,8 @@ impl Consent {
         I: IntoIterator<Item = Option<S>>,
         S: AsRef<str>,
     {
-        let decoded = stored
-            .into_iter()
-            .flatten()
-            .find_map(|value| record::decode(value.as_ref()));
+        let values: Vec<S> = stored.into_iter().flatten().collect();
+        let decoded = record::newest(values.iter().map(AsRef::as_ref)).and_then(record::decode);
         let default = Effect::ConsentModeDefault(Consent::default().consent_mode(config));
         let mut migrated = false;
         let record = match decoded {

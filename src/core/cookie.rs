@@ -37,6 +37,55 @@ pub fn assignment(
     out
 }
 
+/// The assignments that delete every other copy of the consent cookie a page at `host` and
+/// `page_path` can see: each path the page's path starts with, host-only and on the host and each
+/// parent domain, except the one `settings` writes. An older decision stored under an earlier
+/// `cookie.path` or `cookie.domain`, or by another subdomain, would otherwise shadow a newer one.
+pub fn shadows(
+    settings: &CookieSettings,
+    host: &str,
+    page_path: &str,
+    page_protocol: &str,
+) -> Vec<String> {
+    let mut paths = vec!["/"];
+    for (at, byte) in page_path.bytes().enumerate().skip(1) {
+        if byte == b'/' {
+            paths.push(&page_path[..at]);
+            paths.push(&page_path[..=at]);
+        }
+    }
+    if page_path.len() > 1 && !page_path.ends_with('/') {
+        paths.push(page_path);
+    }
+    let own_domain = settings
+        .domain
+        .as_deref()
+        .map(|d| d.trim_start_matches('.'));
+    let mut domains: Vec<Option<String>> = vec![None];
+    domains.extend(parent_domains(host).into_iter().map(Some));
+    let secure = if page_protocol == "https:" {
+        "; Secure"
+    } else {
+        ""
+    };
+    let mut out = Vec::new();
+    for path in paths {
+        for domain in &domains {
+            if path == settings.path && domain.as_deref() == own_domain {
+                continue;
+            }
+            let domain = domain
+                .as_ref()
+                .map_or(String::new(), |d| format!("; Domain={d}"));
+            out.push(format!(
+                "{}=; Max-Age=0; Path={path}{domain}{secure}",
+                settings.name
+            ));
+        }
+    }
+    out
+}
+
 /// The names of the cookies in `header` (a `document.cookie` string).
 pub fn names(header: &str) -> impl Iterator<Item = &str> {
     crate::core::split(header, b';').filter_map(|pair| {
@@ -244,5 +293,37 @@ mod tests {
             ["_ga_Z"]
         );
         assert!(survivors("", &[cookie("_ga")]).is_empty());
+    }
+
+    #[test]
+    fn every_other_copy_the_page_can_see_is_deleted_and_the_own_one_is_not() {
+        let settings = CookieSettings::default();
+        let lines = shadows(&settings, "www.shop.test", "/fixtures/page.html", "https:");
+        let paths = ["/", "/fixtures", "/fixtures/", "/fixtures/page.html"];
+        let domains = ["", "; Domain=www.shop.test", "; Domain=shop.test"];
+        let mut expected = Vec::new();
+        for path in paths {
+            for domain in domains {
+                if path == "/" && domain.is_empty() {
+                    continue;
+                }
+                expected.push(format!(
+                    "consent_gate=; Max-Age=0; Path={path}{domain}; Secure"
+                ));
+            }
+        }
+        assert_eq!(lines, expected);
+        let parent = CookieSettings {
+            domain: Some(".shop.test".into()),
+            ..CookieSettings::default()
+        };
+        let lines = shadows(&parent, "www.shop.test", "/", "http:");
+        assert_eq!(
+            lines,
+            [
+                "consent_gate=; Max-Age=0; Path=/",
+                "consent_gate=; Max-Age=0; Path=/; Domain=www.shop.test",
+            ]
+        );
     }
 }

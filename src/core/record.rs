@@ -376,15 +376,47 @@ fn parse_decimal<T: TryFrom<u64>>(digits: &str) -> Option<T> {
     crate::core::parse_digits(digits, 10).and_then(|value| T::try_from(value).ok())
 }
 
-/// The value of cookie `name` in a `document.cookie` / `Cookie:` header string.
-///
-/// When the same name appears twice (a host-only and a domain cookie), browsers list the one with
-/// the longer path first; the first is the one the page sees, so it is the one returned.
+/// Every value of the cookie `name` in `header`: a page sees one copy per `Path` and `Domain` it
+/// was set with (the deepest path first), and an older copy may come first.
+pub fn cookie_values<'a>(header: &'a str, name: &str) -> Vec<&'a str> {
+    crate::core::split(header, b';')
+        .filter_map(|pair| {
+            let (key, value) = crate::core::split_once(pair, b'=')?;
+            (key.trim() == name).then(|| value.trim())
+        })
+        .collect()
+}
+
+/// When the decision in a stored value last changed; `None` if it does not decode.
+fn changed_at(value: &str) -> Option<u64> {
+    match decode(value)? {
+        Stored::Current(record) => Some(record.last_changed_at),
+        Stored::Legacy(legacy) => Some(legacy.decided_at),
+    }
+}
+
+/// Of several copies of the record, the one whose decision changed last (the first of equals);
+/// copies that do not decode lose to any that does, and the first value stands if none decodes.
+/// A stale "accept" on a deeper path or a parent domain must not outvote a later "reject".
+pub fn newest<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(&str, Option<u64>)> = None;
+    for value in values {
+        let at = changed_at(value);
+        let better = match best {
+            None => true,
+            Some((_, held)) => at > held,
+        };
+        if better {
+            best = Some((value, at));
+        }
+    }
+    best.map(|(value, _)| value)
+}
+
+/// The record in cookie `name` of a `document.cookie` / `Cookie:` header string: of several
+/// copies (another `Path` or `Domain`), the [`newest`].
 pub fn find_cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    crate::core::split(header, b';').find_map(|pair| {
-        let (key, value) = crate::core::split_once(pair, b'=')?;
-        (key.trim() == name).then(|| value.trim())
-    })
+    newest(cookie_values(header, name))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

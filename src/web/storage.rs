@@ -15,17 +15,37 @@ pub struct CookieStore {
     document: Option<HtmlDocument>,
     protocol: String,
     settings: CookieSettings,
+    /// The page's host and path: where older copies of the cookie may sit.
+    host: String,
+    path: String,
 }
 
 impl CookieStore {
     /// The cookie store of `document`, whose page was loaded over `protocol` (`https:`, ...),
     /// for the cookie the config describes.
     pub fn new(document: &Document, protocol: String, settings: CookieSettings) -> CookieStore {
+        let location = document.location();
+        let read = |part: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+            location
+                .as_ref()
+                .and_then(|l| part(l).ok())
+                .unwrap_or_default()
+        };
         CookieStore {
             document: document.dyn_ref::<HtmlDocument>().cloned(),
             protocol,
             settings,
+            host: read(web_sys::Location::hostname),
+            path: read(web_sys::Location::pathname),
         }
+    }
+
+    /// Deletes every other copy of the consent cookie this page can see ([`cookie::shadows`]).
+    fn delete_shadows(&self) -> Result<(), StoreError> {
+        for line in cookie::shadows(&self.settings, &self.host, &self.path, &self.protocol) {
+            self.assign(&line)?;
+        }
+        Ok(())
     }
 
     /// Every cookie the page can see, as `document.cookie` gives them.
@@ -45,6 +65,7 @@ impl CookieStore {
     /// # Errors
     /// The browser refused to write cookies.
     pub fn erase(&self) -> Result<(), StoreError> {
+        self.delete_shadows()?;
         self.assign(&cookie::assignment(&self.settings, "", 0, &self.protocol))
     }
 
@@ -76,6 +97,7 @@ impl RecordStore for CookieStore {
     }
 
     fn save(&self, value: &str, max_age_secs: u64) -> Result<(), StoreError> {
+        self.delete_shadows()?;
         self.assign(&cookie::assignment(
             &self.settings,
             value,

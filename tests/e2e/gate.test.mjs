@@ -71,6 +71,39 @@ test("reject all: nothing loads, the refusal is stored, and a reload neither ask
   await v.close();
 });
 
+test("a decision is never lost: an older accept left on a deeper path and on the parent domain does not come back after Reject all", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open("/index.html");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  const accepted = (await v.cookie("consent_gate")).value;
+  // What an earlier cookie.path, or another subdomain's cookie.domain, would have left behind.
+  const host = new URL(env.siteOrigin).hostname;
+  await v.context.addCookies([
+    { name: "consent_gate", value: accepted, domain: host, path: "/index.html" },
+    { name: "consent_gate", value: accepted, domain: `.${host}`, path: "/" },
+  ]);
+  assert.equal(await v.page.evaluate(() => document.cookie.split("; ").filter((c) => c.startsWith("consent_gate=")).length), 3);
+  // Records keep seconds: the refusal must come in a later second than the accept.
+  await v.page.waitForTimeout(1100);
+  // Refusing what was granted is a withdrawal: the page reloads.
+  await Promise.all([v.page.waitForEvent("load"), v.page.evaluate(() => void window.ConsentGate.rejectAll())]);
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  assert.deepEqual(
+    await v.page.evaluate(() => document.cookie.split("; ").filter((c) => c.startsWith("consent_gate=")).map((c) => /\.!analytics\+!marketing\./.test(c))),
+    [true],
+    "the older copies are deleted as the refusal is stored",
+  );
+  const before = v.trackerRequests().length;
+  await v.reload();
+  assert.equal(await v.page.evaluate(async () => (await window.ConsentGate.get()).method), "api");
+  assert.equal(await v.page.evaluate(async () => window.ConsentGate.accepted("analytics")), false);
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(v.trackerRequests().slice(before), [], "nothing loads after the reload");
+  await v.close();
+});
+
 test("accept all: the script runs, its cookie is set, pixel and video load; a reload keeps it", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);

@@ -268,3 +268,33 @@ proptest! {
         let _ = decode(&String::from_utf8_lossy(&value));
     }
 }
+
+#[test]
+fn of_several_copies_the_decision_made_last_wins() {
+    let older = encode(&Record {
+        last_changed_at: 1_763_790_000,
+        ..record()
+    });
+    let newer = encode(&Record {
+        last_changed_at: 1_763_790_100,
+        ..record()
+    });
+    let header = format!("consent_gate={older}; theme=dark; consent_gate={newer}");
+    assert_eq!(find_cookie(&header, "consent_gate"), Some(newer.as_str()));
+    assert_eq!(newest(["garbage", older.as_str()]), Some(older.as_str()));
+    assert_eq!(newest(["garbage", "more"]), Some("garbage"));
+    assert_eq!(
+        newest([newer.as_str(), older.as_str()]),
+        Some(newer.as_str())
+    );
+    assert_eq!(newest(Vec::<&str>::new()), None);
+    let equal = encode(&Record {
+        last_changed_at: 1_763_790_100,
+        language: "de".into(),
+        ..record()
+    });
+    assert_eq!(
+        newest([newer.as_str(), equal.as_str()]),
+        Some(newer.as_str())
+    );
+}
