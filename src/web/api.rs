@@ -50,11 +50,18 @@ export interface ConsentChange {
   survivors: string[];
 }
 
+/** What `ready()` resolves with (and the `ready` event's `detail`). */
+export interface Readiness {
+  /** `complete` is false when the page kept the gate from wrapping something: `refused` names
+   *  each (a frozen prototype, a non-configurable `fetch`, no `MutationObserver`). */
+  protections: { complete: boolean; refused: string[] };
+}
+
 export type ConsentEvent = "ready" | "consent" | "change" | "show" | "hide";
 
 /** `window.ConsentGate`. */
 export interface ConsentGateApi {
-  ready(): Promise<void>;
+  ready(): Promise<Readiness>;
   get(): ConsentRecord | null;
   accepted(category: string): boolean;
   acceptedService(service: string): boolean;
@@ -65,7 +72,7 @@ export interface ConsentGateApi {
   showPreferences(): void;
   hide(): void;
   withdraw(): void;
-  on(event: ConsentEvent, listener: (detail: ConsentChange | null) => void): () => void;
+  on(event: ConsentEvent, listener: (detail: ConsentChange | Readiness | null) => void): () => void;
   setLanguage(code: string): void;
   exportRecord(): string | null;
   forget(): void;

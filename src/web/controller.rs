@@ -279,10 +279,33 @@ fn settle(controller: &Rc<RefCell<Controller>>) {
         this.ready = true;
         (this.document.clone(), std::mem::take(&mut this.waiting))
     };
-    announce(&document, EVENT_READY, None);
+    let readiness = readiness(&controller.borrow());
+    announce(&document, EVENT_READY, Some(&readiness));
     for resolve in waiting {
-        let _ = resolve.call0(&JsValue::UNDEFINED);
+        let _ = resolve.call1(&JsValue::UNDEFINED, &readiness);
     }
+}
+
+/// What `ready()` resolves with: `{ protections: { complete, refused } }`, the names of the
+/// wrappers the page did not let the gate install (a frozen prototype, a fixed `fetch`), so a page
+/// can tell that its environment weakened the gate.
+fn readiness(this: &Controller) -> JsValue {
+    let refused = js_sys::Array::new();
+    if let Some(interceptor) = &this.interceptor {
+        for name in &interceptor.refused {
+            refused.push(&name.into());
+        }
+    }
+    let protections = js_sys::Object::new();
+    let _ = Reflect::set(
+        &protections,
+        &"complete".into(),
+        &(refused.length() == 0).into(),
+    );
+    let _ = Reflect::set(&protections, &"refused".into(), &refused);
+    let out = js_sys::Object::new();
+    let _ = Reflect::set(&out, &"protections".into(), &protections);
+    out.into()
 }
 
 /// Starts fetching the interface module, unless it is here or on the way.
@@ -600,7 +623,8 @@ pub fn set_language(controller: &Rc<RefCell<Controller>>, code: &str) -> Result<
 pub fn when_ready(controller: &Rc<RefCell<Controller>>, resolve: js_sys::Function) {
     let ready = controller.borrow().ready;
     if ready {
-        let _ = resolve.call0(&JsValue::UNDEFINED);
+        let readiness = readiness(&controller.borrow());
+        let _ = resolve.call1(&JsValue::UNDEFINED, &readiness);
     } else {
         controller.borrow_mut().waiting.push(resolve);
     }

@@ -224,7 +224,13 @@ function consentGateIntercept(policy, parsed, follow, tt) {
       define(target, name, replacement);
       restore.push(onto ? [onto, name, null] : [owner, name, descriptor]);
     } catch (e) {
-      refused.push(name);
+      var where = owner === win ? "window" : "";
+      try {
+        where = where || owner.constructor.name;
+      } catch (ignored) {
+        // A prototype without a constructor: its member's name alone.
+      }
+      refused.push(where ? where + "." + name : name);
     }
   };
 

@@ -175,3 +175,49 @@ test("a 2.4 MB config with 200,000 unknown keys, and one under 1 MiB with 40,000
   console.log(`# a config with 40,000 unknown keys: refused, page loaded after ${w.took} ms`);
   await w.close();
 });
+
+test("a hostile environment: each protection the page kept the gate from installing is named on the console and in ready()", async () => {
+  const services = [{ id: "tracker", category: "marketing", urls: [new URL(env.trackerOrigin).hostname] }];
+  const path = page("hostile-environment", JSON.stringify({ categories: CATEGORIES, services })).replace(".html", "");
+  // The same page with a script before the gate that fixes fetch, freezes a prototype and
+  // removes MutationObserver.
+  const file = join(artifacts, "hostile-environment.html");
+  const html = (await import("node:fs")).readFileSync(file, "utf8").replace(
+    '<script src="/dist/consent-gate.js">',
+    `<script>
+    Object.defineProperty(window, "fetch", { value: window.fetch, writable: false, configurable: false });
+    Object.freeze(HTMLImageElement.prototype);
+    window.__observer = window.MutationObserver;
+    delete window.MutationObserver;
+  </script>
+  <script src="/dist/consent-gate.js"></script>
+  <script>window.MutationObserver = window.__observer;</script>
+  <script hidden>`,
+  );
+  writeFileSync(file, html);
+  const warnings = [];
+  const v = await load(`${path}.html`);
+  v.page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await v.reload();
+  const readiness = await v.page.evaluate(() => window.ConsentGate.ready());
+  assert.equal(readiness.protections.complete, false);
+  for (const name of ["window.fetch", "HTMLImageElement.src", "HTMLImageElement.srcset", "MutationObserver"]) {
+    assert.ok(readiness.protections.refused.includes(name), `${name} in ${readiness.protections.refused.join(", ")}`);
+    assert.ok(warnings.some((w) => w.includes(name)), `the console names ${name}`);
+  }
+  // What could be installed still holds.
+  const held = await v.page.evaluate(() => {
+    const img = document.createElement("img");
+    img.setAttribute("src", document.querySelector("img[data-src]").dataset.src + "?via=setAttribute");
+    return img.hasAttribute("data-src") && !img.hasAttribute("src");
+  });
+  assert.ok(held, "setAttribute is still held");
+  assertNothingFromTracker(env, v, "in a hostile environment");
+  await v.close();
+});
+
+test("a normal page: ready() says every protection is installed", async () => {
+  const v = await load(page("protections", JSON.stringify({ categories: CATEGORIES })));
+  assert.deepEqual(await v.page.evaluate(() => window.ConsentGate.ready()), { protections: { complete: true, refused: [] } });
+  await v.close();
+});
