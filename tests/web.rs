@@ -379,7 +379,8 @@ fn gate_holds_everything_optional_until_granted_then_releases_it() {
     let config = config();
     let document = document();
 
-    let released = gate::evaluate(&document, &config, &Consent::default(), "").expect("evaluated");
+    let released =
+        gate::evaluate(&document, &config, &Consent::default(), "", &|_| false).expect("evaluated");
     assert_eq!(released, 1, "only the required category");
     assert!(
         document
@@ -397,13 +398,13 @@ fn gate_holds_everything_optional_until_granted_then_releases_it() {
 
     let rejected = decided(&config, Action::RejectAll);
     assert_eq!(
-        gate::evaluate(&document, &config, &rejected, "").expect("evaluated"),
+        gate::evaluate(&document, &config, &rejected, "", &|_| false).expect("evaluated"),
         0
     );
 
     let accepted = decided(&config, Action::AcceptAll);
     assert_eq!(
-        gate::evaluate(&document, &config, &accepted, "").expect("evaluated"),
+        gate::evaluate(&document, &config, &accepted, "", &|_| false).expect("evaluated"),
         2
     );
     let pixel = document.get_element_by_id("t-pixel").expect("img");
@@ -421,7 +422,7 @@ fn gate_holds_everything_optional_until_granted_then_releases_it() {
     );
 
     assert_eq!(
-        gate::evaluate(&document, &config, &accepted, "").expect("evaluated"),
+        gate::evaluate(&document, &config, &accepted, "", &|_| false).expect("evaluated"),
         0,
         "released twice"
     );
@@ -436,7 +437,7 @@ fn gate_keeps_undeclared_categories_held_after_accept_all() {
     ));
     let accepted = decided(&config(), Action::AcceptAll);
     assert_eq!(
-        gate::evaluate(&document(), &config(), &accepted, "").expect("evaluated"),
+        gate::evaluate(&document(), &config(), &accepted, "", &|_| false).expect("evaluated"),
         0
     );
     assert!(
@@ -664,7 +665,7 @@ fn gate_releases_an_element_by_its_service_alone() {
         }),
     );
     assert_eq!(
-        gate::evaluate(&document(), &config, &youtube_only, "").expect("evaluated"),
+        gate::evaluate(&document(), &config, &youtube_only, "", &|_| false).expect("evaluated"),
         1
     );
     let held = |id: &str| {

@@ -122,6 +122,15 @@ pub fn batches(orders: &[Order]) -> Vec<Vec<usize>> {
     batches
 }
 
+/// Whether a held script that consent allows may be released on a page whose scripts carry a
+/// nonce (`page_nonce`). One that page code put in the document (markup injected through
+/// `innerHTML` or built with the DOM: `injected`) is released only if it carries the page's nonce
+/// itself: otherwise the gate would hand the nonce, and its Trusted Types policy, to whatever
+/// markup an attacker managed to inject. Without a page nonce there is nothing to lend.
+pub fn may_release_script(page_nonce: bool, injected: bool, own_nonce: bool) -> bool {
+    !page_nonce || !injected || own_nonce
+}
+
 /// How to release an element with this lowercase tag name and these attributes.
 pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {
     if tag == "script" {
@@ -349,6 +358,24 @@ mod tests {
             }
         );
         assert_eq!(released.order(), Order::Loads);
+    }
+
+    #[test]
+    fn injected_scripts_never_borrow_the_page_nonce() {
+        // (page nonce, injected, own nonce) -> released
+        for (case, expected) in [
+            ((false, false, false), true),
+            ((false, true, false), true),
+            ((true, false, false), true),
+            ((true, true, true), true),
+            ((true, true, false), false),
+        ] {
+            assert_eq!(
+                may_release_script(case.0, case.1, case.2),
+                expected,
+                "{case:?}"
+            );
+        }
     }
 
     #[test]

@@ -632,16 +632,19 @@ pub fn when_ready(controller: &Rc<RefCell<Controller>>, resolve: js_sys::Functio
 
 /// Releases what the consent in force allows among the held elements now in the document.
 pub fn release_granted(controller: &Rc<RefCell<Controller>>) {
-    let (document, config, consent, nonce) = {
+    let (document, config, consent, nonce, injected) = {
         let this = controller.borrow();
+        let layer = this.interceptor.as_ref().map(Interceptor::injected);
         (
             this.document.clone(),
             this.config.clone(),
             this.consent.clone(),
             this.nonce.clone(),
+            layer,
         )
     };
-    if let Err(e) = gate::evaluate(&document, &config, &consent, &nonce) {
+    let injected = |element: &web_sys::Element| injected.as_ref().is_none_or(|f| f(element));
+    if let Err(e) = gate::evaluate(&document, &config, &consent, &nonce, &injected) {
         report::error(&format!(
             "releasing consented elements failed: {}",
             describe(&e)

@@ -5,7 +5,7 @@
 use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::contract::{ATTR_CATEGORY, ATTR_SERVICE, GATED_SELECTOR};
-use crate::core::gate::{Order, Release, Verdict, batches, release, verdict};
+use crate::core::gate::{Order, Release, Verdict, batches, may_release_script, release, verdict};
 use crate::web::report::{self, describe};
 use js_sys::Reflect;
 use std::cell::Cell;
@@ -18,11 +18,15 @@ use web_sys::{Document, Element, HtmlScriptElement};
 /// On an element waiting for an earlier script to load before it is released.
 const ATTR_QUEUED: &str = "data-consent-queued";
 
+/// On a script the gate will not release: page code injected it without the page's nonce.
+const ATTR_REFUSED: &str = "data-consent-refused";
+
 type Batch = Vec<(Element, Release)>;
 
 /// Releases every held element in `document` whose service or category `consent` grants, giving
 /// released scripts `nonce` where the held one has none; returns how many (some may be queued
-/// behind scripts still loading).
+/// behind scripts still loading). `injected` says whether page code put a script there; such a
+/// script gets no nonce ([`may_release_script`]).
 ///
 /// # Errors
 /// The browser refused a DOM call; elements not yet reached stay held.
@@ -31,6 +35,7 @@ pub fn evaluate(
     config: &Config,
     consent: &Consent,
     nonce: &str,
+    injected: &dyn Fn(&Element) -> bool,
 ) -> Result<u32, JsValue> {
     let held = document.query_selector_all(GATED_SELECTOR)?;
     let mut plans: Vec<(Element, Release)> = Vec::new();
@@ -38,13 +43,23 @@ pub fn evaluate(
         let Some(element) = held.item(index).and_then(|n| n.dyn_into::<Element>().ok()) else {
             continue;
         };
-        if element.has_attribute(ATTR_QUEUED) {
+        if element.has_attribute(ATTR_QUEUED) || element.has_attribute(ATTR_REFUSED) {
             continue;
         }
         let category = element.get_attribute(ATTR_CATEGORY);
         let service = element.get_attribute(ATTR_SERVICE);
         if verdict(config, consent, category.as_deref(), service.as_deref()) == Verdict::Release {
             let tag = element.local_name();
+            if let Some(script) = element.dyn_ref::<HtmlScriptElement>() {
+                let own_nonce = !script.nonce().is_empty();
+                if !may_release_script(!nonce.is_empty(), injected(&element), own_nonce) {
+                    element.set_attribute(ATTR_REFUSED, "")?;
+                    report::error(
+                        "a held script was put in the page by a script, not by its HTML, and has no nonce of its own: it is not released (the page's nonce would let injected markup run). Give it the page's nonce, or hold it in the HTML",
+                    );
+                    continue;
+                }
+            }
             let plan = release(&tag, &attributes(&element));
             element.set_attribute(ATTR_QUEUED, "")?;
             plans.push((element, plan));

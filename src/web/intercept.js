@@ -7,7 +7,8 @@
 // parsed: called (in a task of its own) after the parser added <body> or an element matching
 //   `follow`, so the gate can release what it may; null in the fallback.
 // tt: the gate's Trusted Types policy (createHTML passes its text through), or null.
-// Returns { refused: the protections the browser would not let us install, restore() }.
+// Returns { refused: the protections the browser would not let us install, injected(element):
+// whether page code (not the parser) put this script in the document, restore() }.
 function consentGateIntercept(policy, parsed, follow, tt) {
   "use strict";
   var win = window;
@@ -31,9 +32,16 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   var concat = call(Array.prototype.concat);
   var test = call(RegExp.prototype.test);
   var reject = Promise.reject.bind(Promise);
+  var has = call(WeakSet.prototype.has);
+  var add = call(WeakSet.prototype.add);
+  var forget = call(WeakSet.prototype.delete);
   var refused = [];
   var restore = [];
-  var held = new WeakSet();
+  // Requests held by the layer (XHR), elements it held itself, and held scripts that page code
+  // put in the document (not the parser): the gate gives those no nonce (the script gadget).
+  var heldRequests = new WeakSet();
+  var autoHeld = new WeakSet();
+  var injected = new WeakSet();
   var proto = function (name) {
     var constructor = win[name];
     return constructor && constructor.prototype;
@@ -49,6 +57,7 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   var setAttribute = method("Element", "setAttribute");
   var getAttribute = method("Element", "getAttribute");
   var removeAttribute = method("Element", "removeAttribute");
+  var hasAttribute = method("Element", "hasAttribute");
   var matches = method("Element", "matches");
   var selectAll = {
     1: method("Element", "querySelectorAll"),
@@ -133,6 +142,7 @@ function consentGateIntercept(policy, parsed, follow, tt) {
       set("data-category", found.category);
     }
     set("data-consent-auto", "");
+    add(autoHeld, element);
   };
 
   // Holds the URL attributes an element already carries; true if one was held. `live`: the
@@ -155,16 +165,24 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   };
 
   // Everything in a tree that would request a URL, template contents included (setHTMLUnsafe
-  // makes declarative shadow roots of them); true if anything was held.
-  var holdTree = function (root) {
+  // makes declarative shadow roots of them); true if anything was held. `mark`: the tree came from
+  // an HTML string, so its scripts are marked as put there by page code.
+  var holdTree = function (root, mark) {
     var type = apply(nodeType, root, []);
     var any = type === 1 && holdElement(root, false);
     var all = selectAll[type];
     if (!all) return any;
     var found = apply(all, root, [SELECTOR]);
     for (var i = 0; i < found.length; i++) any = holdElement(found[i], false) || any;
+    if (mark) {
+      var scripts = apply(all, root, ["script"]);
+      for (var k = 0; k < scripts.length; k++) {
+        apply(setAttribute, scripts[k], ["data-consent-injected", ""]);
+        any = true;
+      }
+    }
     var templates = apply(all, root, ["template"]);
-    for (var j = 0; j < templates.length; j++) any = holdTree(apply(templateContent, templates[j], [])) || any;
+    for (var j = 0; j < templates.length; j++) any = holdTree(apply(templateContent, templates[j], []), mark) || any;
     return any;
   };
 
@@ -176,7 +194,7 @@ function consentGateIntercept(policy, parsed, follow, tt) {
     if (!test(ANY_URL, html)) return null;
     var template = apply(createElement, doc, ["template"]);
     apply(innerHTML.set, template, [isTrusted(value) ? value : tt ? tt.createHTML(html) : html]);
-    return holdTree(apply(templateContent, template, [])) ? apply(innerHTML.get, template, []) : null;
+    return holdTree(apply(templateContent, template, []), true) ? apply(innerHTML.get, template, []) : null;
   };
 
   // What an HTML sink is given instead of `value`: converted once; rewritten if it held anything.
@@ -190,6 +208,7 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   // A node about to enter the document. Nodes of this document were held as their URLs were set,
   // except scripts made before the gate ran or cloned; nodes from another document (a template's
   // content, DOMParser, another frame) were made where nothing loads, so all of them is checked.
+  // Its scripts are marked as page code's.
   var holdInserted = function (node) {
     var type;
     try {
@@ -198,13 +217,13 @@ function consentGateIntercept(policy, parsed, follow, tt) {
       return;
     }
     if (type !== 1 && type !== 11) return;
-    if (apply(ownerDocument, node, []) !== doc) {
-      holdTree(node);
-      return;
-    }
-    if (type === 1 && apply(localName, node, []) === "script") holdElement(node, false);
-    var scripts = apply(selectAll[type], node, ["script[src]"]);
+    var isScript = type === 1 && apply(localName, node, []) === "script";
+    var scripts = apply(selectAll[type], node, ["script"]);
+    if (apply(ownerDocument, node, []) !== doc) holdTree(node, false);
+    else if (isScript) holdElement(node, false);
     for (var i = 0; i < scripts.length; i++) holdElement(scripts[i], false);
+    if (isScript && !has(autoHeld, node)) add(injected, node);
+    for (var j = 0; j < scripts.length; j++) if (!has(autoHeld, scripts[j])) add(injected, scripts[j]);
   };
 
   // Replaces owner[name]'s `slot` ("value" for a method, "set" for an accessor) with a Proxy of
@@ -417,12 +436,12 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   wrap(proto("XMLHttpRequest"), "open", "value", function (original, self, args) {
     args = copy(args);
     args[1] = text(args[1]);
-    if (heldUrl(args[1])) held.add(self);
-    else held.delete(self);
+    if (heldUrl(args[1])) add(heldRequests, self);
+    else forget(heldRequests, self);
     return apply(original, self, args);
   });
   wrap(proto("XMLHttpRequest"), "send", "value", function (original, self, args) {
-    if (!held.has(self)) return apply(original, self, args);
+    if (!has(heldRequests, self)) return apply(original, self, args);
     setTimer(function () {
       apply(dispatch, self, [new Progress("error")]);
       apply(dispatch, self, [new Progress("loadend")]);
@@ -461,6 +480,9 @@ function consentGateIntercept(policy, parsed, follow, tt) {
 
   return {
     refused: refused,
+    injected: function (element) {
+      return has(injected, element) || apply(hasAttribute, element, ["data-consent-injected"]);
+    },
     restore: function () {
       while (restore.length) {
         var entry = restore.pop();

@@ -35,6 +35,7 @@ extern "C" {
 /// The installed layer; dropping it puts the page's originals back.
 pub struct Interceptor {
     restore: Option<Function>,
+    injected: Option<Function>,
     /// What the browser would not let the layer wrap (a frozen prototype, say).
     pub refused: Vec<String>,
     _policy: Closure<crate::web::Callback>,
@@ -45,6 +46,21 @@ impl Drop for Interceptor {
     fn drop(&mut self) {
         if let Some(restore) = &self.restore {
             let _ = restore.call0(&JsValue::NULL);
+        }
+    }
+}
+
+impl Interceptor {
+    /// Whether page code, not the parser, put `element` in the document (or it came in an HTML
+    /// string). Without the layer nothing can tell, and every script counts as injected.
+    pub fn injected(&self) -> impl Fn(&web_sys::Element) -> bool + use<> {
+        let layer = self.injected.clone();
+        move |element| {
+            layer.as_ref().is_none_or(|injected| {
+                injected
+                    .call1(&JsValue::NULL, element)
+                    .is_ok_and(|answer| answer.is_truthy())
+            })
         }
     }
 }
@@ -103,6 +119,7 @@ pub fn install(controller: &Rc<RefCell<Controller>>) -> Interceptor {
     });
     let mut interceptor = Interceptor {
         restore: None,
+        injected: None,
         refused: Vec::new(),
         _policy: policy,
         _parsed: parsed,
@@ -115,9 +132,13 @@ pub fn install(controller: &Rc<RefCell<Controller>>) -> Interceptor {
     );
     match installed {
         Ok(layer) => {
-            interceptor.restore = Reflect::get(&layer, &"restore".into())
-                .ok()
-                .and_then(|f| f.dyn_into().ok());
+            let function = |name: &str| {
+                Reflect::get(&layer, &name.into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<Function>().ok())
+            };
+            interceptor.restore = function("restore");
+            interceptor.injected = function("injected");
             if let Ok(refused) = Reflect::get(&layer, &"refused".into()) {
                 interceptor.refused = Array::from(&refused)
                     .iter()

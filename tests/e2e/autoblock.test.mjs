@@ -240,3 +240,40 @@ test("strict CSP with Trusted Types required: the banner is styled, released scr
   assert.deepEqual(v.problems, []);
   await v.close();
 });
+
+test("script gadget: under a nonce, strict-dynamic and Trusted Types, held markup that page code injects never runs", async () => {
+  // The Trusted Types page above, with a page policy of its own (as a sanitizer would have) that
+  // lets markup through: injected <script type="text/plain" data-category="necessary"> must not
+  // borrow the page's nonce from the gate.
+  const page = readFileSync(join(root, "tests/e2e/fixtures/csp-trusted-types.html"), "utf8")
+    .replace("trusted-types consent-gate", "trusted-types consent-gate page")
+    .replace(
+      '<script src="/dist/consent-gate.js" nonce="n0nce"></script>',
+      `<script src="/dist/consent-gate.js" nonce="n0nce"></script>
+  <script nonce="n0nce">window.pagePolicy = trustedTypes.createPolicy("page", { createHTML: (s) => s, createScript: (s) => s });</script>`,
+    );
+  writeFileSync(join(artifacts, "script-gadget.html"), page);
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/generated/script-gadget.html");
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  await v.page.evaluate(() => {
+    const markup = (via) => `<script type="text/plain" data-category="necessary">window.__gadget = (window.__gadget || []).concat("${via}")</scr` + "ipt>";
+    const div = document.createElement("div");
+    div.innerHTML = pagePolicy.createHTML(markup("innerHTML"));
+    document.body.appendChild(div);
+    document.body.insertAdjacentHTML("beforeend", pagePolicy.createHTML(markup("insertAdjacentHTML")));
+    const s = document.createElement("script");
+    s.type = "text/plain";
+    s.dataset.category = "necessary";
+    s.text = pagePolicy.createScript('window.__gadget = (window.__gadget || []).concat("createElement")');
+    document.body.appendChild(s);
+  });
+  await v.page.waitForTimeout(500);
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.__inlineRan === true && window.demoLib?.loaded === true);
+  await v.page.waitForTimeout(300);
+  assert.equal(await v.page.evaluate(() => window.__gadget), undefined, "no injected script ran");
+  assert.equal(await v.page.evaluate(() => document.querySelectorAll("script[data-consent-refused]").length), 3);
+  assert.match(v.problems.join("\n"), /put in the page by a script, not by its HTML/);
+  await v.close();
+});
