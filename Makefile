@@ -79,11 +79,14 @@ unit:
 web-test:
 	$(WASM_PACK) test --headless --chrome --mode no-install -- --test web
 
+# The lockdown tests send the policy that `consent-gate csp` (the Rust server reader) computes.
 e2e: build
+	cargo build --quiet --features cli --bin consent-gate
 	node --test --test-concurrency=1 tests/e2e/
 
 # Re-makes the README's screenshot from the demo page (the e2e suite writes it).
 screenshots: build
+	cargo build --quiet --features cli --bin consent-gate
 	UPDATE_SCREENSHOTS=1 node --test --test-concurrency=1 tests/e2e/
 
 bench: build

@@ -53,7 +53,7 @@ function locate(mounts, urlPath) {
   return null;
 }
 
-function serveFiles(mounts, { trackerOrigin, deny = [] } = {}) {
+function serveFiles(mounts, { trackerOrigin, deny = [], headersFor = () => ({}) } = {}) {
   return async (req, res) => {
     const url = new URL(req.url, "http://x");
     let path = decodeURIComponent(url.pathname);
@@ -68,7 +68,7 @@ function serveFiles(mounts, { trackerOrigin, deny = [] } = {}) {
       if (type.startsWith("text/html") && trackerOrigin) {
         body = Buffer.from(body.toString("utf8").replaceAll("__TRACKER_ORIGIN__", trackerOrigin));
       }
-      const headers = { "content-type": type, "cache-control": "no-store" };
+      const headers = { "content-type": type, "cache-control": "no-store", ...headersFor(req, file) };
       // Text and wasm go brotli-compressed when the browser asks, as any production server sends
       // them: the benchmark's byte counts and throttled timings depend on it.
       if (/\bbr\b/.test(req.headers["accept-encoding"] ?? "") && COMPRESSED.test(type)) {
@@ -112,6 +112,7 @@ export async function startServers({
   receiptFile = join(root, "target/consent-log.jsonl"),
   onTrackerRequest = () => {},
   tls = null,
+  headersFor,
 } = {}) {
   const createServer = (handler) => (tls ? createTlsServer(tls, handler) : createPlainServer(handler));
   const scheme = tls ? "https" : "http";
@@ -147,7 +148,7 @@ export async function startServers({
   // that is down would (the e2e suite checks the outbox with it).
   const receiver = { down: false, receipts: [], duplicates: 0 };
   const seen = new Set();
-  const files = serveFiles(mounts, { trackerOrigin, deny: ["/tracker/"] });
+  const files = serveFiles(mounts, { trackerOrigin, deny: ["/tracker/"], headersFor });
   const site = createServer((req, res) => {
     if (req.url !== "/consent-log") return files(req, res);
     if (req.method !== "POST") {

@@ -42,6 +42,11 @@ pub fn hold(config: &Config, consent: &Consent, url: &str) -> Option<Held> {
     })
 }
 
+/// The lower-case host of an absolute http(s) or scheme-relative URL.
+pub fn host(url: &str) -> Option<String> {
+    split(url).map(|(host, _)| host)
+}
+
 /// Whether `url` is absolute (http(s) or scheme-relative), i.e. may leave the site.
 pub fn is_absolute(url: &str) -> bool {
     split(url).is_some()

@@ -145,6 +145,9 @@ pub enum Effect {
     Reload,
     /// Delete the stored record (cookie and mirror).
     Erase,
+    /// Put this lockdown policy in force as a `<meta http-equiv="Content-Security-Policy">`
+    /// (`lockdown.meta`), before anything else on the page can load.
+    Lockdown(String),
 }
 
 /// A visitor's action.
@@ -318,10 +321,18 @@ impl Consent {
             // Nothing has been released on this page yet: there is nothing to stop.
             effects.retain(|effect| *effect != Effect::Reload);
             effects.insert(0, default);
+            if config.lockdown.meta {
+                let policy = crate::core::lockdown::content_security_policy(config, &consent);
+                effects.insert(0, Effect::Lockdown(policy));
+            }
             return (consent, effects);
         }
 
         let mut effects = vec![default];
+        if config.lockdown.meta {
+            let policy = crate::core::lockdown::content_security_policy(config, &consent);
+            effects.insert(0, Effect::Lockdown(policy));
+        }
         // A refused tracker that ran before the refusal (or re-created its cookie between the
         // withdrawal's purge and its reload) finds its traces deleted on every page view.
         let leftovers = leftovers(config, &consent);
@@ -755,7 +766,10 @@ fn transition(
         revoked: difference(config, previous, after.record.as_ref()),
     };
     let purge = purge(config, previous, after);
-    let reload = config.reload_on_withdraw && in_force.is_some() && !purge.services.is_empty();
+    // A policy in a <meta> can only be tightened: what the visitor just granted loads on the
+    // next page view, so the page reloads into it.
+    let reload = (config.reload_on_withdraw && in_force.is_some() && !purge.services.is_empty())
+        || (config.lockdown.meta && !change.granted.is_empty());
     let mut effects = Vec::new();
     if !purge.services.is_empty() {
         effects.push(Effect::Purge(purge));

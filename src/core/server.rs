@@ -24,6 +24,10 @@
 //! let no_cookie = Visitor::from_request(&config, None, false, 1_763_800_000);
 //! assert!(!no_cookie.may_run("analytics"));
 //! assert!(no_cookie.may_run("necessary"));
+//!
+//! // The lockdown header: the page's own origin and what this visitor granted, nothing else.
+//! let header = no_cookie.content_security_policy();
+//! assert!(header.starts_with("default-src 'self'"));
 //! ```
 
 use crate::core::config::Config;
@@ -67,6 +71,13 @@ impl<'c> Visitor<'c> {
     /// Whether the visitor has decided (if not, the page will show the banner).
     pub fn has_decided(&self) -> bool {
         self.consent.is_decided()
+    }
+
+    /// The lockdown `Content-Security-Policy` for this visitor ([`crate::core::lockdown`]): send
+    /// it as a response header (beside the site's own policy, if it has one), and the browser
+    /// loads nothing from a host the visitor has not agreed to, preloads included.
+    pub fn content_security_policy(&self) -> String {
+        crate::core::lockdown::content_security_policy(self.config, &self.consent)
     }
 
     /// The decision in force, if any: with the `serde` feature, it serializes as the receipt's

@@ -1031,8 +1031,29 @@ fn perform_one(controller: &Rc<RefCell<Controller>>, effect: Effect) {
                 report::warn(&format!("erasing the record: {refused}"));
             }
         }
+        Effect::Lockdown(policy) => {
+            let document = controller.borrow().document.clone();
+            if let Err(e) = lockdown(&document, &policy) {
+                report::error(&format!(
+                    "the lockdown policy could not be put in force: {}",
+                    describe(&e)
+                ));
+            }
+        }
         Effect::Purge(_) | Effect::Changed(_) | Effect::Reload => {}
     }
+}
+
+/// Puts `policy` in force as the first element of `<head>`.
+fn lockdown(document: &Document, policy: &str) -> Result<(), JsValue> {
+    let meta = document.create_element("meta")?;
+    meta.set_attribute("http-equiv", "Content-Security-Policy")?;
+    meta.set_attribute("content", policy)?;
+    let head = document
+        .query_selector("head")?
+        .or_else(|| document.document_element())
+        .ok_or_else(|| JsValue::from_str("the page has no <head>"))?;
+    head.prepend_with_node_1(&meta)
 }
 
 /// Tells the tag vendors' consent interfaces the signal states (without holding the controller:

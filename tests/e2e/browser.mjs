@@ -3,6 +3,7 @@
 // request the browser makes.
 
 import { chromium } from "playwright-core";
+import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -16,6 +17,19 @@ const SITE_HOST = "shop.test";
 const TRACKER_HOST = "tracker.test";
 
 /** Starts the servers and the browser; call `stop()` when done. */
+/**
+ * A page written as `NAME.lockdown.html` is sent with the lockdown policy that the Rust server
+ * reader computes (`consent-gate csp`) for this request's cookies, from `NAME.lockdown.json`.
+ */
+function lockdownHeader(req, file) {
+  if (!file.endsWith(".lockdown.html")) return {};
+  const args = ["csp", "--config", file.replace(/\.html$/, ".json")];
+  if (req.headers.cookie) args.push("--cookie", req.headers.cookie);
+  const run = spawnSync(join(root, "target/debug/consent-gate"), args, { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`consent-gate csp failed: ${run.stderr || run.error}`);
+  return { "content-security-policy": run.stdout.trim() };
+}
+
 export async function start() {
   const servers = await startServers({
     siteHost: SITE_HOST,
@@ -25,6 +39,7 @@ export async function start() {
       ["/fixtures/", join(root, "tests/e2e/fixtures")],
       ["/generated/", artifacts],
     ],
+    headersFor: lockdownHeader,
   });
   mkdirSync(artifacts, { recursive: true });
   // playwright gives every launch a fresh, empty profile directory of its own.

@@ -4,7 +4,7 @@
 
 use super::{
     Category, Config, ConfigError, Cookie, CookieSettings, Gpc, GpcMode, Integrations, ItemTexts,
-    Layout, SameSite, Service, Signal, Theme, Translation, quoted,
+    Layout, Lockdown, SameSite, Service, Signal, Theme, Translation, quoted,
 };
 use crate::core::i18n::KEYS;
 use crate::core::json::{self, Value};
@@ -371,6 +371,10 @@ impl Decoder {
             preferences_button: self.boolean(o.field("preferencesButton")).unwrap_or(false),
             reload_on_withdraw: self.boolean(o.field("reloadOnWithdraw")).unwrap_or(true),
             integrations: self.integrations(&mut o),
+            lockdown: match o.field("lockdown") {
+                Some((path, v)) => self.lockdown(path, v).unwrap_or_default(),
+                None => Lockdown::default(),
+            },
         };
         self.finish(o);
         Some(config)
@@ -504,6 +508,16 @@ impl Decoder {
         };
         self.finish(o);
         Some(gpc)
+    }
+
+    fn lockdown(&mut self, path: String, value: &Value) -> Option<Lockdown> {
+        let mut o = self.object(path, value)?;
+        let lockdown = Lockdown {
+            meta: self.boolean(o.field("meta")).unwrap_or(false),
+            own_hosts: self.strings(o.field("ownHosts")),
+        };
+        self.finish(o);
+        Some(lockdown)
     }
 
     fn cookie_settings(&mut self, path: String, value: &Value) -> Option<CookieSettings> {

@@ -79,6 +79,18 @@ pub struct Config {
     pub reload_on_withdraw: bool,
     /// Google Consent Mode v2, Microsoft UET and Meta pixel consent calls.
     pub integrations: Integrations,
+    /// The Content-Security-Policy lockdown ([`crate::core::lockdown`]).
+    pub lockdown: Lockdown,
+}
+
+/// What the lockdown policy allows besides the page's own origin and the consented services.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lockdown {
+    /// The gate writes the policy as a `<meta http-equiv>` (for sites that cannot send headers).
+    pub meta: bool,
+    /// Hosts that are the site's own (a CDN, a payment provider), in the URL-pattern syntax of
+    /// `services[].urls`: allowed whatever the visitor decided.
+    pub own_hosts: Vec<String>,
 }
 
 /// Which tag vendors' consent interfaces consent-gate drives, and how.
@@ -576,14 +588,22 @@ impl Config {
                 }
             }
             for (j, url) in service.urls.iter().enumerate() {
-                if url.trim().len() < 4 || url.chars().any(|c| c.is_whitespace() || c.is_control())
-                {
+                if !is_url_pattern(url) {
                     err(
                         format!("{path}.urls[{j}]"),
                         quoted(url),
                         "is not a URL pattern: write a host and optional path, such as \"connect.facebook.net\" or \"www.googletagmanager.com/gtag/js\"",
                     );
                 }
+            }
+        }
+        for (j, host) in self.lockdown.own_hosts.iter().enumerate() {
+            if !is_url_pattern(host) || host.contains(['\'', ';', ',']) {
+                err(
+                    format!("lockdown.ownHosts[{j}]"),
+                    quoted(host),
+                    "is not a host: write one such as \"cdn.shop.example\" or \"*.stripe.com\"",
+                );
             }
         }
         let mut check_texts = |path: &str, texts: &[(String, String)]| {
@@ -829,6 +849,11 @@ fn hint(word: &str, known: &[&str]) -> String {
 ///
 /// The record codec relies on this: ids never contain the characters it uses as separators, nor
 /// any that a cookie value may not hold.
+/// Whether `pattern` can be a host with an optional path (`services[].urls`, `lockdown.ownHosts`).
+fn is_url_pattern(pattern: &str) -> bool {
+    pattern.trim().len() >= 4 && !pattern.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 pub fn is_valid_id(id: &str) -> bool {
     (1..=MAX_ID_LEN).contains(&id.len())
         && id

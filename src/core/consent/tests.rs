@@ -1003,3 +1003,32 @@ fn two_tabs_deciding_at_once_settle_on_the_last_stored_decision() {
     );
     assert_eq!(a.follow(&config, broken(), "garbage".into(), NOW), None);
 }
+
+#[test]
+fn under_a_meta_lockdown_the_policy_comes_first_and_a_grant_reloads_into_the_wider_one() {
+    let mut config = shop_config();
+    config.lockdown.meta = true;
+    let (consent, effects) = restore(&config, None, NOW);
+    let Some(Effect::Lockdown(policy)) = effects.first() else {
+        panic!("the policy first: {effects:?}");
+    };
+    assert!(!policy.contains("google-analytics.com"), "{policy}");
+    let (_, effects) = consent
+        .apply(
+            &config,
+            &set(&[("analytics", true)], &[]),
+            Source::Visitor,
+            &context(NOW),
+        )
+        .expect("a valid action");
+    assert_eq!(effects.last(), Some(&Effect::Reload));
+    let (_, refused) = consent
+        .apply(&config, &Action::RejectAll, Source::Visitor, &context(NOW))
+        .expect("a valid action");
+    assert!(
+        !refused.contains(&Effect::Reload),
+        "a refusal grants nothing"
+    );
+    let (_, effects) = restore(&shop_config(), None, NOW);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Lockdown(_))));
+}
