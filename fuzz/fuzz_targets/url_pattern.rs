@@ -1,5 +1,7 @@
 //! The auto-blocking URL matcher on an arbitrary declared pattern and URL: never a panic; a
-//! relative URL never matches; the pattern's own host over https always does.
+//! relative URL never matches; the pattern's own host over https always does; and on the URL as
+//! a WHATWG parser (the `url` crate, sharing no code with core) reads it, which is what the
+//! browser hands core, core's verdict is the documented rule's.
 
 #![no_main]
 
@@ -39,4 +41,33 @@ fuzz_target!(|input: (&str, &str)| {
             "{own_url:?} not held by its own pattern {pattern:?}"
         );
     }
+    if let Ok(parsed) = url::Url::parse(url) {
+        if matches!(parsed.scheme(), "http" | "https") && pattern.is_ascii() {
+            let held = autoblock::hold(&config, &consent, parsed.as_str()).is_some();
+            assert_eq!(
+                held,
+                reference(pattern, &parsed),
+                "{url:?} parsed as {} against {pattern:?}",
+                parsed.as_str()
+            );
+        }
+    }
 });
+
+/// README's rule: the pattern's host (lower case, no trailing dot) is the URL's host or a parent
+/// of it, and the pattern's path a prefix of the URL's path onward.
+fn reference(pattern: &str, url: &url::Url) -> bool {
+    let mut pattern = pattern.trim();
+    while let Some(rest) = pattern.strip_prefix("*.") {
+        pattern = rest;
+    }
+    let (pattern_host, pattern_path) = pattern.split_at(pattern.find('/').unwrap_or(pattern.len()));
+    let pattern_host = pattern_host.to_ascii_lowercase();
+    let pattern_host = pattern_host.strip_suffix('.').unwrap_or(&pattern_host);
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let on_host = host == pattern_host || host.ends_with(&format!(".{pattern_host}"));
+    on_host && url[url::Position::BeforePath..].starts_with(pattern_path)
+}

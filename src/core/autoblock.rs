@@ -64,9 +64,10 @@ fn matches(pattern: &str, host: &str, path: &str) -> bool {
         None => (pattern, ""),
     };
     let pattern_host = pattern_host.to_ascii_lowercase();
+    let pattern_host = pattern_host.strip_suffix('.').unwrap_or(&pattern_host);
     let on_host = host == pattern_host
         || host
-            .strip_suffix(pattern_host.as_str())
+            .strip_suffix(pattern_host)
             .is_some_and(|rest| rest.ends_with('.'));
     on_host && path.starts_with(pattern_path)
 }
@@ -92,7 +93,11 @@ fn split(url: &str) -> Option<(String, &str)> {
         .bytes()
         .rposition(|b| b == b'@')
         .map_or(authority, |at| &authority[at + 1..]);
-    let host = crate::core::split(host, b':').next().unwrap_or(host);
+    // An IPv6 literal keeps its brackets (and colons); any other host ends at the port.
+    let host = match host.bytes().position(|b| b == b']') {
+        Some(close) if host.starts_with('[') => &host[..=close],
+        _ => crate::core::split(host, b':').next().unwrap_or(host),
+    };
     // `tracker.example.` is the same host to DNS and to the browser.
     let host = host.strip_suffix('.').unwrap_or(host);
     let path = &rest[end..];
@@ -107,6 +112,7 @@ mod tests {
     use super::*;
     use crate::core::consent::{Action, Source};
     use crate::core::testing::{NOW, context, shop_config};
+    use proptest::prelude::*;
 
     fn service(url: &str) -> Option<String> {
         service_for(&shop_config(), url).map(|s| s.id.clone())
@@ -188,5 +194,92 @@ mod tests {
             hold(&config, &Consent::default(), "https://cdn.example/lib.js"),
             None
         );
+    }
+
+    /// The matching rule as README states it, on a URL parsed by the `url` crate (a WHATWG URL
+    /// parser, as the browser's, sharing no code with core): the pattern's host (lower case,
+    /// without a trailing dot) is the URL's host or a parent of it, and its path a prefix of the
+    /// URL's path onward.
+    fn reference(pattern: &str, url: &url::Url) -> bool {
+        let mut pattern = pattern.trim();
+        while let Some(rest) = pattern.strip_prefix("*.") {
+            pattern = rest;
+        }
+        let (pattern_host, pattern_path) =
+            pattern.split_at(pattern.find('/').unwrap_or(pattern.len()));
+        let pattern_host = pattern_host.to_lowercase();
+        let pattern_host = pattern_host.strip_suffix('.').unwrap_or(&pattern_host);
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let host = host.strip_suffix('.').unwrap_or(host);
+        let on_host = host == pattern_host || host.ends_with(&format!(".{pattern_host}"));
+        on_host && url[url::Position::BeforePath..].starts_with(pattern_path)
+    }
+
+    fn url_text() -> impl Strategy<Value = String> {
+        let scheme = prop::sample::select(vec![
+            "http://",
+            "https://",
+            "HTTPS://",
+            "http:\\\\",
+            "https:",
+        ]);
+        let userinfo = prop::sample::select(vec!["", "user@", "a:b@", "shop.test@"]);
+        let host = prop::sample::select(vec![
+            "tracker.test",
+            "TRACKER.test",
+            "tracker.test.",
+            "cdn.tracker.test",
+            "xtracker.test",
+            "tracker.testx",
+            "%74racker.test",
+            "\u{ff54}racker.test",
+            "127.0.0.1",
+            "[::1]",
+            "shop.test",
+        ]);
+        let port = prop::sample::select(vec!["", ":80", ":8080", ":"]);
+        let path = prop::sample::select(vec![
+            "",
+            "/",
+            "/ads/x.js",
+            "/a/../ads/p",
+            "/ADS/p",
+            "/ads?x=1",
+            "?q",
+            "#f",
+            "/./ads",
+            "\\ads",
+        ]);
+        (scheme, userinfo, host, port, path)
+            .prop_map(|(s, u, h, p, path)| format!("{s}{u}{h}{p}{path}"))
+    }
+
+    proptest! {
+        /// Core decides on the URL as the browser parsed it (its href): its verdict must be the
+        /// rule's on every form the parser accepts.
+        #[test]
+        fn core_agrees_with_a_whatwg_parser_on_every_url_form(
+            url in url_text(),
+            pattern in prop::sample::select(vec![
+                "tracker.test", "*.tracker.test", "Tracker.Test", "tracker.test.", "tracker.test/ads",
+                "cdn.tracker.test", "127.0.0.1", "[::1]", "tracker.test/ads?x",
+            ]),
+        ) {
+            let Ok(parsed) = url::Url::parse(&url) else {
+                return Ok(());
+            };
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Ok(());
+            }
+            let text = format!(
+                r#"{{"categories":[{{"id":"necessary","required":true}},{{"id":"ads"}}],
+                    "services":[{{"id":"t","category":"ads","urls":["{pattern}"]}}]}}"#
+            );
+            let config = Config::from_json(&text).expect("a valid config");
+            let held = hold(&config, &Consent::default(), parsed.as_str()).is_some();
+            prop_assert_eq!(held, reference(pattern, &parsed), "{} parsed as {}", url, parsed.as_str());
+        }
     }
 }
