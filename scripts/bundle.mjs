@@ -98,7 +98,8 @@ ${intercept}
 // script, frame, image, link, beacon, fetch and XHR to another origin is held, by the same layer
 // and over the same paths as the gate. Markup-held elements stay held anyway.
 function holdEveryOtherSite() {
-  var layer = consentGateIntercept(function (href, foreign) { return foreign ? ["", ""] : null; }, null, "", null);
+  var script = document.currentScript;
+  var layer = consentGateIntercept(function (href, foreign) { return foreign ? ["", ""] : null; }, null, "", null, (script && script.nonce) || "");
   if (layer.refused.length) console.error("consent-gate: could not hold " + layer.refused.join(", "));
 }
 })();

@@ -86,7 +86,7 @@ pub struct Controller {
     opener: Option<Listener>,
     /// `<body>` has been parsed: what the consent calls for may be shown.
     parsed: bool,
-    nonce: String,
+    pub(crate) nonce: String,
     on_visible: Option<Closure<dyn FnMut()>>,
     on_ready: Option<Closure<dyn FnMut()>>,
     interceptor: Option<Interceptor>,

@@ -7,11 +7,14 @@
 // parsed: called (in a task of its own) after the parser added <body> or an element matching
 //   `follow`, so the gate can release what it may; null in the fallback.
 // tt: the gate's Trusted Types policy (createHTML passes its text through), or null.
+// nonce: the page's script nonce ("" without), for the one line the layer puts in a srcdoc.
+// target, guarded: for a same-origin child frame, its window, and the windows already guarded
+//   (the layer installs itself in each frame's realm as the frame appears).
 // Returns { refused: the protections the browser would not let us install, injected(element):
 // whether page code (not the parser) put this script in the document, restore() }.
-function consentGateIntercept(policy, parsed, follow, tt) {
+function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded) {
   "use strict";
-  var win = window;
+  var win = target || window;
   var doc = win.document;
   // Everything this layer calls is taken now, before any other script on the page runs: a page
   // that later replaces a prototype method cannot turn the layer against itself.
@@ -31,10 +34,14 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   var indexOf = call(Array.prototype.indexOf);
   var concat = call(Array.prototype.concat);
   var test = call(RegExp.prototype.test);
-  var reject = Promise.reject.bind(Promise);
+  var reject = win.Promise.reject.bind(win.Promise);
   var has = call(WeakSet.prototype.has);
   var add = call(WeakSet.prototype.add);
   var forget = call(WeakSet.prototype.delete);
+  // Keyed by document: a frame's window object outlives its navigations (a srcdoc, another page),
+  // and each new document may come with a realm of its own.
+  guarded = guarded || new WeakSet();
+  add(guarded, doc);
   var refused = [];
   var restore = [];
   // Requests held by the layer (XHR), elements it held itself, and held scripts that page code
@@ -74,6 +81,8 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   var templateContent = accessor("HTMLTemplateElement", "content").get;
   var innerHTML = accessor("Element", "innerHTML");
   var requestUrl = accessor("Request", "url").get;
+  var contentWindow = accessor("HTMLIFrameElement", "contentWindow").get;
+  var listen = method("EventTarget", "addEventListener");
   var setTimer = win.setTimeout;
   var Progress = win.ProgressEvent;
   var dispatch = method("EventTarget", "dispatchEvent");
@@ -181,6 +190,16 @@ function consentGateIntercept(policy, parsed, follow, tt) {
         any = true;
       }
     }
+    var frames = apply(all, root, ["iframe[srcdoc]"]);
+    for (var f = 0; f < frames.length; f++) {
+      var inner = apply(getAttribute, frames[f], ["srcdoc"]);
+      var withGuard = srcdoc(inner);
+      var held = heldHtml(inner, withGuard);
+      if (held !== null || withGuard !== inner) {
+        apply(setAttribute, frames[f], ["srcdoc", held === null ? withGuard : held]);
+        any = true;
+      }
+    }
     var templates = apply(all, root, ["template"]);
     for (var j = 0; j < templates.length; j++) any = holdTree(apply(templateContent, templates[j], []), mark) || any;
     return any;
@@ -205,6 +224,15 @@ function consentGateIntercept(policy, parsed, follow, tt) {
     return tt ? tt.createHTML(rewritten) : rewritten;
   };
 
+  // What a srcdoc is given: held like any HTML string, and guarded if anything in it can run.
+  var srcdocArgument = function (value) {
+    var html = text(value);
+    var held = heldHtml(value, html);
+    var out = srcdoc(held === null ? html : held);
+    if (out === html) return isTrusted(value) ? value : html;
+    return tt ? tt.createHTML(out) : out;
+  };
+
   // A node about to enter the document. Nodes of this document were held as their URLs were set,
   // except scripts made before the gate ran or cloned; nodes from another document (a template's
   // content, DOMParser, another frame) were made where nothing loads, so all of them is checked.
@@ -224,6 +252,66 @@ function consentGateIntercept(policy, parsed, follow, tt) {
     for (var i = 0; i < scripts.length; i++) holdElement(scripts[i], false);
     if (isScript && !has(autoHeld, node)) add(injected, node);
     for (var j = 0; j < scripts.length; j++) if (!has(autoHeld, scripts[j])) add(injected, scripts[j]);
+  };
+
+  // A same-origin child frame has its own realm, with its own fetch, Image and setters: the layer
+  // installs itself there too, with the same policy, as soon as the frame has a window.
+  var guardFrame = function (frame) {
+    var inner;
+    try {
+      inner = apply(contentWindow, frame, []);
+      // Reading a cross-origin frame's document throws: its requests are its own origin's.
+      if (!inner || has(guarded, inner.document) || !inner.document.documentElement) return;
+    } catch (e) {
+      return;
+    }
+    guardWindow(inner);
+  };
+  var guardWindow = function (inner) {
+    var layer = consentGateIntercept(policy, null, "", tt, nonce, inner, guarded);
+    for (var i = 0; i < layer.refused.length; i++) refused.push("frame " + layer.refused[i]);
+  };
+  // A srcdoc document gets a window of its own, whose scripts run as it is parsed, before the
+  // frame's load: its markup starts with a line that asks this window to guard it first. Asking
+  // for any other window only installs the same protections there.
+  try {
+    define(win, "__consentGateFrame", {
+      value: function (inner) {
+        try {
+          if (inner && inner.parent === win && !has(guarded, inner.document) && inner.document.documentElement) guardWindow(inner);
+        } catch (e) {
+          // Another origin's window: its requests are its own.
+        }
+      },
+    });
+  } catch (e) {
+    refused.push("srcdoc frames");
+  }
+  var RUNS = /<script|\son[a-z]+\s*=/i;
+  var srcdoc = function (html) {
+    if (!test(RUNS, html)) return html;
+    var guard = "<script" + (nonce ? ' nonce="' + nonce + '"' : "") + ">parent.__consentGateFrame(window)</" + "script>";
+    return guard + html;
+  };
+  // The frames in and under `node` (before it is inserted: a fragment empties as it goes in).
+  var framesIn = function (node, into) {
+    var type;
+    try {
+      type = apply(nodeType, node, []);
+    } catch (e) {
+      return into;
+    }
+    if (type === 1 && apply(localName, node, []) === "iframe") into.push(node);
+    var all = selectAll[type];
+    if (all) {
+      var found = apply(all, node, ["iframe"]);
+      for (var i = 0; i < found.length; i++) into.push(found[i]);
+    }
+    return into;
+  };
+  var guardFramesIn = function (node) {
+    var frames = framesIn(node, []);
+    for (var i = 0; i < frames.length; i++) guardFrame(frames[i]);
   };
 
   // Replaces owner[name]'s `slot` ("value" for a method, "set" for an accessor) with a Proxy of
@@ -305,7 +393,7 @@ function consentGateIntercept(policy, parsed, follow, tt) {
       if (name || lower(args[at]) === "srcdoc") {
         var value = text(args[at + 1]);
         if (!name) {
-          args[at + 1] = htmlArgument(args[at + 1]);
+          args[at + 1] = srcdocArgument(args[at + 1]);
         } else {
           var found = heldIn(name, value);
           if (found) return hold(self, name, found);
@@ -366,31 +454,42 @@ function consentGateIntercept(policy, parsed, follow, tt) {
   wrap(proto("Node"), "textContent", "set", setAttrValue, proto("Attr"));
 
   // HTML strings: parsed inertly, held, and handed on (innerHTML on a detached element, or a
-  // contextual fragment, requests its images at once).
-  var htmlAt = function (at) {
+  // contextual fragment, requests its images at once). Frames the string made are guarded after.
+  var htmlAt = function (at, scope) {
     return function (original, self, args) {
       args = copy(args);
       if (args.length > at) args[at] = htmlArgument(args[at]);
-      return apply(original, self, args);
+      var where = scope ? scope(self) : self;
+      var result = apply(original, self, args);
+      if (where) guardFramesIn(where);
+      return result;
     };
+  };
+  var parent = function (node) {
+    return node.parentNode;
   };
   wrap(proto("Element"), "innerHTML", "set", function (set, self, args) {
     // A template's content is inert, and it is what this layer parses with.
     if (apply(localName, self, []) === "template") return apply(set, self, args);
-    return apply(set, self, [htmlArgument(args[0])]);
+    apply(set, self, [htmlArgument(args[0])]);
+    guardFramesIn(self);
   });
-  wrap(proto("Element"), "outerHTML", "set", htmlAt(0));
+  wrap(proto("Element"), "outerHTML", "set", htmlAt(0, parent));
   wrap(proto("ShadowRoot"), "innerHTML", "set", htmlAt(0));
-  wrap(proto("HTMLIFrameElement"), "srcdoc", "set", htmlAt(0));
-  wrap(proto("Element"), "insertAdjacentHTML", "value", htmlAt(1));
+  wrap(proto("HTMLIFrameElement"), "srcdoc", "set", function (set, self, args) {
+    apply(set, self, [srcdocArgument(args[0])]);
+  });
+  wrap(proto("Element"), "insertAdjacentHTML", "value", htmlAt(1, parent));
   wrap(proto("Element"), "setHTMLUnsafe", "value", htmlAt(0));
   wrap(proto("ShadowRoot"), "setHTMLUnsafe", "value", htmlAt(0));
-  wrap(proto("Range"), "createContextualFragment", "value", htmlAt(0));
+  wrap(proto("Range"), "createContextualFragment", "value", htmlAt(0, function () { return null; }));
   ["write", "writeln"].forEach(function (name) {
     wrap(proto("Document"), name, "value", function (original, self, args) {
       var each = [];
       for (var i = 0; i < args.length; i++) each.push(htmlArgument(args[i]));
-      return apply(original, self, each);
+      var result = apply(original, self, each);
+      guardFramesIn(self);
+      return result;
     });
   });
 
@@ -406,8 +505,14 @@ function consentGateIntercept(policy, parsed, follow, tt) {
     ["Document", "replaceChildren"], ["Document", "importNode"], ["Document", "adoptNode"],
   ].forEach(function (entry) {
     wrap(proto(entry[0]), entry[1], "value", function (original, self, args) {
-      for (var i = 0; i < args.length; i++) holdInserted(args[i]);
-      return apply(original, self, args);
+      var frames = [];
+      for (var i = 0; i < args.length; i++) {
+        holdInserted(args[i]);
+        framesIn(args[i], frames);
+      }
+      var result = apply(original, self, args);
+      for (var j = 0; j < frames.length; j++) guardFrame(frames[j]);
+      return result;
     });
   });
 
@@ -460,6 +565,7 @@ function consentGateIntercept(policy, parsed, follow, tt) {
         for (var i = 0; i < added.length; i++) {
           if (apply(nodeType, added[i], []) !== 1) continue;
           holdElement(added[i], true);
+          if (apply(localName, added[i], []) === "iframe") guardFrame(added[i]);
           follow_up = follow_up || (!!parsed && apply(matches, added[i], [follow]));
         }
       }
@@ -476,6 +582,19 @@ function consentGateIntercept(policy, parsed, follow, tt) {
     restore.push([observer]);
   } catch (e) {
     refused.push("MutationObserver");
+  }
+  // A frame that navigated to another same-origin page has a new window: guarded once it loads
+  // (what that page ran before is its own; a lockdown header covers it).
+  try {
+    apply(listen, doc, ["load", function (event) {
+      try {
+        if (apply(localName, event.target, []) === "iframe") guardFrame(event.target);
+      } catch (notAnElement) {
+        // The load of something that is not an element: no frame.
+      }
+    }, true]);
+  } catch (e) {
+    refused.push("frame loads");
   }
 
   return {

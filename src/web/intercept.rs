@@ -29,6 +29,7 @@ extern "C" {
         parsed: &JsValue,
         follow: &str,
         trusted_types: &JsValue,
+        nonce: &str,
     ) -> Result<JsValue, JsValue>;
 }
 
@@ -129,6 +130,7 @@ pub fn install(controller: &Rc<RefCell<Controller>>) -> Interceptor {
         interceptor._parsed.as_ref(),
         BODY_OR_GATED_SELECTOR,
         &crate::web::gate::trusted_types(),
+        &controller.borrow().nonce,
     );
     match installed {
         Ok(layer) => {

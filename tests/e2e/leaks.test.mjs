@@ -74,6 +74,7 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
     "svg-script", "svg-xlink", "svg-image", "poster", "object", "input-image", "innerHTML", "outerHTML",
     "insertAdjacentHTML", "declarative-shadow", "shadow-innerHTML", "fragment-img", "template", "template-clone",
     "domparser", "domparser-inserted", "document-write", "innerHTML-detached",
+    "frame-fetch", "frame-image", "frame-beacon", "friendly", "innerHTML-frame", "fragment-frame", "nested-frame", "srcdoc-script",
   ];
   for (const via of after) {
     assert.ok(through.has(via), `after consent, ${via} goes through (${[...through].join(", ")})`);
