@@ -317,10 +317,15 @@ impl Consent {
             for id in config.gpc_categories() {
                 refused.categories.push((id.to_owned(), false));
             }
-            let (consent, mut effects) = consent.decide(config, &refused, Method::Gpc, ctx);
+            let (decided, mut effects) = consent.decide(config, &refused, Method::Gpc, ctx);
             // Nothing has been released on this page yet: there is nothing to stop.
             effects.retain(|effect| *effect != Effect::Reload);
             effects.insert(0, default);
+            // What the signal did not decide is still the visitor's to decide.
+            let consent = Consent::check(config, decided.record, ctx.now);
+            if let Some(prompt) = &consent.prompt {
+                effects.push(Effect::ShowBanner(prompt.clone()));
+            }
             if config.lockdown.meta {
                 let policy = crate::core::lockdown::content_security_policy(config, &consent);
                 effects.insert(0, Effect::Lockdown(policy));
@@ -593,7 +598,20 @@ impl Consent {
                 let by_service = config.services.iter().any(|s| {
                     s.consent_mode.contains(&signal) && self.is_service_granted(config, &s.id)
                 });
-                (signal, by_category || by_service)
+                // Google documents security_storage as storage the site needs: unless the config
+                // maps it somewhere, it goes with the required categories.
+                let mapped = config
+                    .categories
+                    .iter()
+                    .any(|c| c.consent_mode.contains(&signal))
+                    || config
+                        .services
+                        .iter()
+                        .any(|s| s.consent_mode.contains(&signal));
+                let by_default = signal == Signal::SecurityStorage
+                    && !mapped
+                    && config.categories.iter().any(|c| c.required);
+                (signal, by_category || by_service || by_default)
             })
             .collect()
     }
@@ -661,27 +679,33 @@ impl Consent {
                 .find(|(c, _)| c == id)
                 .map(|(_, g)| *g)
         };
+        // The signal decides only what it is about: a GPC record leaves every other category
+        // undecided (the banner asks about them) rather than claim refusals never made.
+        let only_chosen = method == Method::Gpc;
+        let decided = |choice: Option<bool>| match choice {
+            Some(granted) => Some(granted),
+            None if only_chosen => None,
+            None => Some(false),
+        };
         let categories: Vec<(String, bool)> = config
             .optional_categories()
-            .map(|c| {
-                let granted = category_choice(&c.id)
-                    .or_else(|| before.and_then(|r| r.category(&c.id)))
-                    .unwrap_or(false);
-                (c.id.clone(), granted)
+            .filter_map(|c| {
+                let choice =
+                    category_choice(&c.id).or_else(|| before.and_then(|r| r.category(&c.id)));
+                decided(choice).map(|granted| (c.id.clone(), granted))
             })
             .collect();
         let services: Vec<(String, bool)> = config
             .optional_services()
-            .map(|s| {
-                let granted = choices
+            .filter_map(|s| {
+                let choice = choices
                     .services
                     .iter()
                     .find(|(id, _)| *id == s.id)
                     .map(|(_, g)| *g)
                     .or_else(|| category_choice(&s.category))
-                    .or_else(|| before.and_then(|r| r.service(&s.id)))
-                    .unwrap_or(false);
-                (s.id.clone(), granted)
+                    .or_else(|| before.and_then(|r| r.service(&s.id)));
+                decided(choice).map(|granted| (s.id.clone(), granted))
             })
             .collect();
         let record = Record {

@@ -783,11 +783,17 @@ pub fn use_control(
             controller.borrow_mut().preferences_wanted = false;
             let remote = controller.borrow().ui.clone();
             if let Some(remote) = remote {
+                let (_, dialog) = remote.shown();
                 let _ = remote.call(
                     method::HIDE_PREFERENCES,
                     &JsValue::UNDEFINED,
                     &JsValue::UNDEFINED,
                 );
+                // The visitor closed what `show` announced (×, Escape): say so as for a decision.
+                if dialog {
+                    let document = controller.borrow().document.clone();
+                    announce(&document, EVENT_HIDE, None);
+                }
             }
             Ok(())
         }
@@ -819,11 +825,15 @@ pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
         return want_interface(controller);
     };
     controller.borrow_mut().preferences_wanted = false;
-    if let Err(e) = remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into()) {
-        report::error(&format!(
+    match remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into()) {
+        Ok(_) => {
+            let document = controller.borrow().document.clone();
+            announce(&document, EVENT_SHOW, None);
+        }
+        Err(e) => report::error(&format!(
             "the preferences could not be shown: {}",
             describe(&e)
-        ));
+        )),
     }
 }
 

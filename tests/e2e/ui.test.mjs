@@ -89,7 +89,13 @@ test("keyboard only: Tab reaches the banner first; Customize, a switch and Save 
   assert.equal(await banner(v.page).region.count(), 0, "banner gone after Save");
   assert.match((await v.cookie("consent_gate"))?.value ?? "", /\.custom\.0\.analytics\+!marketing\.google-analytics\+!meta-pixel\+!youtube$/);
 
-  // The footer link reopens it; Escape closes it and focus goes back to the link.
+  // The footer link reopens it; Escape closes it and focus goes back to the link. Each close by
+  // the visitor is announced, as each opening is.
+  await v.page.evaluate(() => {
+    window.__shown = [];
+    document.addEventListener("consentgate:show", () => window.__shown.push("show"));
+    document.addEventListener("consentgate:hide", () => window.__shown.push("hide"));
+  });
   await v.page.focus("footer [data-consent-action=show-preferences]");
   await v.page.keyboard.press("Enter");
   await dialog(v.page).element.waitFor();
@@ -99,6 +105,10 @@ test("keyboard only: Tab reaches the banner first; Customize, a switch and Save 
   const back = await focused(v.page);
   assert.equal(back.text, "Cookie settings");
   assert.equal(back.tag, "a");
+  await v.page.keyboard.press("Enter");
+  await dialog(v.page).close.click();
+  await dialog(v.page).element.waitFor({ state: "detached" });
+  assert.deepEqual(await v.page.evaluate(() => window.__shown), ["show", "hide", "show", "hide"], "Escape and × each fire consentgate:hide");
   assert.deepEqual(v.problems, []);
   await v.close();
 });

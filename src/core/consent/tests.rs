@@ -630,15 +630,41 @@ fn us_config() -> Config {
 }
 
 #[test]
-fn gpc_in_the_us_mode_refuses_marketing_without_asking() {
+fn gpc_in_the_us_mode_refuses_marketing_without_asking_and_leaves_the_rest_to_the_visitor() {
     let config = us_config();
     let (consent, effects) = Consent::restore(&config, [None::<&str>], &gpc_context(NOW));
     let record = consent.record().expect("decided by the signal");
     assert_eq!(record.method, Method::Gpc);
     assert!(record.gpc);
     assert_eq!(consent.grants(&config), required_only());
+    assert_eq!(
+        record.categories,
+        [("marketing".to_owned(), false)],
+        "no refusal of analytics the visitor never made"
+    );
+    assert_eq!(
+        record.services,
+        [
+            ("meta-pixel".to_owned(), false),
+            ("youtube".to_owned(), false)
+        ]
+    );
+    assert!(persisted(&effects).ends_with(".gpc.1.!marketing.!meta-pixel+!youtube"));
+    let asked = Grants {
+        categories: vec!["analytics".into()],
+        services: vec!["google-analytics".into()],
+    };
+    assert_eq!(
+        effects.last(),
+        Some(&Effect::ShowBanner(Prompt::Added(asked))),
+        "the banner asks about what the signal does not cover"
+    );
+
+    // With every optional category covered by the signal, nothing is asked.
+    let mut all = us_config();
+    all.gpc.categories = Some(vec!["analytics".into(), "marketing".into()]);
+    let (_, effects) = Consent::restore(&all, [None::<&str>], &gpc_context(NOW));
     assert!(!effects.iter().any(|e| matches!(e, Effect::ShowBanner(_))));
-    assert!(persisted(&effects).contains(".gpc.1."));
 }
 
 #[test]
@@ -1031,4 +1057,30 @@ fn under_a_meta_lockdown_the_policy_comes_first_and_a_grant_reloads_into_the_wid
     );
     let (_, effects) = restore(&shop_config(), None, NOW);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Lockdown(_))));
+}
+
+#[test]
+fn security_storage_goes_with_the_required_categories_unless_the_config_maps_it() {
+    let mut config = shop_config();
+    for category in &mut config.categories {
+        category
+            .consent_mode
+            .retain(|s| *s != Signal::SecurityStorage);
+    }
+    let signal = |consent: &Consent, config: &Config| {
+        consent
+            .consent_mode(config)
+            .into_iter()
+            .find(|(s, _)| *s == Signal::SecurityStorage)
+            .map(|(_, granted)| granted)
+    };
+    assert_eq!(signal(&Consent::default(), &config), Some(true));
+    let (accepted, _) = act(&first_visit(), Action::AcceptAll, NOW);
+    assert_eq!(signal(&accepted, &config), Some(true));
+    // Mapped to an optional category, it follows that category.
+    config.categories[2]
+        .consent_mode
+        .push(Signal::SecurityStorage);
+    assert_eq!(signal(&Consent::default(), &config), Some(false));
+    assert_eq!(signal(&accepted, &config), Some(true));
 }
