@@ -9,7 +9,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM_PACK := wasm-pack --log-level warn
 PORT ?= 8080
 
-.PHONY: setup build demo test lint unit web-test e2e size-check screenshots size size-budget bench core-size fuzz clean
+.PHONY: setup build demo test lint unit web-test e2e types size-check screenshots size size-budget bench core-size fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -61,7 +61,7 @@ build: setup
 demo: build
 	PORT=$(PORT) node scripts/serve.mjs
 
-test: setup lint unit web-test e2e size-check
+test: setup lint unit web-test e2e types size-check
 
 lint:
 	cargo fmt --all --check
@@ -83,6 +83,11 @@ web-test:
 e2e: build
 	cargo build --quiet --features cli --bin consent-gate
 	node --test --test-concurrency=1 tests/e2e/
+
+# The ES module's declarations under `tsc --strict`: every call and event the README shows
+# compiles, and each mistake in tests/types/mistakes.ts is caught (@ts-expect-error).
+types: build
+	tsc -p tests/types
 
 # Re-makes the README's screenshot from the demo page (the e2e suite writes it).
 screenshots: build

@@ -26,7 +26,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "gate")]
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** The record of a visitor's decision, as `ConsentGate.get()` returns it. */
+/** The record of a visitor's decision, as `get()` returns it. */
 export interface ConsentRecord {
   consentId: string;
   firstDecidedAt: number;
@@ -41,12 +41,18 @@ export interface ConsentRecord {
   services: Record<string, boolean>;
 }
 
+/** Categories and services granted or revoked. */
+export interface ConsentGrants {
+  categories: string[];
+  services: string[];
+}
+
 /** The `detail` of `consent` and `change` events. */
 export interface ConsentChange {
   first: boolean;
   method: ConsentRecord["method"];
-  granted: { categories: string[]; services: string[] };
-  revoked: { categories: string[]; services: string[] };
+  granted: ConsentGrants;
+  revoked: ConsentGrants;
   survivors: string[];
 }
 
@@ -57,9 +63,24 @@ export interface Readiness {
   protections: { complete: boolean; refused: string[] };
 }
 
-export type ConsentEvent = "ready" | "consent" | "change" | "show" | "hide";
+/** Each event's `detail`. */
+export interface ConsentEventDetail {
+  ready: Readiness;
+  consent: ConsentChange;
+  change: ConsentChange;
+  show: null;
+  hide: null;
+}
 
-/** `window.ConsentGate`. */
+export type ConsentEvent = keyof ConsentEventDetail;
+
+/** What `set()` takes: ids of optional categories and services, granted or not. */
+export interface ConsentChoices {
+  categories?: Record<string, boolean>;
+  services?: Record<string, boolean>;
+}
+
+/** The consent-gate API once the gate runs (the ES module's exports, and `window.ConsentGate`). */
 export interface ConsentGateApi {
   ready(): Promise<Readiness>;
   get(): ConsentRecord | null;
@@ -67,19 +88,46 @@ export interface ConsentGateApi {
   acceptedService(service: string): boolean;
   acceptAll(): void;
   rejectAll(): void;
-  set(choices: { categories?: Record<string, boolean>; services?: Record<string, boolean> }): void;
+  set(choices: ConsentChoices): void;
   show(): void;
   showPreferences(): void;
   hide(): void;
   withdraw(): void;
-  on(event: ConsentEvent, listener: (detail: ConsentChange | Readiness | null) => void): () => void;
+  on<E extends ConsentEvent>(event: E, listener: (detail: ConsentEventDetail[E]) => void): () => void;
   setLanguage(code: string): void;
   exportRecord(): string | null;
   forget(): void;
 }
 
+type Queued<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<Awaited<R>> : never;
+
+/** `window.ConsentGate`: until the gate runs, the README's stub queues each call and returns a
+ *  Promise of its result; after, the calls answer at once. `await` works on both. */
+export type ConsentGateGlobal = { [K in Exclude<keyof ConsentGateApi, "on">]: Queued<ConsentGateApi[K]> } & {
+  on<E extends ConsentEvent>(event: E, listener: (detail: ConsentEventDetail[E]) => void): (() => void) | Promise<() => void>;
+  q?: unknown[];
+};
+
+/** A Google Consent Mode v2 signal. */
+export type ConsentModeSignal =
+  | "ad_storage" | "ad_user_data" | "ad_personalization" | "analytics_storage"
+  | "functionality_storage" | "personalization_storage" | "security_storage";
+
+/** The banner's and dialog's words (`texts`, and each translation). */
+export type ConsentTextKey =
+  | "title" | "description" | "acceptAll" | "rejectAll" | "customize" | "privacyPolicy"
+  | "preferencesTitle" | "preferencesDescription" | "save" | "close" | "alwaysOn" | "servicesLabel"
+  | "cookieName" | "cookieProvider" | "cookiePurpose" | "cookieDuration" | "settingsButton"
+  | "placeholderMessage" | "loadOnce" | "alwaysAllow" | "gpcHonoured";
+
+export interface ConsentItemTexts {
+  title?: string;
+  description?: string;
+}
+
 /** The site's config (the JSON in `<script type="application/json" id="consent-gate-config">`). */
 export interface ConsentGateConfig {
+  $schema?: string;
   revision?: number;
   expiryDays?: number;
   language?: string;
@@ -87,9 +135,10 @@ export interface ConsentGateConfig {
   categories: Array<{
     id: string;
     required?: boolean;
+    preselected?: boolean;
     title?: string;
     description?: string;
-    consentMode?: string[];
+    consentMode?: ConsentModeSignal[];
   }>;
   services?: Array<{
     id: string;
@@ -101,10 +150,13 @@ export interface ConsentGateConfig {
     cookies?: Array<{ name: string; domain?: string; path?: string; provider?: string; duration?: string; purpose?: string; thirdParty?: boolean }>;
     storage?: string[];
     urls?: string[];
-    consentMode?: string[];
+    consentMode?: ConsentModeSignal[];
   }>;
-  texts?: Record<string, string>;
-  translations?: Record<string, Record<string, unknown>>;
+  texts?: Partial<Record<ConsentTextKey, string>>;
+  translations?: Record<string, Partial<Record<ConsentTextKey, string>> & {
+    categories?: Record<string, ConsentItemTexts>;
+    services?: Record<string, ConsentItemTexts>;
+  }>;
   privacyPolicyUrl?: string;
   logEndpoint?: string;
   gpc?: { mode?: "eu" | "us" | "off"; categories?: string[] };
@@ -117,11 +169,28 @@ export interface ConsentGateConfig {
   consentMode?: boolean | { enabled?: boolean; waitForUpdate?: number; regions?: string[]; adsDataRedaction?: boolean; urlPassthrough?: boolean };
   uet?: boolean;
   meta?: boolean;
+  lockdown?: { meta?: boolean; ownHosts?: string[] };
 }
+
+export function ready(): Promise<Readiness>;
+export function get(): ConsentRecord | null;
+export function accepted(category: string): boolean;
+export function acceptedService(service: string): boolean;
+export function acceptAll(): void;
+export function rejectAll(): void;
+export function set(choices: ConsentChoices): void;
+export function show(): void;
+export function showPreferences(): void;
+export function hide(): void;
+export function withdraw(): void;
+export function on<E extends ConsentEvent>(event: E, listener: (detail: ConsentEventDetail[E]) => void): () => void;
+export function setLanguage(code: string): void;
+export function exportRecord(): string | null;
+export function forget(): void;
 
 declare global {
   interface Window {
-    ConsentGate: ConsentGateApi;
+    ConsentGate: ConsentGateGlobal;
   }
 }
 "#;
@@ -149,7 +218,7 @@ fn decide(action: Action) -> Result<(), JsValue> {
 }
 
 /// `ready()`: a Promise that resolves once the stored decision is applied and the interface is up.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn ready() -> Promise {
     Promise::new(&mut |resolve: Function, reject: Function| match app() {
         Ok(controller) => controller::when_ready(&controller, resolve),
@@ -160,7 +229,7 @@ pub fn ready() -> Promise {
 }
 
 /// `get()`: the record in force as a plain object, or `null`.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn get() -> Result<JsValue, JsValue> {
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
@@ -171,7 +240,7 @@ pub fn get() -> Result<JsValue, JsValue> {
 }
 
 /// `accepted(category)`: whether elements of `category` may run.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn accepted(category: JsValue) -> Result<bool, JsValue> {
     let category = text(&category, "the category")?;
     let controller = app()?;
@@ -181,7 +250,7 @@ pub fn accepted(category: JsValue) -> Result<bool, JsValue> {
 }
 
 /// `acceptedService(service)`: whether elements of `service` may run.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptedService))]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptedService, skip_typescript))]
 pub fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
     let service = text(&service, "the service")?;
     let controller = app()?;
@@ -191,25 +260,25 @@ pub fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
 }
 
 /// `acceptAll()`, recorded as method `api`.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptAll))]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptAll, skip_typescript))]
 pub fn accept_all() -> Result<(), JsValue> {
     decide(Action::AcceptAll)
 }
 
 /// `rejectAll()`, recorded as method `api`.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = rejectAll))]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = rejectAll, skip_typescript))]
 pub fn reject_all() -> Result<(), JsValue> {
     decide(Action::RejectAll)
 }
 
 /// `withdraw()`: refuses everything optional and purges it.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn withdraw() -> Result<(), JsValue> {
     decide(Action::Withdraw)
 }
 
 /// `set({ categories: { id: bool }, services: { id: bool } })`.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn set(choices: JsValue) -> Result<(), JsValue> {
     if !choices.is_object() {
         return Err(fail("set() takes { categories: {...}, services: {...} }"));
@@ -260,35 +329,35 @@ fn own_pairs(choices: &JsValue, key: &str) -> Result<Vec<(String, bool)>, JsValu
 }
 
 /// `show()`: shows the banner again.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn show() -> Result<(), JsValue> {
     controller::show(&app()?);
     Ok(())
 }
 
 /// `showPreferences()`: opens the preferences dialog.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = showPreferences))]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = showPreferences, skip_typescript))]
 pub fn show_preferences() -> Result<(), JsValue> {
     controller::show_preferences(&app()?);
     Ok(())
 }
 
 /// `hide()`: hides the banner and the dialog without deciding.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn hide() -> Result<(), JsValue> {
     controller::hide(&app()?);
     Ok(())
 }
 
 /// `setLanguage(code)`: one of the languages the site offers.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = setLanguage))]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = setLanguage, skip_typescript))]
 pub fn set_language(code: JsValue) -> Result<(), JsValue> {
     let code = text(&code, "the language")?;
     controller::set_language(&app()?, &code).map_err(|e| fail(&e))
 }
 
 /// `exportRecord()`: the visitor's record as JSON (data portability, GDPR Art. 20), or `null`.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = exportRecord))]
+#[cfg_attr(feature = "gate", wasm_bindgen(js_name = exportRecord, skip_typescript))]
 pub fn export_record() -> Result<JsValue, JsValue> {
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
@@ -299,7 +368,7 @@ pub fn export_record() -> Result<JsValue, JsValue> {
 }
 
 /// `forget()`: erases the record, purges, tells the log endpoint (GDPR Art. 17), asks again.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn forget() -> Result<(), JsValue> {
     controller::forget(&app()?);
     Ok(())
@@ -307,7 +376,7 @@ pub fn forget() -> Result<(), JsValue> {
 
 /// `on(event, listener)`: calls `listener(detail)` on each `consentgate:<event>`; returns a
 /// function that stops it. A listener that throws is reported and does not stop the others.
-#[cfg_attr(feature = "gate", wasm_bindgen)]
+#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
 pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     let event = text(&event, "the event")?;
     let Some(name) = api_event(&event) else {

@@ -333,6 +333,8 @@ impl Decoder {
             ("light", Theme::Light),
             ("dark", Theme::Dark),
         ];
+        // An editor's pointer to the config's JSON Schema: allowed, and nothing to consent-gate.
+        let _ = self.string(o.field("$schema"));
         let config = Config {
             revision: self.whole_number(o.field("revision")).unwrap_or(1),
             expiry_days: self
