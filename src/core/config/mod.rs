@@ -959,3 +959,6 @@ pub fn quoted(text: &str) -> String {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod schema_tests;
