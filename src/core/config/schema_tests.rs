@@ -106,7 +106,8 @@ fn every_enum_value_decodes_and_nothing_else_does() {
     let schema = schema();
     let signals =
         &schema["properties"]["categories"]["items"]["properties"]["consentMode"]["items"]["enum"];
-    let cases: Vec<(&Value, Box<dyn Fn(&Value) -> Value>)> = vec![
+    type Placed = Box<dyn Fn(&Value) -> Value>;
+    let cases: Vec<(&Value, Placed)> = vec![
         (
             &schema["properties"]["layout"]["enum"],
             Box::new(|v| json!({ "layout": v })),
