@@ -4,15 +4,19 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 # wasm-pack runs the first wasm-opt on PATH: binaryen's from npm, never Debian's (see scripts/setup.sh).
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-export CHROMEDRIVER := /usr/bin/chromedriver
+export CHROMEDRIVER ?= /usr/bin/chromedriver
 
 WASM_PACK := wasm-pack --log-level warn
 PORT ?= 8080
 
-.PHONY: setup build demo test lint unit web-test e2e types size-check screenshots size size-budget bench core-size fuzz clean
+.PHONY: setup test-setup build demo test lint unit web-test e2e types size-check screenshots size size-budget bench core-size fuzz clean
 
+# The build's tools; test-setup adds the browser the test layers drive.
 setup:
 	@scripts/setup.sh
+
+test-setup:
+	@scripts/setup.sh --test
 
 # The release build recompiles the standard library (the rust-src component) so that a panic is
 # an immediate abort: no panic messages, locations or formatting machinery in the module
@@ -61,7 +65,7 @@ build: setup
 demo: build
 	PORT=$(PORT) node scripts/serve.mjs
 
-test: setup lint unit web-test e2e types size-check
+test: test-setup lint unit web-test e2e types size-check
 
 lint:
 	cargo fmt --all --check
@@ -76,11 +80,11 @@ lint:
 unit:
 	cargo test --features serde
 
-web-test:
+web-test: test-setup
 	$(WASM_PACK) test --headless --chrome --mode no-install -- --test web
 
 # The lockdown tests send the policy that `consent-gate csp` (the Rust server reader) computes.
-e2e: build
+e2e: test-setup build
 	cargo build --quiet --features cli --bin consent-gate
 	node --test --test-concurrency=1 tests/e2e/
 
@@ -90,11 +94,11 @@ types: build
 	tsc -p tests/types
 
 # Re-makes the README's screenshot from the demo page (the e2e suite writes it).
-screenshots: build
+screenshots: test-setup build
 	cargo build --quiet --features cli --bin consent-gate
 	UPDATE_SCREENSHOTS=1 node --test --test-concurrency=1 tests/e2e/
 
-bench: build
+bench: test-setup build
 	node bench/run.mjs
 
 # src/core alone, without any browser binding (bench/core-size), built and optimised as the

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Installs what `make demo` and `make test` need, and nothing that is already there at the
-# right version, so running it twice costs a few seconds. Every download comes from a package
-# registry (rustup's dist server, crates.io, npm, Debian): nothing is fetched from GitHub.
+# Installs what `make build` and `make demo` need (Rust's wasm target, wasm-bindgen-cli,
+# wasm-pack, the npm tools), and with `--test` what the test targets add (Debian's Chromium), and
+# nothing that is already there at the right version, so running it twice costs a few seconds.
+# Every download comes from a package registry (rustup's dist server, crates.io, npm, Debian):
+# nothing is fetched from GitHub. The build needs no browser and no apt: it works on macOS and on
+# Linux without Debian (README, "Building without apt").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
+
+tests=false
+[ "${1:-}" = "--test" ] && tests=true
 
 WASM_PACK_VERSION=0.15.1
 MIN_WASM_OPT=116
@@ -27,7 +33,7 @@ done
 
 # 2. Debian's Chromium and ChromeDriver: the only browser that installs here (a test tool's own
 #    browser download fails on this network).
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+if $tests && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   say "installing chromium and chromium-driver from Debian"
@@ -68,4 +74,6 @@ if [ -z "$wasm_opt_version" ] || [ "$wasm_opt_version" -lt "$MIN_WASM_OPT" ]; th
   say "  Put node_modules/.bin first on PATH (the Makefile does) after 'npm ci' installs binaryen." >&2
   exit 1
 fi
-say "ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, wasm-opt $wasm_opt_version, $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+browser=""
+$tests && browser=", $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+say "ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, wasm-opt $wasm_opt_version$browser"
