@@ -275,7 +275,8 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   // frame's load: its markup starts with a line that asks this window to guard it first. Asking
   // for any other window only installs the same protections there.
   try {
-    define(win, "__consentGateFrame", {
+    // A second layer in the same window (the fallback after a gate that stopped) keeps the first's.
+    if (!describe(win, "__consentGateFrame")) define(win, "__consentGateFrame", {
       value: function (inner) {
         try {
           if (inner && inner.parent === win && !has(guarded, inner.document) && inner.document.documentElement) guardWindow(inner);
@@ -288,10 +289,11 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     refused.push("srcdoc frames");
   }
   var RUNS = /<script|\son[a-z]+\s*=/i;
+  var GUARD = "<script" + (nonce ? ' nonce="' + nonce + '"' : "") + ">parent.__consentGateFrame(window)</" + "script>";
+  var startsWith = call(String.prototype.startsWith);
+  // Once only: markup read back from the page (innerHTML) and written again keeps one line.
   var srcdoc = function (html) {
-    if (!test(RUNS, html)) return html;
-    var guard = "<script" + (nonce ? ' nonce="' + nonce + '"' : "") + ">parent.__consentGateFrame(window)</" + "script>";
-    return guard + html;
+    return !test(RUNS, html) || startsWith(html, GUARD) ? html : GUARD + html;
   };
   // The frames in and under `node` (before it is inserted: a fragment empties as it goes in).
   var framesIn = function (node, into) {
