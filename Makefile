@@ -9,7 +9,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM_PACK := wasm-pack --log-level warn
 PORT ?= 8080
 
-.PHONY: setup test-setup build demo test lint unit web-test e2e types size-check screenshots size size-budget bench core-size fuzz clean
+.PHONY: setup test-setup build release demo test lint unit web-test e2e types size-check screenshots size size-budget bench core-size fuzz clean
 
 # The build's tools; test-setup adds the browser the test layers drive.
 setup:
@@ -62,6 +62,11 @@ build: setup
 	cp dist/consent-gate.ui.js dist/consent-gate.ui.en.js pkg/
 	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
+# One npm package (target/npm/consent-gate-<version>.tgz): the ES module with its types, the
+# classic gate and interfaces, the config's schema, licences, changelog, an installer's README.
+release: build
+	node scripts/release.mjs
+
 demo: build
 	PORT=$(PORT) node scripts/serve.mjs
 
@@ -84,7 +89,7 @@ web-test: test-setup
 	$(WASM_PACK) test --headless --chrome --mode no-install -- --test web
 
 # The lockdown tests send the policy that `consent-gate csp` (the Rust server reader) computes.
-e2e: test-setup build
+e2e: test-setup release
 	cargo build --quiet --features cli --bin consent-gate
 	node --test --test-concurrency=1 tests/e2e/
 
