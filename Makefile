@@ -83,7 +83,7 @@ lint:
 	@if grep -rnE '\.(unwrap|expect)\(' src/web; then echo "unwrap/expect in src/web: handle the error instead" >&2; exit 1; fi
 
 unit:
-	cargo test --features serde
+	cargo test --features serde,cli
 
 web-test: test-setup
 	$(WASM_PACK) test --headless --chrome --mode no-install -- --test web

@@ -68,12 +68,14 @@ ${fromHex}
 const gateLoader = `/*! consent-gate | MIT OR Apache-2.0 */
 (function () {
 "use strict";
-${glue}
 // Google Consent Mode needs a gtag that pushes a real Arguments object (gtag.js ignores arrays);
 // the page's own, if it has one, is kept.
 window.dataLayer = window.dataLayer || [];
 if (typeof window.gtag !== "function") window.gtag = function gtag() { window.dataLayer.push(arguments); };
 try {
+  // The glue too: its top level needs what an old or stripped browser may lack (TextDecoder),
+  // and whatever fails here must end in the fallback, not in a script that stopped half-way.
+  ${glue}
   ${bytes}
   if (!wasm_bindgen.running()) holdEveryOtherSite();
 } catch (error) {

@@ -24,6 +24,21 @@ pub fn service_for<'c>(config: &'c Config, url: &str) -> Option<&'c Service> {
     })
 }
 
+/// The service whose URL pattern an inline script's text names (its host, and path if any, in any
+/// letter case): a vendor snippet that loads its library (`…googletagmanager.com/gtag/js…`).
+pub fn service_named_in<'c>(config: &'c Config, text: &str) -> Option<&'c Service> {
+    let text = text.to_ascii_lowercase();
+    config.services.iter().find(|service| {
+        service.urls.iter().any(|pattern| {
+            let mut pattern = pattern.trim();
+            while let Some(rest) = pattern.strip_prefix("*.") {
+                pattern = rest;
+            }
+            !pattern.is_empty() && text.contains(&pattern.to_ascii_lowercase())
+        })
+    })
+}
+
 /// What to hold a URL for: the service (and its category) whose consent is missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Held {
@@ -116,6 +131,22 @@ mod tests {
 
     fn service(url: &str) -> Option<String> {
         service_for(&shop_config(), url).map(|s| s.id.clone())
+    }
+
+    #[test]
+    fn an_inline_snippet_belongs_to_the_service_whose_url_it_names() {
+        let config = shop_config();
+        let gtag = "(function(){var s=document.createElement('script');s.src='https://www.GoogleTagManager.com/gtag/js?id=G-1';})()";
+        assert_eq!(
+            service_named_in(&config, gtag).map(|s| s.id.as_str()),
+            Some("google-analytics")
+        );
+        let fbq = "!function(f,b,e,v,n,t,s){t.src=v}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');";
+        assert_eq!(
+            service_named_in(&config, fbq).map(|s| s.id.as_str()),
+            Some("meta-pixel")
+        );
+        assert_eq!(service_named_in(&config, "console.log('hello')"), None);
     }
 
     #[test]

@@ -277,3 +277,20 @@ test("script gadget: under a nonce, strict-dynamic and Trusted Types, held marku
   assert.match(v.problems.join("\n"), /put in the page by a script, not by its HTML/);
   await v.close();
 });
+
+test("a page without TextDecoder (the glue's top level needs it): the fallback holds, and the console says why", async () => {
+  const page = readFileSync(join(root, "tests/e2e/fixtures/leaks.html"), "utf8").replace(
+    '<script src="/dist/consent-gate.js"></script>',
+    '<script>delete window.TextDecoder;</script>\n  <script src="/dist/consent-gate.js"></script>',
+  );
+  writeFileSync(join(artifacts, "no-text-decoder.html"), page);
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/generated/no-text-decoder.html");
+  await v.page.waitForLoadState("load");
+  assert.match(v.problems.join("\n"), /WebAssembly could not start/);
+  await v.page.evaluate(() => window.__attack());
+  await v.page.waitForTimeout(1000);
+  assert.deepEqual(env.trackerLog.map((e) => e.url), [], "the tracker received nothing");
+  await v.close();
+});

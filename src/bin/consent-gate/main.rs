@@ -1,0 +1,284 @@
+//! `consent-gate`: the site owner's and the server's side of consent-gate, with core's own rules.
+//!
+//! - `consent-gate check config.json [--format json]`: every problem with a config, as the
+//!   browser would report it (core's own decoder, validator and dark-pattern lint); exit status 1
+//!   if there is one.
+//! - `consent-gate check --config config.json page.html…`: every tag on the pages that would
+//!   reach a declared service unheld, with its line, and held markup naming what is not declared.
+//! - `consent-gate hold --config config.json [--out DIR] page.html…`: rewrites those tags into
+//!   held markup, in place or into DIR, leaving every other byte as it was.
+//! - `consent-gate csp --config config.json [--cookie HEADER] [--gpc]`: the lockdown
+//!   Content-Security-Policy for the visitor who sent that `Cookie` header (README, "Lockdown").
+
+mod pages;
+
+use clap::{Parser, Subcommand};
+use consent_gate::core::config::Config;
+use consent_gate::core::server::Visitor;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Parser)]
+#[command(
+    name = "consent-gate",
+    version,
+    about = "consent-gate's tools for site owners and servers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check configs: every error with its path, value and fix, and the dark-pattern lint.
+    Check {
+        /// The configs (JSON files, or HTML pages holding a consent-gate-config element); with
+        /// --config, the pages to check against it.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Check pages against this config instead.
+        #[arg(long)]
+        config: Option<std::path::PathBuf>,
+        /// `text` (one line per problem) or `json` (for CI).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Rewrite the tags that would reach a declared service unheld into held markup.
+    Hold {
+        /// The site's config.
+        #[arg(long)]
+        config: std::path::PathBuf,
+        /// Write the pages here (same file names) instead of in place.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// The pages.
+        #[arg(required = true)]
+        pages: Vec<std::path::PathBuf>,
+    },
+    /// Print the lockdown Content-Security-Policy for one visitor.
+    Csp {
+        /// The site's config (the JSON of its consent-gate-config element).
+        #[arg(long)]
+        config: std::path::PathBuf,
+        /// The request's Cookie header; without it, the visitor has not decided.
+        #[arg(long)]
+        cookie: Option<String>,
+        /// The request carried `Sec-GPC: 1`.
+        #[arg(long)]
+        gpc: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check {
+            files,
+            format,
+            config: None,
+        } => check(&files, format),
+        Command::Check {
+            files,
+            format,
+            config: Some(config),
+        } => check_pages(&config, &files, format),
+        Command::Hold { config, out, pages } => hold(&config, out.as_deref(), &pages),
+        Command::Csp {
+            config,
+            cookie,
+            gpc,
+        } => {
+            let config = match read_config(&config) {
+                Ok(config) => config,
+                Err(message) => {
+                    eprintln!("{message}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let visitor = Visitor::from_request(&config, cookie.as_deref(), gpc, now);
+            println!("{}", visitor.content_security_policy());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Checks each file's config; prints what is wrong; fails if anything is.
+fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
+    let mut failed = false;
+    let mut report = Vec::new();
+    for path in files {
+        let problems: Vec<(String, String, String)> = match std::fs::read_to_string(path) {
+            Err(e) => vec![(String::new(), String::new(), format!("cannot be read: {e}"))],
+            Ok(text) => match config_text(path, &text) {
+                None => vec![(
+                    String::new(),
+                    String::new(),
+                    "holds no <script type=\"application/json\" id=\"consent-gate-config\">".into(),
+                )],
+                Some(json) => match Config::from_json(json) {
+                    Ok(_) => Vec::new(),
+                    Err(errors) => errors
+                        .into_iter()
+                        .map(|e| (e.path, e.value, e.fix))
+                        .collect(),
+                },
+            },
+        };
+        failed |= !problems.is_empty();
+        match format {
+            Format::Text if problems.is_empty() => println!("{}: ok", path.display()),
+            Format::Text => {
+                for (field, value, fix) in &problems {
+                    let error = consent_gate::core::config::ConfigError {
+                        path: field.clone(),
+                        value: value.clone(),
+                        fix: fix.clone(),
+                    };
+                    println!("{}: {error}", path.display());
+                }
+            }
+            Format::Json => report.push(serde_json::json!({
+                "file": path.display().to_string(),
+                "ok": problems.is_empty(),
+                "errors": problems.iter().map(|(field, value, fix)| serde_json::json!({
+                    "path": field, "value": value, "fix": fix,
+                })).collect::<Vec<_>>(),
+            })),
+        }
+    }
+    if format == Format::Json {
+        println!("{}", serde_json::Value::Array(report));
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Checks `pages` against the config at `config`.
+fn check_pages(config: &std::path::Path, pages: &[std::path::PathBuf], format: Format) -> ExitCode {
+    let config = match read_config(config) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    let mut report = Vec::new();
+    for path in pages {
+        let findings = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot be read: {e}"))
+            .and_then(|html| pages::check(&config, &html));
+        let findings = match findings {
+            Ok(findings) => findings,
+            Err(message) => vec![pages::Finding { line: 0, message }],
+        };
+        failed |= !findings.is_empty();
+        match format {
+            Format::Text if findings.is_empty() => println!("{}: ok", path.display()),
+            Format::Text => {
+                for finding in &findings {
+                    println!("{}:{}: {}", path.display(), finding.line, finding.message);
+                }
+            }
+            Format::Json => report.push(serde_json::json!({
+                "file": path.display().to_string(),
+                "ok": findings.is_empty(),
+                "findings": findings.iter().map(|f| serde_json::json!({ "line": f.line, "message": f.message })).collect::<Vec<_>>(),
+            })),
+        }
+    }
+    if format == Format::Json {
+        println!("{}", serde_json::Value::Array(report));
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Rewrites each page (in place, or into `out`).
+fn hold(
+    config: &std::path::Path,
+    out: Option<&std::path::Path>,
+    pages: &[std::path::PathBuf],
+) -> ExitCode {
+    let config = match read_config(config) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    for path in pages {
+        let written = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot be read: {e}"))
+            .and_then(|html| {
+                let held = pages::hold(&config, &html)?;
+                let target = match (out, path.file_name()) {
+                    (Some(dir), Some(name)) => dir.join(name),
+                    _ => path.clone(),
+                };
+                if let Some(dir) = out {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                }
+                let changed = held != html;
+                std::fs::write(&target, held).map_err(|e| format!("cannot be written: {e}"))?;
+                Ok((target, changed))
+            });
+        match written {
+            Ok((target, true)) => println!("{}: held", target.display()),
+            Ok((target, false)) => println!("{}: nothing to hold", target.display()),
+            Err(message) => {
+                failed = true;
+                eprintln!("{}: {message}", path.display());
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The config's JSON: the whole file, or in a page the text of its config element.
+fn config_text<'t>(path: &std::path::Path, text: &'t str) -> Option<&'t str> {
+    let is_page = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    if !is_page {
+        return Some(text);
+    }
+    let id = consent_gate::core::contract::CONFIG_ELEMENT_ID;
+    let at = text.find(&format!("id=\"{id}\""))?;
+    let open = at + text[at..].find('>')? + 1;
+    let close = open + text[open..].find("</script")?;
+    Some(&text[open..close])
+}
+
+/// The config at `path`, or every problem with it, one per line.
+fn read_config(path: &std::path::Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
+    Config::from_json(&text).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {e}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}

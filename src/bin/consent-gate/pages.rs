@@ -1,0 +1,213 @@
+//! Pages: which tags would reach a declared service unheld, and the same page with them held.
+//! HTML is read with `lol_html` (a streaming HTML rewriter): a rewrite changes the tags it must
+//! and leaves every other byte as it was. Which service a URL or a snippet belongs to is core's
+//! decision (`autoblock`), as in the browser.
+
+use consent_gate::core::autoblock;
+use consent_gate::core::config::{Config, Service};
+use lol_html::html_content::Element;
+use lol_html::{RewriteStrSettings, element, rewrite_str, text};
+use std::cell::RefCell;
+
+/// Elements that request a URL, and the attributes they request it through (held as `data-*`).
+const URL_TAGS: [(&str, &[&str]); 8] = [
+    ("script", &["src"]),
+    ("img", &["src", "srcset"]),
+    ("iframe", &["src"]),
+    ("embed", &["src"]),
+    ("source", &["src", "srcset"]),
+    ("video", &["src", "poster"]),
+    ("audio", &["src"]),
+    ("link", &["href"]),
+];
+
+/// One finding on a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// 1-based line of the tag.
+    pub line: usize,
+    /// What was found, in a sentence.
+    pub message: String,
+}
+
+/// What a tag is, for the pages' two passes: its index among the page's elements of that kind.
+#[derive(Default)]
+struct Scan {
+    findings: Vec<Finding>,
+    /// The services of the inline scripts, by their index among the page's scripts.
+    inline: Vec<Option<String>>,
+}
+
+fn line_of(html: &str, element: &Element<'_, '_>) -> usize {
+    let at = element.source_location().bytes().start.min(html.len());
+    html.as_bytes()[..at]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Whether an element is already held (markup consent-gate releases, or that it never loads).
+fn held(element: &Element<'_, '_>) -> bool {
+    element.has_attribute("data-category")
+        || element.has_attribute("data-service")
+        || element
+            .get_attribute("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("text/plain"))
+}
+
+/// The service an element's URL attributes would reach, with the attribute.
+fn reached<'c>(config: &'c Config, element: &Element<'_, '_>) -> Option<(&'c Service, String)> {
+    let tag = element.tag_name();
+    let (_, names) = URL_TAGS.iter().find(|(t, _)| *t == tag)?;
+    names.iter().find_map(|name| {
+        let value = element.get_attribute(name)?;
+        // A srcset lists URLs: any one of them reaching a service is enough.
+        value
+            .split([' ', ','])
+            .find_map(|url| autoblock::service_for(config, url.trim()))
+            .map(|service| (service, (*name).to_owned()))
+    })
+}
+
+/// Every tag on the page that would reach a declared service unheld, and held markup that names
+/// a category or service the config does not declare (it would never be released).
+pub fn check(config: &Config, html: &str) -> Result<Vec<Finding>, String> {
+    let scan = scan(config, html)?;
+    Ok(scan.findings)
+}
+
+fn scan(config: &Config, html: &str) -> Result<Scan, String> {
+    let scan = RefCell::new(Scan::default());
+    let script_text = RefCell::new(String::new());
+    let script_line = RefCell::new(0);
+    // The inline script being read: its index in `inline`, and whether it is already held.
+    let current: RefCell<Option<(usize, bool)>> = RefCell::new(None);
+    rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![
+                element!("*", |el| {
+                    let line = line_of(html, el);
+                    let mut scan = scan.borrow_mut();
+                    if held(el) {
+                        for (attribute, known) in [
+                            ("data-category", config.category(&el.get_attribute("data-category").unwrap_or_default()).is_some()),
+                            ("data-service", config.service(&el.get_attribute("data-service").unwrap_or_default()).is_some()),
+                        ] {
+                            if let Some(value) = el.get_attribute(attribute).filter(|_| !known) {
+                                scan.findings.push(Finding {
+                                    line,
+                                    message: format!("<{}> names {attribute}=\"{value}\", which the config does not declare: it would never be released", el.tag_name()),
+                                });
+                            }
+                        }
+                    } else if let Some((service, attribute)) = reached(config, el) {
+                        scan.findings.push(Finding {
+                            line,
+                            message: format!(
+                                "<{} {attribute}=\"{}\"> reaches {} unheld: it is requested before consent (consent-gate hold rewrites it)",
+                                el.tag_name(),
+                                el.get_attribute(&attribute).unwrap_or_default(),
+                                service.id
+                            ),
+                        });
+                    }
+                    if el.tag_name() == "script" {
+                        *script_line.borrow_mut() = line;
+                        script_text.borrow_mut().clear();
+                        *current.borrow_mut() = (!el.has_attribute("src")).then(|| {
+                            scan.inline.push(None);
+                            (scan.inline.len() - 1, held(el))
+                        });
+                    }
+                    Ok(())
+                }),
+                text!("script", |chunk| {
+                    script_text.borrow_mut().push_str(chunk.as_str());
+                    let Some((index, already)) = *current.borrow() else {
+                        return Ok(());
+                    };
+                    if chunk.last_in_text_node() && !already {
+                        let service = autoblock::service_named_in(config, &script_text.borrow());
+                        if let Some(service) = service {
+                            let mut scan = scan.borrow_mut();
+                            scan.findings.push(Finding {
+                                line: *script_line.borrow(),
+                                message: format!("an inline <script> loads {} unheld: it runs before consent (consent-gate hold rewrites it)", service.id),
+                            });
+                            scan.inline[index] = Some(service.id.clone());
+                        }
+                    }
+                    Ok(())
+                }),
+            ],
+            ..RewriteStrSettings::new()
+        },
+    )
+    .map_err(|e| format!("cannot be read as HTML: {e}"))?;
+    Ok(scan.into_inner())
+}
+
+/// The page with every tag that would reach a declared service unheld turned into held markup:
+/// `type="text/plain"` on scripts (an earlier `type` kept as `data-type`), URLs moved to `data-*`,
+/// and the service and its category named. Running it again changes nothing.
+pub fn hold(config: &Config, html: &str) -> Result<String, String> {
+    let inline = scan(config, html)?.inline;
+    let scripts = RefCell::new(0usize);
+    let mark = |el: &mut Element<'_, '_>,
+                service: &Service|
+     -> Result<(), lol_html::errors::AttributeNameError> {
+        el.set_attribute("data-category", &service.category)?;
+        el.set_attribute("data-service", &service.id)
+    };
+    let make_inert =
+        |el: &mut Element<'_, '_>| -> Result<(), lol_html::errors::AttributeNameError> {
+            if let Some(kind) = el.get_attribute("type") {
+                el.set_attribute("data-type", &kind)?;
+            }
+            el.set_attribute("type", "text/plain")
+        };
+    rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![element!("*", |el| {
+                let is_script = el.tag_name() == "script";
+                let index = *scripts.borrow();
+                if is_script && !el.has_attribute("src") {
+                    *scripts.borrow_mut() += 1;
+                }
+                if held(el) {
+                    return Ok(());
+                }
+                if let Some((service, _)) = reached(config, el) {
+                    mark(el, service)?;
+                    if is_script {
+                        make_inert(el)?;
+                    } else {
+                        let tag = el.tag_name();
+                        let names = URL_TAGS
+                            .iter()
+                            .find(|(t, _)| *t == tag)
+                            .map_or(&[][..], |(_, n)| *n);
+                        for name in names {
+                            if let Some(value) = el.get_attribute(name) {
+                                el.set_attribute(&format!("data-{name}"), &value)?;
+                                el.remove_attribute(name);
+                            }
+                        }
+                    }
+                } else if is_script && !el.has_attribute("src") {
+                    let service = inline.get(index).cloned().flatten();
+                    if let Some(service) = service.and_then(|id| config.service(&id)) {
+                        mark(el, service)?;
+                        make_inert(el)?;
+                    }
+                }
+                Ok(())
+            })],
+            ..RewriteStrSettings::new()
+        },
+    )
+    .map_err(|e| format!("cannot be rewritten: {e}"))
+}

@@ -1,0 +1,188 @@
+//! The `consent-gate` command, run as a site owner or a server would run it.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_consent-gate"))
+        .args(args)
+        .output()
+        .expect("the command runs")
+}
+
+fn file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("consent-gate-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("written");
+    path.display().to_string()
+}
+
+const VALID: &str = r#"{
+  "categories": [{ "id": "necessary", "required": true }, { "id": "analytics" }],
+  "services": [{ "id": "ga", "category": "analytics", "urls": ["www.googletagmanager.com"] }]
+}"#;
+
+const INVALID: &str = r#"{
+  "categories": [{ "id": "necessary", "required": true }, { "id": "analytics", "preselected": true }],
+  "privacyPolicyURL": "/privacy"
+}"#;
+
+#[test]
+fn a_valid_config_passes() {
+    let out = run(&["check", &file("valid.json", VALID)]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with(": ok\n"));
+}
+
+#[test]
+fn every_problem_is_named_with_its_path_and_fix_and_the_exit_status_says_so() {
+    let out = run(&["check", &file("invalid.json", INVALID)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(r#"privacyPolicyURL: is not a key consent-gate knows (did you mean "privacyPolicyUrl"?)"#),
+        "{text}"
+    );
+    assert!(text.contains("categories[1].preselected"), "{text}");
+}
+
+#[test]
+fn json_output_for_ci() {
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        &file("valid2.json", VALID),
+        &file("invalid2.json", INVALID),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report[0]["ok"], true);
+    assert_eq!(report[1]["ok"], false);
+    let paths: Vec<&str> = report[1]["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"privacyPolicyURL"), "{paths:?}");
+}
+
+#[test]
+fn a_page_is_checked_by_its_config_element() {
+    let page = format!(
+        "<!doctype html><head><script type=\"application/json\" id=\"consent-gate-config\">{INVALID}</script></head>"
+    );
+    let out = run(&["check", &file("page.html", &page)]);
+    assert_eq!(out.status.code(), Some(1));
+    let none = run(&["check", &file("none.html", "<!doctype html><p>no config")]);
+    assert!(String::from_utf8_lossy(&none.stdout).contains("holds no"));
+}
+
+#[test]
+fn the_lockdown_policy_for_a_visitor() {
+    let config = file("csp.json", VALID);
+    let before = run(&["csp", "--config", &config]);
+    assert!(before.status.success());
+    let policy = String::from_utf8_lossy(&before.stdout);
+    assert!(policy.starts_with("default-src 'self'"), "{policy}");
+    assert!(!policy.contains("googletagmanager"), "{policy}");
+}
+
+const SHOP: &str = r#"{
+  "categories": [{ "id": "necessary", "required": true }, { "id": "analytics" }, { "id": "marketing" }],
+  "services": [
+    { "id": "google-analytics", "category": "analytics", "urls": ["www.googletagmanager.com/gtag/js", "google-analytics.com"] },
+    { "id": "meta-pixel", "category": "marketing", "urls": ["connect.facebook.net", "www.facebook.com/tr"] },
+    { "id": "youtube", "category": "marketing", "urls": ["www.youtube.com/embed"] }
+  ]
+}"#;
+
+/// Vendor snippets as the vendors give them, and markup that is already right.
+const PAGE: &str = r#"<!doctype html>
+<html>
+<head>
+  <script async src="https://www.googletagmanager.com/gtag/js?id=G-XXXX"></script>
+  <script>
+    window.dataLayer = window.dataLayer || [];
+    function gtag(){dataLayer.push(arguments);}
+  </script>
+  <script>
+    !function(f,b,e,v,n,t,s){t=b.createElement(e);t.async=!0;t.src=v;s=b.getElementsByTagName(e)[0];
+    s.parentNode.insertBefore(t,s)}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');
+  </script>
+  <script type="text/plain" data-category="analytic" src="https://example.org/x.js"></script>
+</head>
+<body>
+  <img height="1" width="1" src="https://www.facebook.com/tr?id=1&ev=PageView">
+  <iframe width="560" src="https://www.youtube.com/embed/XXXX" title="Video"></iframe>
+  <img src="/logo.png" alt="Our own logo">
+</body>
+</html>
+"#;
+
+#[test]
+fn a_page_with_vendor_snippets_lists_every_unheld_tag_with_its_line() {
+    let config = file("shop.json", SHOP);
+    let out = run(&["check", "--config", &config, &file("shop.html", PAGE)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        ":4: <script src=\"https://www.googletagmanager.com/gtag/js?id=G-XXXX\"> reaches google-analytics unheld",
+        ":9: an inline <script> loads meta-pixel unheld",
+        ":13: <script> names data-category=\"analytic\", which the config does not declare",
+        ":16: <img src=\"https://www.facebook.com/tr?id=1&ev=PageView\"> reaches meta-pixel unheld",
+        ":17: <iframe src=\"https://www.youtube.com/embed/XXXX\"> reaches youtube unheld",
+    ] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+    assert!(!text.contains(":5:"), "the gtag stub loads nothing: {text}");
+    assert!(!text.contains("logo"), "{text}");
+}
+
+#[test]
+fn hold_rewrites_only_those_tags_and_a_second_run_changes_nothing() {
+    let config = file("shop2.json", SHOP);
+    let page = file("shop2.html", PAGE);
+    let out = run(&["hold", "--config", &config, &page]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let held = std::fs::read_to_string(&page).expect("read");
+    assert!(held.contains(r#"<script async src="https://www.googletagmanager.com/gtag/js?id=G-XXXX" data-category="analytics" data-service="google-analytics" type="text/plain">"#), "{held}");
+    assert!(
+        held.contains(r#"data-src="https://www.youtube.com/embed/XXXX""#),
+        "{held}"
+    );
+    assert!(!held.contains(r#"<iframe width="560" src="#), "{held}");
+    assert!(
+        held.contains(
+            r#"data-service="meta-pixel" type="text/plain">
+    !function"#
+        ),
+        "{held}"
+    );
+    // Everything else, byte for byte.
+    let untouched = |text: &str| {
+        text.lines()
+            .filter(|l| {
+                !l.contains("googletagmanager")
+                    && !l.contains("facebook")
+                    && !l.contains("youtube")
+                    && !l.contains("<script")
+            })
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(untouched(&held), untouched(PAGE));
+    let again = run(&["hold", "--config", &config, &page]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to hold"));
+    assert_eq!(std::fs::read_to_string(&page).expect("read"), held);
+    let check = run(&["check", "--config", &config, &page]);
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(!text.contains("unheld"), "{text}");
+}
