@@ -70,6 +70,28 @@ if (esm) {
   // `document.currentScript`, so the glue tells it its URL (the gate's `__cgBase` import; the
   // classic build reads the <script> element instead). Only the gate module imports it.
   if (/\b__cgBase\b/.test(glue)) glue = `function __cgBase() { return import.meta.url; }\n${glue}`;
+  // A call before init() is queued, as the classic script's stub queues it, and answered with a
+  // Promise once the module runs (it used to throw "Cannot read properties of undefined").
+  if (/^export function ready\(/m.test(glue)) {
+    const api = ["acceptAll", "accepted", "acceptedService", "exportRecord", "forget", "get", "hide", "on", "ready",
+      "rejectAll", "set", "setLanguage", "show", "showPreferences", "withdraw"];
+    for (const name of api) replaceAll(new RegExp(`^export function ${name}\\(`, "m"), `function __api_${name}(`, `export ${name}`);
+    replaceAll(
+      /(function __wbg_finalize_init\([^)]*\) \{[^}]*?)(\n    return wasm;\n\})/,
+      "$1\n    for (const run of __waiting.splice(0)) run();$2",
+      "the module's start (__wbg_finalize_init)",
+    );
+    glue += `
+const __waiting = [];
+function __call(api, args) {
+  if (wasm !== undefined) return api(...args);
+  return new Promise((resolve, reject) => __waiting.push(() => {
+    try { resolve(api(...args)); } catch (error) { reject(error); }
+  }));
+}
+${api.map((name) => `export function ${name}(...args) { return __call(__api_${name}, args); }`).join("\n")}
+`;
+  }
   // The interception layer the gate installs (src/web/intercept.js), in the module's own scope.
   if (/\bconsentGateIntercept\b/.test(glue)) {
     glue = `${readFileSync(new URL("../src/web/intercept.js", import.meta.url), "utf8")}\n${glue}`;

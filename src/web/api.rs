@@ -172,6 +172,8 @@ export interface ConsentGateConfig {
   lockdown?: { meta?: boolean; ownHosts?: string[] };
 }
 
+// The ES module's functions, typed as they answer once `await init()` has resolved. Called
+// before that, each is queued and returns a Promise of its answer (as the classic stub's calls do).
 export function ready(): Promise<Readiness>;
 export function get(): ConsentRecord | null;
 export function accepted(category: string): boolean;

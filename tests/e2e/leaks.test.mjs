@@ -82,6 +82,20 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
   await v.close();
 });
 
+test("after Reject all, every path stays held: the tracker receives nothing and nothing of it runs", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open(PAGE);
+  await banner(v.page).rejectAll.click();
+  await banner(v.page).region.waitFor({ state: "detached" });
+  const tried = await v.page.evaluate(() => window.__attack());
+  assert.ok(tried.length >= 80, `${tried.length} attempts`);
+  await v.page.waitForTimeout(1000);
+  assert.deepEqual(toTracker(v), [], "the browser requested nothing from the tracker");
+  assert.deepEqual(env.trackerLog.map((e) => e.url), [], "the tracker received nothing");
+  await v.close();
+});
+
 test("100,000 exceptions thrown through the gate's wrappers leave the page and the gate working", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);
