@@ -94,12 +94,8 @@ fn main() -> ExitCode {
             cookie,
             gpc,
         } => {
-            let config = match read_config(&config) {
-                Ok(config) => config,
-                Err(message) => {
-                    eprintln!("{message}");
-                    return ExitCode::FAILURE;
-                }
+            let Some(config) = config_or_report(&config) else {
+                return ExitCode::FAILURE;
             };
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -167,12 +163,8 @@ fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
 
 /// Checks `pages` against the config at `config`.
 fn check_pages(config: &std::path::Path, pages: &[std::path::PathBuf], format: Format) -> ExitCode {
-    let config = match read_config(config) {
-        Ok(config) => config,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
+    let Some(config) = config_or_report(config) else {
+        return ExitCode::FAILURE;
     };
     let mut failed = false;
     let mut report = Vec::new();
@@ -215,12 +207,8 @@ fn hold(
     out: Option<&std::path::Path>,
     pages: &[std::path::PathBuf],
 ) -> ExitCode {
-    let config = match read_config(config) {
-        Ok(config) => config,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
+    let Some(config) = config_or_report(config) else {
+        return ExitCode::FAILURE;
     };
     let mut failed = false;
     for path in pages {
@@ -268,6 +256,13 @@ fn config_text<'t>(path: &std::path::Path, text: &'t str) -> Option<&'t str> {
     let open = at + text[at..].find('>')? + 1;
     let close = open + text[open..].find("</script")?;
     Some(&text[open..close])
+}
+
+/// The config at `path`; if it cannot be had, every problem with it on stderr.
+fn config_or_report(path: &std::path::Path) -> Option<Config> {
+    read_config(path)
+        .map_err(|message| eprintln!("{message}"))
+        .ok()
 }
 
 /// The config at `path`, or every problem with it, one per line.
