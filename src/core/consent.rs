@@ -326,18 +326,12 @@ impl Consent {
             if let Some(prompt) = &consent.prompt {
                 effects.push(Effect::ShowBanner(prompt.clone()));
             }
-            if config.lockdown.meta {
-                let policy = crate::core::lockdown::content_security_policy(config, &consent);
-                effects.insert(0, Effect::Lockdown(policy));
-            }
+            lockdown_first(config, &consent, &mut effects);
             return (consent, effects);
         }
 
         let mut effects = vec![default];
-        if config.lockdown.meta {
-            let policy = crate::core::lockdown::content_security_policy(config, &consent);
-            effects.insert(0, Effect::Lockdown(policy));
-        }
+        lockdown_first(config, &consent, &mut effects);
         // A refused tracker that ran before the refusal (or re-created its cookie between the
         // withdrawal's purge and its reload) finds its traces deleted on every page view.
         let leftovers = leftovers(config, &consent);
@@ -802,6 +796,14 @@ fn transition(
     effects.push(Effect::Activate(after.grants(config)));
     effects.push(Effect::Changed(change));
     (effects, reload)
+}
+
+/// With `lockdown.meta`, the policy for `consent` goes first, before anything can load.
+fn lockdown_first(config: &Config, consent: &Consent, effects: &mut Vec<Effect>) {
+    if config.lockdown.meta {
+        let policy = crate::core::lockdown::content_security_policy(config, consent);
+        effects.insert(0, Effect::Lockdown(policy));
+    }
 }
 
 fn persist(record: &Record, now: u64) -> Effect {

@@ -63,27 +63,34 @@ pub fn shadows(
         .map(|d| d.trim_start_matches('.'));
     let mut domains: Vec<Option<String>> = vec![None];
     domains.extend(parent_domains(host).into_iter().map(Some));
-    let secure = if page_protocol == "https:" {
-        "; Secure"
-    } else {
-        ""
-    };
     let mut out = Vec::new();
     for path in paths {
         for domain in &domains {
-            if path == settings.path && domain.as_deref() == own_domain {
-                continue;
+            if path != settings.path || domain.as_deref() != own_domain {
+                out.push(expired(
+                    &settings.name,
+                    path,
+                    domain.as_deref(),
+                    page_protocol,
+                ));
             }
-            let domain = domain
-                .as_ref()
-                .map_or(String::new(), |d| format!("; Domain={d}"));
-            out.push(format!(
-                "{}=; Max-Age=0; Path={path}{domain}{secure}",
-                settings.name
-            ));
         }
     }
     out
+}
+
+/// The assignment that deletes cookie `name` set with this `Path` and `Domain` (`None`:
+/// host-only): written again, expired (RFC 6265 §5.3 step 11).
+fn expired(name: &str, path: &str, domain: Option<&str>, page_protocol: &str) -> String {
+    let mut line = format!("{name}=; Max-Age=0; Path={path}");
+    if let Some(domain) = domain {
+        line.push_str("; Domain=");
+        line.push_str(domain);
+    }
+    if page_protocol == "https:" {
+        line.push_str("; Secure");
+    }
+    line
 }
 
 /// The names of the cookies in `header` (a `document.cookie` string).
@@ -117,11 +124,6 @@ pub fn matching<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
 /// `header` that one of `cookies` declares (third-party ones are out of the page's reach).
 pub fn deletions(header: &str, host: &str, page_protocol: &str, cookies: &[Cookie]) -> Vec<String> {
     let mut out = Vec::new();
-    let secure = if page_protocol == "https:" {
-        "; Secure"
-    } else {
-        ""
-    };
     for name in names(header) {
         for cookie in cookies
             .iter()
@@ -141,10 +143,7 @@ pub fn deletions(header: &str, host: &str, page_protocol: &str, cookies: &[Cooki
             }
             for path in &paths {
                 for domain in &domains {
-                    let domain = domain
-                        .as_ref()
-                        .map_or(String::new(), |d| format!("; Domain={d}"));
-                    let line = format!("{name}=; Max-Age=0; Path={path}{domain}{secure}");
+                    let line = expired(name, path, domain.as_deref(), page_protocol);
                     if !out.contains(&line) {
                         out.push(line);
                     }

@@ -643,6 +643,7 @@ pub fn release_granted(controller: &Rc<RefCell<Controller>>) {
             layer,
         )
     };
+    // Before the layer is installed nothing can tell: every script counts as injected.
     let injected = |element: &web_sys::Element| injected.as_ref().is_none_or(|f| f(element));
     if let Err(e) = gate::evaluate(&document, &config, &consent, &nonce, &injected) {
         report::error(&format!(

@@ -53,14 +53,15 @@ impl Drop for Interceptor {
 
 impl Interceptor {
     /// Whether page code, not the parser, put `element` in the document (or it came in an HTML
-    /// string). Without the layer nothing can tell, and every script counts as injected.
+    /// string). Without the layer, or if asking it fails, every script counts as injected: such a
+    /// script gets no nonce, which fails closed.
     pub fn injected(&self) -> impl Fn(&web_sys::Element) -> bool + use<> {
         let layer = self.injected.clone();
         move |element| {
             layer.as_ref().is_none_or(|injected| {
                 injected
                     .call1(&JsValue::NULL, element)
-                    .is_ok_and(|answer| answer.is_truthy())
+                    .map_or(true, |answer| answer.is_truthy())
             })
         }
     }
@@ -153,8 +154,8 @@ pub fn install(controller: &Rc<RefCell<Controller>>) -> Interceptor {
         }
         Err(e) => {
             interceptor.refused.push("everything".into());
-            crate::web::report::warn(&format!(
-                "auto-blocking is not installed: {}",
+            crate::web::report::error(&format!(
+                "auto-blocking is not installed (only markup-held elements are held): {}",
                 crate::web::report::describe(&e)
             ));
         }
