@@ -186,3 +186,72 @@ fn hold_rewrites_only_those_tags_and_a_second_run_changes_nothing() {
     let text = String::from_utf8_lossy(&check.stdout);
     assert!(!text.contains("unheld"), "{text}");
 }
+
+const WITH_PRESETS: &str = r#"{
+  "categories": [{ "id": "necessary", "required": true }, { "id": "analytics" }, { "id": "marketing" }],
+  "services": [
+    { "preset": "ga4" },
+    { "preset": "meta-pixel", "title": "Facebook" },
+    { "preset": "youtube" }
+  ]
+}"#;
+
+#[test]
+fn resolve_writes_presets_out_and_the_page_s_decoder_takes_the_result() {
+    let out = run(&["resolve", &file("presets.json", WITH_PRESETS)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resolved: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(resolved["services"][1]["id"], "meta-pixel");
+    assert_eq!(resolved["services"][1]["title"], "Facebook");
+    assert_eq!(resolved["services"][1]["urls"][0], "connect.facebook.net");
+    assert!(resolved["services"][0].get("preset").is_none());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        consent_gate::core::config::Config::from_json(&text).is_ok(),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_and_hold_read_presets_and_name_a_wrong_one() {
+    let config = file("presets2.json", WITH_PRESETS);
+    assert!(run(&["check", &config]).status.success());
+    let page = file("presets.html", PAGE);
+    let out = run(&["check", "--config", &config, &page]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("reaches meta-pixel unheld"), "{text}");
+    assert!(text.contains("reaches ga4 unheld"), "{text}");
+    let wrong = file(
+        "presets3.json",
+        &WITH_PRESETS.replace("\"youtube\"", "\"youtub\""),
+    );
+    let out = run(&["check", &wrong]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(r#"services[2].preset: "youtub" is not a preset (did you mean "youtube"?)"#),
+        "{text}"
+    );
+    assert_eq!(
+        run(&["hold", "--config", &wrong, &page]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn presets_lists_the_catalog() {
+    let out = run(&["presets"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("meta-pixel") && l.contains("marketing")),
+        "{text}"
+    );
+    let json = run(&["presets", "--format", "json"]);
+    let catalog: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert!(catalog["presets"].as_array().is_some_and(|p| p.len() >= 22));
+}

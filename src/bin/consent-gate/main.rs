@@ -9,8 +9,13 @@
 //!   held markup, in place or into DIR, leaving every other byte as it was.
 //! - `consent-gate csp --config config.json [--cookie HEADER] [--gpc]`: the lockdown
 //!   Content-Security-Policy for the visitor who sent that `Cookie` header (README, "Lockdown").
+//! - `consent-gate resolve config.json`: the config with its presets written out, for the page.
+//! - `consent-gate presets`: the catalog's presets.
+//!
+//! Every command reads a config's presets (`{ "preset": "ga4" }`) as `resolve` writes them.
 
 mod pages;
+mod presets;
 
 use clap::{Parser, Subcommand};
 use consent_gate::core::config::Config;
@@ -68,6 +73,20 @@ enum Command {
         #[arg(long)]
         gpc: bool,
     },
+    /// Print the config with every `{ "preset": … }` written out as the page needs it.
+    Resolve {
+        /// The config (JSON).
+        config: std::path::PathBuf,
+        /// Write it here instead of printing it.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// List the presets a config can name.
+    Presets {
+        /// `text` (one line each) or `json` (the whole catalog, with sources).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -104,6 +123,49 @@ fn main() -> ExitCode {
             println!("{}", visitor.content_security_policy());
             ExitCode::SUCCESS
         }
+        Command::Resolve { config, out } => resolve(&config, out.as_deref()),
+        Command::Presets {
+            format: Format::Json,
+        } => {
+            print!("{}", presets::CATALOG);
+            ExitCode::SUCCESS
+        }
+        Command::Presets {
+            format: Format::Text,
+        } => {
+            for preset in presets::catalog() {
+                let category = preset.service.get("category").and_then(|c| c.as_str());
+                println!(
+                    "{:<18} {:<10} {}",
+                    preset.id,
+                    category.unwrap_or_default(),
+                    preset.name
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Writes the config with its presets resolved, once it is valid (to stdout, or to `out`).
+fn resolve(path: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let resolved = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot be read: {e}", path.display()))
+        .and_then(|text| resolved_config(path, &text).map(|(text, _)| text));
+    let written = resolved.and_then(|text| match out {
+        Some(out) => std::fs::write(out, text + "\n")
+            .map_err(|e| format!("{}: cannot be written: {e}", out.display())),
+        None => {
+            println!("{text}");
+            Ok(())
+        }
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -120,13 +182,15 @@ fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
                     String::new(),
                     "holds no <script type=\"application/json\" id=\"consent-gate-config\">".into(),
                 )],
-                Some(json) => match Config::from_json(json) {
-                    Ok(_) => Vec::new(),
-                    Err(errors) => errors
-                        .into_iter()
-                        .map(|e| (e.path, e.value, e.fix))
-                        .collect(),
-                },
+                Some(json) => {
+                    match presets::resolve_text(json).and_then(|json| Config::from_json(&json)) {
+                        Ok(_) => Vec::new(),
+                        Err(errors) => errors
+                            .into_iter()
+                            .map(|e| (e.path, e.value, e.fix))
+                            .collect(),
+                    }
+                }
             },
         };
         failed |= !problems.is_empty();
@@ -269,11 +333,20 @@ fn config_or_report(path: &std::path::Path) -> Option<Config> {
 fn read_config(path: &std::path::Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
-    Config::from_json(&text).map_err(|errors| {
+    resolved_config(path, &text).map(|(_, config)| config)
+}
+
+/// The config `text` (from `path`) with its presets resolved, as text and decoded; or every
+/// problem with it, one per line.
+fn resolved_config(path: &std::path::Path, text: &str) -> Result<(String, Config), String> {
+    let report = |errors: Vec<consent_gate::core::config::ConfigError>| {
         errors
             .iter()
             .map(|e| format!("{}: {e}", path.display()))
             .collect::<Vec<_>>()
             .join("\n")
-    })
+    };
+    let text = presets::resolve_text(text).map_err(report)?;
+    let config = Config::from_json(&text).map_err(report)?;
+    Ok((text, config))
 }

@@ -36,7 +36,7 @@ pub(super) fn decode(text: &str) -> (Option<Config>, Vec<ConfigError>) {
 
 /// The entry of `known` nearest to `word`, if it is near enough to be a slip: the same word in
 /// another case or with `_`/`-`, or at most two edits away (one for short words).
-pub(super) fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     // Bytes, ASCII case only: every key and id is ASCII (a non-ASCII letter counts as its bytes),
     // so neither Unicode's case tables (11 KB) nor char decoding come into the module.
     let fold = |s: &str| -> Vec<u8> {
@@ -180,6 +180,10 @@ impl Decoder {
                     .push(ConfigError::new(path, "", "is written twice: keep one"));
             } else if !object.known.contains(&key.as_str()) {
                 let fix = match suggest(key, &object.known) {
+                    // Presets are resolved before the page: the modules carry no catalog.
+                    None if key == "preset" => {
+                        "names a preset, which the page cannot read: write it out with `consent-gate resolve` or the config builder".into()
+                    }
                     Some(near) => {
                         format!("is not a key consent-gate knows (did you mean \"{near}\"?)")
                     }

@@ -10,6 +10,10 @@
 
 mod decode;
 
+/// The known word nearest to a slip (`did you mean`), as the decoder finds it: the command's
+/// preset names use the same rule.
+pub use decode::suggest;
+
 use crate::core::i18n::Text;
 use std::fmt;
 

@@ -76,6 +76,19 @@ fn null_means_left_out() {
 }
 
 #[test]
+fn a_preset_left_in_a_page_s_config_says_how_to_write_it_out() {
+    let problems = messages(
+        r#"{"categories":[{"id":"a"}],"services":[{"preset":"ga4","id":"ga4","category":"a"}]}"#,
+    );
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("services[0].preset: names a preset")
+            && problems[0].contains("consent-gate resolve"),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn an_unknown_key_is_named_with_its_path_and_the_nearest_known_key() {
     assert_eq!(
         messages(r#"{"categories":[{"id":"a","requried":true}]}"#),
