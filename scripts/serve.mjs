@@ -122,6 +122,15 @@ export async function startServers({
     const entry = { method: req.method, url: req.url, at: Date.now() };
     trackerLog.push(entry);
     onTrackerRequest(entry);
+    // /vendor/…: stands in for a real vendor's host (the e2e suite routes www.googletagmanager.com
+    // and the like here): for `?as=script` a script that records that it ran, else an empty answer.
+    if (req.url.startsWith("/vendor/")) {
+      const as = new URL(req.url, "http://x").searchParams.get("as");
+      const type = { script: "text/javascript", document: "text/html" }[as] ?? "text/plain";
+      res.writeHead(200, { "content-type": type, "cache-control": "no-store", "access-control-allow-origin": "*" });
+      const ran = `(window.__vendorScripts = window.__vendorScripts || []).push(${JSON.stringify(req.url)});`;
+      return res.end(as === "script" ? ran : "");
+    }
     if (req.url.startsWith("/collect")) {
       res.writeHead(204, { "cache-control": "no-store", "access-control-allow-origin": "*" });
       return res.end();
@@ -139,6 +148,8 @@ export async function startServers({
     ...extraMounts,
     ["/pkg/", join(root, "pkg")],
     ["/dist/", join(root, "dist")],
+    // The preset catalog, which the config builder (www/builder.html) offers.
+    ["/presets/", join(root, "presets")],
     ["/", join(root, "www")],
   ];
   // The reference receiver for consent receipts (config `logEndpoint: "/consent-log"`): appends
