@@ -217,6 +217,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     onTrackerRequest: (e) => console.log(`tracker origin got: ${e.method} ${e.url}`),
   });
   console.log(`\nconsent-gate demo: ${servers.siteOrigin}/`);
+  console.log(`config builder:    ${servers.siteOrigin}/builder.html`);
   console.log(`(the "third-party" trackers are served from ${servers.trackerOrigin}; every request to it is printed here)`);
   console.log("(consent receipts sent to /consent-log are appended to target/consent-log.jsonl)");
   console.log("Ctrl-C to stop.\n");

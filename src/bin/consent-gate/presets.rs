@@ -191,6 +191,23 @@ mod tests {
     }
 
     #[test]
+    fn readme_lists_every_preset() {
+        let readme = include_str!("../../../README.md");
+        for preset in catalog() {
+            let category = preset.service["category"].as_str().unwrap_or_default();
+            let row = format!("| `{}` | {} |", preset.id, preset.name);
+            assert!(readme.contains(&row), "README's presets table: {row}");
+            assert!(
+                readme
+                    .lines()
+                    .any(|l| l.starts_with(&row) && l.ends_with(&format!("| `{category}` |"))),
+                "{} in README with its category",
+                preset.id
+            );
+        }
+    }
+
+    #[test]
     fn every_preset_is_a_valid_service_alone_and_all_together() {
         for preset in catalog() {
             let text = config_with(&format!(r#"[{{ "preset": "{}" }}]"#, preset.id));
