@@ -23,6 +23,8 @@ const files = {
   "consent-gate.ui.js": "dist/consent-gate.ui.js",
   "consent-gate.ui.en.js": "dist/consent-gate.ui.en.js",
   "consent-gate.schema.json": "consent-gate.schema.json",
+  // The preset catalog, for tools that write configs (the page never reads it).
+  "presets.json": "presets/catalog.json",
   "LICENSE-MIT": "LICENSE-MIT",
   "LICENSE-APACHE": "LICENSE-APACHE",
   "CHANGELOG.md": "CHANGELOG.md",
@@ -55,6 +57,7 @@ const manifest = {
     "./consent-gate.ui.en.js": "./consent-gate.ui.en.js",
     "./consent_gate_bg.wasm": "./consent_gate_bg.wasm",
     "./consent-gate.schema.json": "./consent-gate.schema.json",
+    "./presets.json": "./presets.json",
     "./package.json": "./package.json",
   },
   files: Object.keys(files).filter((name) => !["README.md"].includes(name)),
