@@ -19,12 +19,12 @@ test-setup:
 	@scripts/setup.sh --test
 
 # The release build recompiles the standard library (the rust-src component) so that a panic is
-# an immediate abort: no panic messages, locations or formatting machinery in the module
-# (-7.6 KiB brotli). -Z flags on the pinned stable compiler need RUSTC_BOOTSTRAP=1: the flags are
-# unstable, the compiler is not. Tests build without them (debug builds keep panic messages).
+# an immediate abort: no panic messages, locations or formatting machinery in the module. -Z
+# flags on the pinned stable compiler need RUSTC_BOOTSTRAP=1: the flags are unstable, the
+# compiler is not. Tests build without them (debug builds keep panic messages).
 # Without the reference-types feature wasm-bindgen keeps JS values in a JS array instead of a
 # wasm table of externrefs: the module's table code and per-call conversions go, the glue grows
-# by less (-0.6 KiB brotli; the e2e suite runs this build).
+# by less (the e2e suite runs this build).
 RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
   CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-feature=-reference-types"
@@ -124,8 +124,8 @@ fuzz:
 size:
 	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
-# Issue 7's budget (SIZE_BUDGET_KIB, default 25 KiB brotli per build). Joins `make test` once the
-# builds are under it; today it fails and says by how much.
+# The two modules' budgets (README, "Development"). Joins `make test` once the builds are under
+# them; until then it fails and says by how much.
 size-budget: build
 	@node scripts/size-budget.mjs
 

@@ -70,7 +70,7 @@ pub fn is_absolute(url: &str) -> bool {
 /// Whether `pattern` (`host[/path]`) matches a URL with this lowercase host and path.
 fn matches(pattern: &str, host: &str, path: &str) -> bool {
     let mut pattern = pattern.trim();
-    // A loop of prefixes, not `trim_start_matches("*.")`: that is substring search (1.2 KB).
+    // A loop of prefixes, not `trim_start_matches("*.")`, which brings in substring search.
     while let Some(rest) = pattern.strip_prefix("*.") {
         pattern = rest;
     }

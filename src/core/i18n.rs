@@ -233,8 +233,8 @@ const BUILT_IN: [(&str, &str); 24] = [
 
 /// The languages whose texts a build carries, chosen when it is compiled: every one of
 /// [`BUILT_IN`], or those named in the environment variable `CONSENT_GATE_LANGUAGES`
-/// (comma-separated codes, e.g. `de,fr`), English always. Each language costs about 0.3 KiB
-/// (brotli); a site that shows one or two need not ship 24.
+/// (comma-separated codes, e.g. `de,fr`), English always: a site that shows one or two need
+/// not ship 24.
 const SELECTION: Option<&str> = match option_env!("CONSENT_GATE_LANGUAGES") {
     Some(list) if !list.is_empty() => Some(list),
     _ => None,

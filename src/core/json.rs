@@ -99,7 +99,7 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn error(&self, message: &'static str) -> JsonError {
         let before = &self.text[..self.pos.min(self.text.len())];
-        // Byte loops: '\n' is ASCII, and `str`'s char searchers are 0.8 KB of module apiece.
+        // Byte loops: '\n' is ASCII, and each of `str`'s char searchers is code of its own.
         let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
         let line_start = before
             .bytes()

@@ -23,7 +23,7 @@ pub mod store;
 pub mod view;
 
 /// `items` with `separator` between them. One small loop for every list the messages and the
-/// record write: the standard library's `join` is a 0.9 KB specialised copy per element type.
+/// record write: the standard library's `join` is a specialised copy per element type.
 pub fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
@@ -36,7 +36,7 @@ pub fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
 }
 
 /// `text` split at each `separator`, an ASCII byte: `str::split` with a `char` pattern, without
-/// the standard library's char searcher (memchr, UTF-8 decoding: 1.5 KB of module). Every
+/// the standard library's char searcher (memchr, UTF-8 decoding). Every
 /// separator consent-gate splits at is ASCII, so each cut is a character boundary.
 pub fn split(text: &str, separator: u8) -> Split<'_> {
     debug_assert!(separator.is_ascii());

@@ -59,7 +59,7 @@ impl<'a> Words<'a> {
 }
 
 /// `message` with each `{service}` replaced by `name`. By hand: `str::replace` with a string
-/// pattern is the only user of the standard library's substring search (1.2 KB of module).
+/// pattern would be the only user of the standard library's substring search in the module.
 fn fill_service(message: &str, name: &str) -> String {
     const SLOT: &str = "{service}";
     let mut out = String::new();

@@ -65,7 +65,7 @@ pub struct Controller {
     window: Window,
     document: Document,
     /// Shared, not cloned: the gate's pass over the document holds it while the controller may
-    /// be borrowed again (a deep clone of every category and service was 0.4 KiB of code).
+    /// be borrowed again (a deep clone of every category and service is code of its own).
     config: Rc<Config>,
     /// Shared for the same reason as `config`.
     consent: Rc<Consent>,

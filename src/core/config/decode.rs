@@ -38,7 +38,7 @@ pub(super) fn decode(text: &str) -> (Option<Config>, Vec<ConfigError>) {
 /// another case or with `_`/`-`, or at most two edits away (one for short words).
 pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     // Bytes, ASCII case only: every key and id is ASCII (a non-ASCII letter counts as its bytes),
-    // so neither Unicode's case tables (11 KB) nor char decoding come into the module.
+    // so neither Unicode's case tables nor char decoding come into the module.
     let fold = |s: &str| -> Vec<u8> {
         s.bytes()
             .filter(|b| *b != b'_' && *b != b'-')
