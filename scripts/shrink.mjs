@@ -92,9 +92,13 @@ function __call(api, args) {
 ${api.map((name) => `export function ${name}(...args) { return __call(__api_${name}, args); }`).join("\n")}
 `;
   }
-  // The interception layer the gate installs (src/web/intercept.js), in the module's own scope.
+  // The interception layer the gate installs (src/web/intercept.js), in the module's own scope;
+  // and, as the classic gate does, the standard gtag when the page has none: Consent Mode needs
+  // one that pushes a real Arguments object (gtag.js ignores arrays).
   if (/\bconsentGateIntercept\b/.test(glue)) {
-    glue = `${readFileSync(new URL("../src/web/intercept.js", import.meta.url), "utf8")}\n${glue}`;
+    const gtag = `window.dataLayer = window.dataLayer || [];
+if (typeof window.gtag !== "function") window.gtag = function gtag() { window.dataLayer.push(arguments); };`;
+    glue = `${gtag}\n${readFileSync(new URL("../src/web/intercept.js", import.meta.url), "utf8")}\n${glue}`;
   }
   glue = transformSync(glue, { minify: true, format: "esm", target: "es2020" }).code;
 }

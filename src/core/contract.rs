@@ -80,6 +80,22 @@ pub const ATTR_SERVICE_BLOCK: &str = "data-consent-service";
 /// On consent-gate's floating button that reopens the preferences.
 pub const ATTR_SETTINGS_BUTTON: &str = "data-consent-settings";
 
+/// On an element the interception layer held by its URL (auto-blocking), not by its markup.
+pub const ATTR_AUTO: &str = "data-consent-auto";
+
+/// On a held script that page code inserted (the parser did not): it gets no page nonce on
+/// release unless it carries one ([`crate::core::gate::may_release_script`]).
+pub const ATTR_INJECTED: &str = "data-consent-injected";
+
+/// On a held element waiting for an earlier script to load before it is released.
+pub const ATTR_QUEUED: &str = "data-consent-queued";
+
+/// On a held script the gate will not release: page code injected it without the page's nonce.
+pub const ATTR_REFUSED: &str = "data-consent-refused";
+
+/// On a placeholder's host element, put before its held embed.
+pub const ATTR_PLACEHOLDER: &str = "data-consent-placeholder";
+
 /// First-party cookie that holds the encoded consent record, readable by the site's server
 /// (the config's `cookie.name` may rename it).
 pub const COOKIE_NAME: &str = "consent_gate";
@@ -183,6 +199,30 @@ pub fn api_event(short: &str) -> Option<&'static str> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_data_consent_mark_the_js_layer_writes_is_named_here() {
+        // The interception layer is JS (it also runs where WebAssembly cannot): its marks are
+        // literals, held to these names.
+        let layer = include_str!("../web/intercept.js");
+        let named = [ATTR_AUTO, ATTR_INJECTED];
+        for name in named {
+            assert!(
+                layer.contains(&format!("\"{name}\"")),
+                "{name} in intercept.js"
+            );
+        }
+        for (at, _) in layer.match_indices("data-consent-") {
+            let mark: String = layer[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                .collect();
+            assert!(
+                named.contains(&mark.as_str()),
+                "{mark} is not in contract.rs"
+            );
+        }
+    }
 
     #[test]
     fn the_api_names_each_event_by_its_short_name() {

@@ -4,7 +4,9 @@
 
 use crate::core::config::Config;
 use crate::core::consent::Consent;
-use crate::core::contract::{ATTR_CATEGORY, ATTR_SERVICE, GATED_SELECTOR};
+use crate::core::contract::{
+    ATTR_CATEGORY, ATTR_QUEUED, ATTR_REFUSED, ATTR_SERVICE, GATED_SELECTOR,
+};
 use crate::core::gate::{Order, Release, Verdict, batches, may_release_script, release, verdict};
 use crate::web::report::{self, describe};
 use js_sys::Reflect;
@@ -14,12 +16,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlScriptElement};
-
-/// On an element waiting for an earlier script to load before it is released.
-const ATTR_QUEUED: &str = "data-consent-queued";
-
-/// On a script the gate will not release: page code injected it without the page's nonce.
-const ATTR_REFUSED: &str = "data-consent-refused";
 
 type Batch = Vec<(Element, Release)>;
 

@@ -3,8 +3,8 @@
 //!
 //! `gtag` must be the page's own function that pushes `arguments` to `dataLayer` (Google's
 //! snippet): gtag.js ignores an Array pushed there, and a `Function` cannot be made from Rust
-//! without `eval`. The single-file build defines the standard one before the module starts when
-//! the page has none; with `pkg/`, put Google's snippet first.
+//! without `eval`. Both builds' glue defines the standard one before the module starts when the
+//! page has none (scripts/bundle.mjs, scripts/shrink.mjs).
 //!
 //! A page that assigns `dataLayer = [ … ]` after consent-gate (a common GTM snippet) would erase
 //! the Consent Mode default that gtag.js must read first: `window.dataLayer` becomes an accessor

@@ -5,16 +5,15 @@
 //! shadow root and the constructable stylesheet; the embed is hidden meanwhile through the CSSOM
 //! (`style.setProperty`), which a strict CSP allows where a `style=` attribute would not be.
 
-use crate::core::contract::{ATTR_ACTION, ATTR_CATEGORY, ATTR_SERVICE, EMBED_SELECTOR};
+use crate::core::contract::{
+    ATTR_ACTION, ATTR_CATEGORY, ATTR_PLACEHOLDER, ATTR_SERVICE, EMBED_SELECTOR,
+};
 use crate::core::view::{Control, PlaceholderView};
 use crate::web::ui::Listener;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
-
-/// On a placeholder's host element.
-pub const ATTR_PLACEHOLDER: &str = "data-consent-placeholder";
 
 const STYLE: &str = "\
 :host{display:block;box-sizing:border-box;max-width:100%}\

@@ -264,3 +264,29 @@ test("Google Consent Mode: a page that assigns dataLayer = [ … ] after consent
   assert.deepEqual(last, ["consent", "update", "granted", "gtm.js"]);
   await v.close();
 });
+
+test("Google Consent Mode from the ES module build too: its own gtag when the page has none, the default first, the update on a decision", async () => {
+  const v = await visitor(env);
+  const page = readFileSync(join(root, "tests/e2e/fixtures/esm.html"), "utf8").replace(
+    '{ "id": "analytics", "title": "Analytics" }',
+    '{ "id": "analytics", "title": "Analytics", "consentMode": ["analytics_storage"] }',
+  );
+  writeFileSync(join(artifacts, "esm-consent-mode.html"), page);
+  await v.open("/generated/esm-consent-mode.html");
+  const first = await v.page.evaluate(() => [
+    typeof gtag,
+    Object.prototype.toString.call(dataLayer[0]),
+    dataLayer[0][0],
+    dataLayer[0][1],
+    dataLayer[0][2].analytics_storage,
+  ]);
+  assert.deepEqual(first, ["function", "[object Arguments]", "consent", "default", "denied"]);
+  await banner(v.page).acceptAll.click();
+  const last = await v.page.evaluate(() => {
+    const entry = dataLayer[dataLayer.length - 1];
+    return [entry[0], entry[1], entry[2].analytics_storage];
+  });
+  assert.deepEqual(last, ["consent", "update", "granted"]);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
