@@ -3,7 +3,8 @@
 //! it. Presets are resolved here and in the builder, before the page: the modules never carry the
 //! catalog, so a site that names no preset pays nothing for it.
 
-use consent_gate::core::config::{ConfigError, suggest};
+use consent_gate::core::config::ConfigError;
+use consent_gate::core::config::decode::suggest;
 use serde_json::{Map, Value};
 
 /// The catalog as the repository holds it.

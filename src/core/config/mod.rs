@@ -8,11 +8,8 @@
 //! a category, has no words for "reject", keeps consent longer than 13 months or leaves a service
 //! outside every category is refused, with the rule it broke.
 
-mod decode;
-
-/// The known word nearest to a slip (`did you mean`), as the decoder finds it: the command's
-/// preset names use the same rule.
-pub use decode::suggest;
+/// Reading a config's JSON; its `suggest` (did you mean) is also the command's for preset names.
+pub mod decode;
 
 use crate::core::i18n::Text;
 use std::fmt;
