@@ -11,7 +11,12 @@
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
+/// The small gate's module (README, "Two modules"); built alone for the browser, and natively for
+/// its tests.
+#[cfg(feature = "small")]
+pub mod small;
+
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
 
 #[cfg(target_arch = "wasm32")]

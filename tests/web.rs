@@ -1,6 +1,6 @@
 //! The web layer in a real browser (headless Chromium through wasm-bindgen-test): the banner's
 //! DOM, the cookie and localStorage stores, and the gate releasing real elements.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "web"))]
 
 use consent_gate::core::config::{Config, CookieSettings};
 use consent_gate::core::consent::{Action, Consent, Context, Source};

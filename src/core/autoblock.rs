@@ -15,13 +15,18 @@ use crate::core::consent::Consent;
 
 /// The service a URL belongs to, if one declares a pattern it matches.
 pub fn service_for<'c>(config: &'c Config, url: &str) -> Option<&'c Service> {
+    let index = first_match(config.services.iter().map(|s| s.urls.as_slice()), url)?;
+    config.services.get(index)
+}
+
+/// Of services given by their URL patterns, in order, the index of the first with a pattern that
+/// matches `url`: the rule of [`service_for`], for the small gate's plan too.
+pub fn first_match<'p>(services: impl Iterator<Item = &'p [String]>, url: &str) -> Option<usize> {
     let (host, path) = split(url)?;
-    config.services.iter().find(|service| {
-        service
-            .urls
-            .iter()
-            .any(|pattern| matches(pattern, &host, path))
-    })
+    services
+        .enumerate()
+        .find(|(_, urls)| urls.iter().any(|pattern| matches(pattern, &host, path)))
+        .map(|(index, _)| index)
 }
 
 /// The service whose URL pattern an inline script's text names (its host, and path if any, in any

@@ -196,6 +196,22 @@ pub fn api_event(short: &str) -> Option<&'static str> {
         .map(|(_, event)| *event)
 }
 
+/// What `on()` answers for a name that is not one of its events.
+pub fn unknown_event(short: &str) -> String {
+    let names: Vec<&str> = API_EVENTS.iter().map(|(short, _)| *short).collect();
+    let mut out = crate::core::config::quoted(short);
+    out.push_str(" is not an event: use ");
+    out.push_str(&crate::core::join(&names, ", "));
+    out
+}
+
+/// The `localStorage` key of a returning visitor's plan ([`crate::core::plan`]).
+pub const PLAN_KEY: &str = "consent-gate:plan";
+
+/// The full gate's file, which the small gate (`consent-gate.js`) loads from beside itself when a
+/// page view needs more than a plan.
+pub const FULL_FILE: &str = "consent-gate.full.js";
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

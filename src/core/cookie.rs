@@ -82,7 +82,11 @@ pub fn shadows(
 /// The assignment that deletes cookie `name` set with this `Path` and `Domain` (`None`:
 /// host-only): written again, expired (RFC 6265 §5.3 step 11).
 fn expired(name: &str, path: &str, domain: Option<&str>, page_protocol: &str) -> String {
-    let mut line = format!("{name}=; Max-Age=0; Path={path}");
+    // Concatenated, not `format!`: the small gate's module reaches this without the formatter.
+    let mut line = String::with_capacity(name.len() + path.len() + 32);
+    for part in [name, "=; Max-Age=0; Path=", path] {
+        line.push_str(part);
+    }
     if let Some(domain) = domain {
         line.push_str("; Domain=");
         line.push_str(domain);
@@ -152,6 +156,17 @@ pub fn deletions(header: &str, host: &str, page_protocol: &str, cookies: &[Cooki
         }
     }
     out
+}
+
+/// What the console says of the cookies a purge could not delete (`survivors`), if any.
+pub fn survivors_warning(survivors: &[&str]) -> Option<String> {
+    (!survivors.is_empty()).then(|| {
+        let mut out = String::from(
+            "cookies of services not consented to could not be deleted from the page (HttpOnly or another path: delete them on the server): ",
+        );
+        out.push_str(&crate::core::join(survivors, ", "));
+        out
+    })
 }
 
 /// The names in `header` that one of `cookies` declares: after [`deletions`], the survivors.

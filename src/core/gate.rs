@@ -36,9 +36,24 @@ pub fn verdict(
     category: Option<&str>,
     service: Option<&str>,
 ) -> Verdict {
+    verdict_by(
+        category,
+        service,
+        |id| consent.is_service_granted(config, id),
+        |id| consent.is_granted(config, id),
+    )
+}
+
+/// [`verdict`], asking `service_granted` and `category_granted` (the small gate asks its plan).
+pub fn verdict_by(
+    category: Option<&str>,
+    service: Option<&str>,
+    service_granted: impl Fn(&str) -> bool,
+    category_granted: impl Fn(&str) -> bool,
+) -> Verdict {
     let granted = match (service, category) {
-        (Some(service), _) => consent.is_service_granted(config, service.trim()),
-        (None, Some(category)) => consent.is_granted(config, category.trim()),
+        (Some(service), _) => service_granted(service.trim()),
+        (None, Some(category)) => category_granted(category.trim()),
         (None, None) => false,
     };
     if granted {
@@ -130,6 +145,9 @@ pub fn batches(orders: &[Order]) -> Vec<Vec<usize>> {
 pub fn may_release_script(page_nonce: bool, injected: bool, own_nonce: bool) -> bool {
     !page_nonce || !injected || own_nonce
 }
+
+/// What the console says of a held script [`may_release_script`] keeps held.
+pub const INJECTED_SCRIPT_KEPT: &str = "a held script was put in the page by a script, not by its HTML, and has no nonce of its own: it is not released (the page's nonce would let injected markup run). Give it the page's nonce, or hold it in the HTML";
 
 /// How to release an element with this lowercase tag name and these attributes.
 pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {

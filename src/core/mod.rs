@@ -16,6 +16,7 @@ pub mod integrations;
 pub mod json;
 pub mod lockdown;
 pub mod outbox;
+pub mod plan;
 pub mod record;
 pub mod server;
 pub mod sha256;

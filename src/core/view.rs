@@ -567,11 +567,24 @@ fn known<'a>(
     if found {
         return Ok(());
     }
-    Err(format!(
-        "{} is not a {what} of this site: the {plural} are {}",
-        crate::core::config::quoted(id),
-        crate::core::join(&ids.collect::<Vec<_>>(), ", ")
-    ))
+    Err(unknown(id, what, plural, &ids.collect::<Vec<_>>()))
+}
+
+/// What the API answers for `id`, which is not one of the site's `ids` (a `what`, of `plural`).
+pub fn unknown(id: &str, what: &str, plural: &str, ids: &[&str]) -> String {
+    let mut out = crate::core::config::quoted(id);
+    let list = crate::core::join(ids, ", ");
+    for part in [
+        " is not a ",
+        what,
+        " of this site: the ",
+        plural,
+        " are ",
+        &list,
+    ] {
+        out.push_str(part);
+    }
+    out
 }
 
 /// The languages the site offers: its own first, then each translation's.

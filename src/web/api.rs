@@ -13,7 +13,7 @@
 //! (`ConsentGate.q`) and replayed here in order; each stub call returns a Promise of the result.
 
 use crate::core::consent::{Action, Choices, Source};
-use crate::core::contract::{API_EVENTS, API_GLOBAL, api_event};
+use crate::core::contract::{API_GLOBAL, api_event};
 use crate::core::view;
 use crate::web::controller::{self, Controller};
 use crate::web::report;
@@ -382,12 +382,7 @@ pub fn forget() -> Result<(), JsValue> {
 pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     let event = text(&event, "the event")?;
     let Some(name) = api_event(&event) else {
-        let names: Vec<&str> = API_EVENTS.iter().map(|(short, _)| *short).collect();
-        return Err(fail(&format!(
-            "{} is not an event: use {}",
-            crate::core::config::quoted(&event),
-            crate::core::join(&names, ", ")
-        )));
+        return Err(fail(&crate::core::contract::unknown_event(&event)));
     };
     let listener: Function = listener
         .dyn_into()

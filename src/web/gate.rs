@@ -50,9 +50,7 @@ pub fn evaluate(
                 let own_nonce = !script.nonce().is_empty();
                 if !may_release_script(!nonce.is_empty(), injected(&element), own_nonce) {
                     element.set_attribute(ATTR_REFUSED, "")?;
-                    report::error(
-                        "a held script was put in the page by a script, not by its HTML, and has no nonce of its own: it is not released (the page's nonce would let injected markup run). Give it the page's nonce, or hold it in the HTML",
-                    );
+                    report::error(crate::core::gate::INJECTED_SCRIPT_KEPT);
                     continue;
                 }
             }
@@ -187,6 +185,13 @@ fn release_element(
 thread_local! {
     /// The `consent-gate` Trusted Types policy, where the browser has Trusted Types (made once).
     static POLICY: Option<JsValue> = trusted_types_policy();
+    /// The policy the small gate made and handed over (`null` where it could not make one).
+    static HANDED: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Takes the small gate's policy as this gate's: the page allows one of the name.
+pub(crate) fn adopt_trusted_types(policy: JsValue) {
+    HANDED.with(|handed| *handed.borrow_mut() = Some(policy));
 }
 
 /// Under `require-trusted-types-for 'script'` a script's `src` and text, and HTML, must be Trusted
@@ -194,6 +199,9 @@ thread_local! {
 /// given, with held URLs moved to `data-*`), so the policy passes them through; the
 /// site's CSP names it (`trusted-types consent-gate`). Without Trusted Types: plain strings.
 fn trusted_types_policy() -> Option<JsValue> {
+    if let Some(handed) = HANDED.with(|handed| handed.borrow_mut().take()) {
+        return handed.is_object().then_some(handed);
+    }
     let window = web_sys::window()?;
     let factory = Reflect::get(&window, &"trustedTypes".into()).ok()?;
     let create = Reflect::get(&factory, &"createPolicy".into()).ok()?;

@@ -1,0 +1,325 @@
+//! A returning visitor's plan: what the gate does on a page view where a valid decision is stored
+//! and nothing must be shown, decided in full by core on an earlier page view and kept beside the
+//! record, so that such a page view needs only the small gate (README, "Two modules").
+//!
+//! The full gate writes the plan ([`Plan::next_view`]) whenever the decision in force settles.
+//! The small gate follows it only while [`in_force`] holds: the same config text, the same stored
+//! record (one copy), the same mirror, the same privacy signal, no receipt waiting, not expired.
+//! Otherwise, or when the page asks for more than the plan covers (a decision, the preferences, a
+//! placeholder, another tab's decision), the full gate decides, from the record the page runs
+//! under.
+//!
+//! What the small gate asks while it follows a plan is answered here, by the same rules as the
+//! full gate's: [`Grants::hold`] is [`autoblock::first_match`], [`Grants::verdict`] is
+//! [`gate::verdict_by`].
+
+use crate::core::autoblock;
+use crate::core::config::{Config, Cookie};
+use crate::core::consent::{Consent, Context, Effect, Purge};
+use crate::core::gate::{self, Verdict};
+use crate::core::integrations::{self, Arg, Call, Target};
+use crate::core::outbox;
+use crate::core::record::{self, json_string};
+
+/// The version a plan must carry: this build's package version and the plan's format.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+
+/// A digest of the config element's text (FNV-1a, 64 bits, as 16 hex digits): a plan made for
+/// one config is never followed under another.
+pub fn digest(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut out = String::with_capacity(16);
+    for shift in (0..16).rev() {
+        let digit = ((hash >> (shift * 4)) & 0xf) as u32;
+        out.push(char::from_digit(digit, 16).unwrap_or('0'));
+    }
+    out
+}
+
+/// What the decision in force grants, per declared category and service, with the services' URL
+/// patterns in the config's order: enough to answer the small gate's questions as the full gate
+/// would.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    /// Each category: id, granted.
+    pub categories: Vec<(String, bool)>,
+    /// Each service: id, category, granted, URL patterns.
+    pub services: Vec<(String, String, bool, Vec<String>)>,
+}
+
+impl Grants {
+    /// What `consent` grants under `config`.
+    pub fn of(config: &Config, consent: &Consent) -> Grants {
+        Grants {
+            categories: config
+                .categories
+                .iter()
+                .map(|c| (c.id.clone(), consent.is_granted(config, &c.id)))
+                .collect(),
+            services: config
+                .services
+                .iter()
+                .map(|s| {
+                    (
+                        s.id.clone(),
+                        s.category.clone(),
+                        consent.is_service_granted(config, &s.id),
+                        s.urls.clone(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The index of the service `url` is held for ([`autoblock::hold`]).
+    pub fn hold(&self, url: &str) -> Option<usize> {
+        let index = autoblock::first_match(self.services.iter().map(|s| s.3.as_slice()), url)?;
+        (!self.services[index].2).then_some(index)
+    }
+
+    /// The verdict for an element naming `category` and/or `service` ([`gate::verdict`]).
+    pub fn verdict(&self, category: Option<&str>, service: Option<&str>) -> Verdict {
+        let granted = |list: &[(String, bool)], id: &str| list.iter().any(|(k, g)| k == id && *g);
+        let services: Vec<(String, bool)> =
+            self.services.iter().map(|s| (s.0.clone(), s.2)).collect();
+        gate::verdict_by(
+            category,
+            service,
+            |id| granted(&services, id),
+            |id| granted(&self.categories, id),
+        )
+    }
+}
+
+/// What the small gate must find to follow a plan, as the plan states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keys {
+    /// [`VERSION`] when the plan was written.
+    pub version: String,
+    /// [`digest`] of the config text.
+    pub config: String,
+    /// The record cookie's (and mirror's) name.
+    pub name: String,
+    /// The cookie's value.
+    pub record: String,
+    /// The mirror's value.
+    pub mirror: Option<String>,
+    /// `navigator.globalPrivacyControl`.
+    pub gpc: bool,
+    /// When the decision expires (Unix seconds).
+    pub expires: u64,
+}
+
+/// What the small gate sees on this page view.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen<'a> {
+    /// The config element's text.
+    pub config: &'a str,
+    /// `document.cookie`.
+    pub cookies: &'a str,
+    /// The mirror's value.
+    pub mirror: Option<&'a str>,
+    /// The receipts outbox's value.
+    pub outbox: Option<&'a str>,
+    /// `navigator.globalPrivacyControl`.
+    pub gpc: bool,
+    /// Unix seconds.
+    pub now: u64,
+}
+
+/// Whether a plan with `keys` may be followed on a page view that sees `seen`.
+pub fn in_force(keys: &Keys, seen: &Seen<'_>) -> bool {
+    keys.version == VERSION
+        && keys.config == digest(seen.config)
+        && record::cookie_values(seen.cookies, &keys.name) == [keys.record.as_str()]
+        && keys.mirror.as_deref() == seen.mirror
+        && keys.gpc == seen.gpc
+        && seen.now < keys.expires
+        && seen
+            .outbox
+            .is_none_or(|stored| outbox::entries(stored).is_empty())
+}
+
+/// The plan for the next page view of a visitor whose stores hold `cookie` and `mirror`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// What must hold for it to be followed.
+    pub keys: Keys,
+    /// The receipts outbox's `localStorage` key.
+    pub outbox: String,
+    /// What is granted.
+    pub grants: Grants,
+    /// The vendor calls (Consent Mode default and update, UET), in order.
+    pub calls: Vec<Call>,
+    /// What refused services left, to delete.
+    pub purge: Purge,
+    /// The record's JSON, as `exportRecord()` gives it (and `get()` parsed).
+    pub record_json: String,
+}
+
+impl Plan {
+    /// The plan for the next page view under `config` (whose element's text is `config_text`) of
+    /// the visitor whose cookie holds `cookie` and mirror `mirror`; `None` when that page view
+    /// must do more than a plan covers: ask (no valid decision), rewrite the record, put a
+    /// lockdown `<meta>` first, show the settings button, or hand the consent state to a Meta
+    /// pixel that may not be on the page yet.
+    pub fn next_view(
+        config: &Config,
+        config_text: &str,
+        cookie: &str,
+        mirror: Option<&str>,
+        ctx: &Context,
+    ) -> Option<Plan> {
+        if config.preferences_button {
+            return None;
+        }
+        let (consent, effects) = Consent::restore(config, [Some(cookie), mirror], ctx);
+        let record = consent.record()?;
+        if consent.prompt().is_some() {
+            return None;
+        }
+        let mut calls = Vec::new();
+        let mut purge = Purge::default();
+        for effect in effects {
+            match effect {
+                Effect::ConsentModeDefault(signals) => {
+                    calls.extend(integrations::calls(&config.integrations, &signals, true));
+                }
+                Effect::ConsentMode(signals) => {
+                    calls.extend(integrations::calls(&config.integrations, &signals, false));
+                }
+                Effect::Purge(refused) => purge = refused,
+                Effect::Activate(_) => {}
+                _ => return None,
+            }
+        }
+        if calls.iter().any(|call| call.target == Target::Fbq) {
+            return None;
+        }
+        Some(Plan {
+            keys: Keys {
+                version: VERSION.into(),
+                config: digest(config_text),
+                name: config.cookie.name.clone(),
+                record: cookie.to_owned(),
+                mirror: mirror.map(str::to_owned),
+                gpc: ctx.gpc,
+                expires: record.expires_at,
+            },
+            outbox: format!("{}_outbox", config.cookie.name),
+            grants: Grants::of(config, &consent),
+            calls,
+            purge,
+            record_json: record.to_json(),
+        })
+    }
+
+    /// The plan as the JSON object the small gate reads.
+    pub fn to_json(&self) -> String {
+        let strings = |list: &[String]| {
+            let items: Vec<String> = list.iter().map(|s| json_string(s)).collect();
+            format!("[{}]", crate::core::join(&items, ","))
+        };
+        let optional = |value: Option<&str>| value.map_or_else(|| "null".into(), json_string);
+        let categories: Vec<String> = self
+            .grants
+            .categories
+            .iter()
+            .map(|(id, granted)| format!("[{},{granted}]", json_string(id)))
+            .collect();
+        let services: Vec<String> = self
+            .grants
+            .services
+            .iter()
+            .map(|(id, category, granted, urls)| {
+                format!(
+                    "[{},{},{granted},{}]",
+                    json_string(id),
+                    json_string(category),
+                    strings(urls)
+                )
+            })
+            .collect();
+        let calls: Vec<String> = self.calls.iter().map(call_json).collect();
+        let cookies: Vec<String> = self
+            .purge
+            .cookies
+            .iter()
+            .filter(|c| !c.third_party)
+            .map(|c| {
+                format!(
+                    "[{},{},{}]",
+                    json_string(&c.name),
+                    optional(c.domain.as_deref()),
+                    optional(c.path.as_deref())
+                )
+            })
+            .collect();
+        format!(
+            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{}}}",
+            json_string(&self.keys.version),
+            json_string(&self.keys.config),
+            json_string(&self.keys.name),
+            json_string(&self.keys.record),
+            optional(self.keys.mirror.as_deref()),
+            self.keys.gpc,
+            self.keys.expires,
+            json_string(&self.outbox),
+            crate::core::join(&categories, ","),
+            crate::core::join(&services, ","),
+            crate::core::join(&calls, ","),
+            crate::core::join(&cookies, ","),
+            strings(&self.purge.storage),
+            json_string(&self.record_json),
+        )
+    }
+}
+
+/// A purge cookie as the small gate hands it back: name, domain, path.
+pub fn purge_cookie(name: &str, domain: Option<&str>, path: Option<&str>) -> Cookie {
+    Cookie {
+        name: name.to_owned(),
+        domain: domain.map(str::to_owned),
+        path: path.map(str::to_owned),
+        provider: None,
+        duration: None,
+        purpose: None,
+        third_party: false,
+    }
+}
+
+fn call_json(call: &Call) -> String {
+    let target = match call.target {
+        Target::Gtag => "gtag",
+        Target::Uet => "uet",
+        Target::Fbq => "fbq",
+    };
+    let args: Vec<String> = call.args.iter().map(arg_json).collect();
+    format!("[\"{target}\",{}]", crate::core::join(&args, ","))
+}
+
+fn arg_json(arg: &Arg) -> String {
+    match arg {
+        Arg::Str(s) => json_string(s),
+        Arg::Bool(b) => b.to_string(),
+        Arg::Num(n) => n.to_string(),
+        Arg::List(items) => {
+            let items: Vec<String> = items.iter().map(|s| json_string(s)).collect();
+            format!("[{}]", crate::core::join(&items, ","))
+        }
+        Arg::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(key, value)| format!("{}:{}", json_string(key), arg_json(value)))
+                .collect();
+            format!("{{{}}}", crate::core::join(&fields, ","))
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

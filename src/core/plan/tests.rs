@@ -1,0 +1,262 @@
+use super::*;
+use crate::core::consent::{Action, Choices, Source};
+use crate::core::testing::{NOW, SHOP_CONFIG, context, shop_config};
+use proptest::prelude::*;
+
+/// The cookie value a visitor has after `action` on the shop.
+fn stored_after(action: &Action) -> (Consent, String) {
+    let (consent, _) = Consent::default()
+        .apply(&shop_config(), action, Source::Visitor, &context(NOW))
+        .expect("a valid action");
+    let value = record::encode(consent.record().expect("decided"));
+    (consent, value)
+}
+
+fn analytics_only() -> Action {
+    Action::Set(Choices {
+        categories: vec![("analytics".into(), true)],
+        services: Vec::new(),
+    })
+}
+
+fn seen<'a>(config: &'a str, cookies: &'a str, mirror: Option<&'a str>) -> Seen<'a> {
+    Seen {
+        config,
+        cookies,
+        mirror,
+        outbox: None,
+        gpc: false,
+        now: NOW + 60,
+    }
+}
+
+#[test]
+fn a_settled_decision_gets_a_plan_that_answers_as_the_full_gate_would() {
+    let (consent, value) = stored_after(&analytics_only());
+    let config = shop_config();
+    let plan = Plan::next_view(&config, SHOP_CONFIG, &value, Some(&value), &context(NOW))
+        .expect("a returning visitor with nothing to show has a plan");
+    assert_eq!(plan.keys.record, value);
+    assert_eq!(plan.grants, Grants::of(&config, &consent));
+    assert_eq!(
+        plan.grants
+            .hold("https://connect.facebook.net/en_US/fbevents.js"),
+        Some(2),
+        "meta-pixel, refused"
+    );
+    assert_eq!(
+        plan.grants
+            .hold("https://www.googletagmanager.com/gtag/js?id=G-1"),
+        None
+    );
+    assert_eq!(
+        plan.grants.verdict(Some("analytics"), None),
+        Verdict::Release
+    );
+    assert_eq!(plan.grants.verdict(Some("marketing"), None), Verdict::Hold);
+    // Consent Mode's default, then the update, as the full gate sends them.
+    let kinds: Vec<&Arg> = plan.calls.iter().map(|c| &c.args[1]).collect();
+    assert_eq!(
+        kinds,
+        [&Arg::Str("default".into()), &Arg::Str("update".into())]
+    );
+    assert_eq!(plan.purge.services, ["meta-pixel", "youtube"]);
+    let json: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
+    assert_eq!(json["record"], value.as_str());
+    assert_eq!(json["services"][1][0], "google-analytics");
+    assert_eq!(json["services"][1][2], true);
+    assert_eq!(json["calls"][0][0], "gtag");
+    assert_eq!(json["calls"][1][3]["analytics_storage"], "granted");
+    assert_eq!(
+        json["purge"]["cookies"][0][0], "_fbp",
+        "third-party cookies are beyond reach"
+    );
+    assert_eq!(json["purge"]["storage"][0], "fb_*");
+    let record: serde_json::Value =
+        serde_json::from_str(json["get"].as_str().expect("the record's JSON, as text"))
+            .expect("JSON");
+    assert_eq!(record["categories"]["analytics"], true);
+}
+
+#[test]
+fn a_plan_is_followed_only_where_everything_it_was_made_for_holds() {
+    let (_, value) = stored_after(&analytics_only());
+    let plan = Plan::next_view(
+        &shop_config(),
+        SHOP_CONFIG,
+        &value,
+        Some(&value),
+        &context(NOW),
+    )
+    .expect("a plan");
+    let header = format!("other=1; consent_gate={value}");
+    let base = seen(SHOP_CONFIG, &header, Some(&value));
+    assert!(in_force(&plan.keys, &base));
+    let edited = SHOP_CONFIG.replace("Analytics", "Statistics");
+    let two = format!("{header}; consent_gate={value}");
+    let (_, other) = stored_after(&Action::AcceptAll);
+    let changed = format!("consent_gate={other}");
+    for (why, seen) in [
+        (
+            "another config",
+            Seen {
+                config: &edited,
+                ..base
+            },
+        ),
+        (
+            "no cookie",
+            Seen {
+                cookies: "other=1",
+                ..base
+            },
+        ),
+        (
+            "two copies",
+            Seen {
+                cookies: &two,
+                ..base
+            },
+        ),
+        (
+            "another decision",
+            Seen {
+                cookies: &changed,
+                ..base
+            },
+        ),
+        (
+            "no mirror",
+            Seen {
+                mirror: None,
+                ..base
+            },
+        ),
+        ("the signal", Seen { gpc: true, ..base }),
+        (
+            "expired",
+            Seen {
+                now: plan.keys.expires,
+                ..base
+            },
+        ),
+        (
+            "a receipt waiting",
+            Seen {
+                outbox: Some("{\"receiptId\":\"x\"}"),
+                ..base
+            },
+        ),
+    ] {
+        assert!(!in_force(&plan.keys, &seen), "{why}");
+    }
+    assert!(in_force(
+        &plan.keys,
+        &Seen {
+            outbox: Some(""),
+            ..base
+        }
+    ));
+    let older = Keys {
+        version: "0.0.0/1".into(),
+        ..plan.keys.clone()
+    };
+    assert!(!in_force(&older, &base), "another build's plan");
+}
+
+#[test]
+fn no_plan_where_the_next_page_view_must_do_more() {
+    let (_, value) = stored_after(&analytics_only());
+    let ctx = context(NOW);
+    let with = |edit: &str| {
+        let text = SHOP_CONFIG.replacen("\"revision\": 1,", edit, 1);
+        let config = Config::from_json(&text).expect("valid");
+        Plan::next_view(&config, &text, &value, Some(&value), &ctx)
+    };
+    assert!(with("\"revision\": 1,").is_some());
+    assert!(
+        with("\"revision\": 2,").is_none(),
+        "a new revision asks again"
+    );
+    assert!(
+        with("\"revision\": 1, \"preferencesButton\": true,").is_none(),
+        "the button"
+    );
+    assert!(
+        with("\"revision\": 1, \"meta\": true,").is_none(),
+        "the Meta pixel's accessor"
+    );
+    assert!(
+        with("\"revision\": 1, \"lockdown\": { \"meta\": true },").is_none(),
+        "the lockdown <meta>"
+    );
+    let config = shop_config();
+    assert!(Plan::next_view(&config, SHOP_CONFIG, "garbage", None, &ctx).is_none());
+}
+
+#[test]
+fn the_digest_tells_texts_apart() {
+    assert_eq!(digest(""), "cbf29ce484222325");
+    assert_eq!(digest("a"), "af63dc4c8601ec8c");
+    assert_ne!(digest(SHOP_CONFIG), digest(&SHOP_CONFIG.replace("1", "2")));
+}
+
+const URLS: [&str; 8] = [
+    "https://www.googletagmanager.com/gtag/js?id=G-1",
+    "https://region1.google-analytics.com/g/collect?v=2",
+    "https://connect.facebook.net/en_US/fbevents.js",
+    "//www.youtube.com/embed/x",
+    "https://www.youtube.com/watch?v=x",
+    "https://cdn.example.org/lib.js",
+    "/local.js",
+    "HTTPS://CONNECT.FACEBOOK.NET./x",
+];
+
+const NAMES: [&str; 9] = [
+    "necessary",
+    "analytics",
+    "marketing",
+    "shop-session",
+    "google-analytics",
+    "meta-pixel",
+    "youtube",
+    " analytics ",
+    "unknown",
+];
+
+proptest! {
+    /// Whatever the visitor decided, the plan's answers are the full gate's: which URL is held,
+    /// and which element is released.
+    #[test]
+    fn the_plan_answers_as_core_does(
+        analytics in any::<Option<bool>>(),
+        marketing in any::<Option<bool>>(),
+        youtube in any::<Option<bool>>(),
+        url in 0..URLS.len(),
+        category in proptest::option::of(0..NAMES.len()),
+        service in proptest::option::of(0..NAMES.len()),
+    ) {
+        let config = shop_config();
+        let mut choices = Choices::default();
+        for (id, granted) in [("analytics", analytics), ("marketing", marketing)] {
+            if let Some(granted) = granted {
+                choices.categories.push((id.into(), granted));
+            }
+        }
+        if let Some(granted) = youtube {
+            choices.services.push(("youtube".into(), granted));
+        }
+        let (consent, _) = Consent::default()
+            .apply(&config, &Action::Set(choices), Source::Visitor, &context(NOW))
+            .expect("valid choices");
+        let grants = Grants::of(&config, &consent);
+        let held = grants.hold(URLS[url]).map(|i| grants.services[i].0.clone());
+        let expected = autoblock::hold(&config, &consent, URLS[url]).map(|h| h.service);
+        prop_assert_eq!(held, expected);
+        let (category, service) = (category.map(|i| NAMES[i]), service.map(|i| NAMES[i]));
+        prop_assert_eq!(
+            grants.verdict(category, service),
+            gate::verdict(&config, &consent, category, service)
+        );
+    }
+}

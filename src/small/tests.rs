@@ -1,0 +1,162 @@
+//! The exports as the small gate's JS calls them: text in through the input buffer, answers out
+//! through the output buffer.
+
+use super::*;
+use crate::core::consent::{Action, Choices, Consent, Source};
+use crate::core::plan::Plan;
+use crate::core::testing::{NOW, SHOP_CONFIG, context, shop_config};
+
+fn put(parts: &[&str]) {
+    let text = parts.join("\0");
+    let ptr = cg_input(text.len());
+    // SAFETY: cg_input returned a buffer of exactly this many bytes, owned by this thread's state.
+    unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), ptr, text.len()) };
+}
+
+fn read(len: u32) -> String {
+    // SAFETY: the output buffer holds `len` bytes until the next call.
+    let bytes = unsafe { std::slice::from_raw_parts(cg_output(), len as usize) };
+    String::from_utf8(bytes.to_vec()).expect("UTF-8")
+}
+
+/// Loads the plan of a visitor who granted analytics only, as the JS does; returns it.
+fn load() -> Plan {
+    let (consent, _) = Consent::default()
+        .apply(
+            &shop_config(),
+            &Action::Set(Choices {
+                categories: vec![("analytics".into(), true)],
+                services: Vec::new(),
+            }),
+            Source::Visitor,
+            &context(NOW),
+        )
+        .expect("valid");
+    let value = crate::core::record::encode(consent.record().expect("decided"));
+    let plan =
+        Plan::next_view(&shop_config(), SHOP_CONFIG, &value, None, &context(NOW)).expect("a plan");
+    for (id, granted) in &plan.grants.categories {
+        put(&[id]);
+        cg_category(u32::from(*granted));
+    }
+    for (id, category, granted, urls) in &plan.grants.services {
+        let mut parts = vec![id.as_str(), category.as_str()];
+        parts.extend(urls.iter().map(String::as_str));
+        put(&parts);
+        cg_service(u32::from(*granted));
+    }
+    for cookie in plan.purge.cookies.iter().filter(|c| !c.third_party) {
+        put(&[
+            &cookie.name,
+            cookie.domain.as_deref().unwrap_or_default(),
+            cookie.path.as_deref().unwrap_or_default(),
+        ]);
+        cg_cookie();
+    }
+    for key in &plan.purge.storage {
+        put(&[key]);
+        cg_storage();
+    }
+    plan
+}
+
+#[test]
+fn the_plan_decides_through_the_exports_as_in_core() {
+    let plan = load();
+    for url in [
+        "https://connect.facebook.net/en_US/fbevents.js",
+        "https://www.googletagmanager.com/gtag/js?id=G-1",
+        "https://cdn.example.org/x.js",
+    ] {
+        put(&[url]);
+        let expected = plan.grants.hold(url).map_or(0, |i| i as u32 + 1);
+        assert_eq!(cg_hold(), expected, "{url}");
+    }
+    put(&["analytics", ""]);
+    assert_eq!(cg_verdict(1), 1);
+    put(&["analytics", "meta-pixel"]);
+    assert_eq!(cg_verdict(3), 0, "the service decides alone");
+    put(&["", ""]);
+    assert_eq!(cg_verdict(0), 0);
+    assert_eq!(cg_script(1, 1, 0), 0);
+    assert_eq!(cg_script(1, 0, 0), 1);
+}
+
+#[test]
+fn the_plan_is_in_force_only_as_it_was_made() {
+    let plan = load();
+    let cookies = format!("consent_gate={}", plan.keys.record);
+    let ask = |config: &str, now: f64| {
+        put(&[
+            &plan.keys.version,
+            &plan.keys.config,
+            &plan.keys.name,
+            &plan.keys.record,
+            "",
+            "",
+            "",
+            &cookies,
+            config,
+        ]);
+        cg_in_force(0, 0, now, plan.keys.expires as f64, 0)
+    };
+    assert_eq!(ask(SHOP_CONFIG, NOW as f64), 1);
+    assert_eq!(ask(&SHOP_CONFIG.replace("Meta", "Facebook"), NOW as f64), 0);
+    assert_eq!(ask(SHOP_CONFIG, plan.keys.expires as f64), 0);
+}
+
+#[test]
+fn release_plans_and_batches_come_back_as_text() {
+    put(&[
+        "script",
+        "type",
+        "text/plain",
+        "data-category",
+        "analytics",
+        "src",
+        "/a.js",
+    ]);
+    let script = read(cg_release());
+    assert_eq!(
+        script,
+        ["S", "L", "data-category", "analytics", "src", "/a.js"].join("\0")
+    );
+    put(&["img", "data-category", "marketing", "data-src", "/p.gif"]);
+    let image = read(cg_release());
+    assert_eq!(
+        image,
+        ["P", "F", "0", "src", "/p.gif", "", "data-src"].join("\0")
+    );
+    put(&["LRF"]);
+    assert_eq!(
+        read(cg_batches()),
+        "110",
+        "the inline script waits for the one before"
+    );
+}
+
+#[test]
+fn purge_keys_and_messages() {
+    load();
+    put(&["shop.example", "https:", "_fbp=1; keep=2"]);
+    let deletions = read(cg_purge());
+    assert!(deletions.starts_with("_fbp=;"), "{deletions}");
+    put(&["fb_x", "other"]);
+    assert_eq!(read(cg_keys()), "fb_x");
+    put(&["_fbp=1"]);
+    assert!(read(cg_survivors()).ends_with(": _fbp"));
+    put(&["keep=2"]);
+    assert_eq!(cg_survivors(), 0);
+    put(&["analytic"]);
+    assert_eq!(
+        read(cg_unknown(0)),
+        "\"analytic\" is not a category of this site: the categories are necessary, analytics, marketing"
+    );
+    put(&["analytics"]);
+    assert_eq!(cg_unknown(0), 0);
+    put(&["ready"]);
+    assert_eq!(read(cg_event()), "consentgate:ready");
+    put(&["Ready"]);
+    assert!(read(cg_event()).starts_with("!\"Ready\" is not an event"));
+    assert_eq!(read(cg_text(3)), "data-category");
+}
