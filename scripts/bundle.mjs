@@ -1,24 +1,27 @@
-// Writes one classic script that carries a module inline and starts it synchronously
-// (wasm-bindgen's `initSync`). Two kinds:
-//   --gate       dist/consent-gate.js: in force before the next tag in the document is parsed
-//                (current browsers compile modules of this size synchronously on the main
-//                thread, see the README's "Two modules"); where WebAssembly cannot start, it holds
-//                every request to another origin.
+// Writes one classic script that carries a module inline and starts it synchronously. Three kinds:
+//   --small      dist/consent-gate.js: the small gate (src/web/small.js) with the interception
+//                layer and the small module (src/small.rs, no wasm-bindgen glue: pass - for the
+//                glue). It follows a returning visitor's plan, or writes the full gate in.
+//   --gate       dist/consent-gate.full.js: the full gate (wasm-bindgen's `initSync`), which the
+//                small gate loads; it takes over the small gate's layer. Where WebAssembly cannot
+//                start, every request to another origin stays held.
 //   --interface  dist/consent-gate.ui.js: the banner and dialog, which the gate inserts when
 //                something must be shown; it hands its `attach` function to the gate.
 //
-// usage: node scripts/bundle.mjs <no-modules glue.js> <module.wasm> <out.js> --gate|--interface
+// usage: node scripts/bundle.mjs <no-modules glue.js | -> <module.wasm> <out.js> --small|--gate|--interface
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { transformSync } from "esbuild";
 
 const [gluePath, wasmPath, outPath, kind] = process.argv.slice(2);
-if (kind !== "--gate" && kind !== "--interface") {
-  console.error("bundle: say --gate or --interface");
+if (!["--small", "--gate", "--interface"].includes(kind)) {
+  console.error("bundle: say --small, --gate or --interface");
   process.exit(1);
 }
-const glue = readFileSync(gluePath, "utf8");
+const glue = gluePath === "-" ? "" : readFileSync(gluePath, "utf8");
+// Both gates check that they come from the same release before one hands the page to the other.
+const version = /^version = "([^"]+)"/m.exec(readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8"))[1];
 const intercept = readFileSync(new URL("../src/web/intercept.js", import.meta.url), "utf8");
 const module = readFileSync(wasmPath);
 // Hex, not base64: brotli sees the module's bytes through hex (every byte is the same two
@@ -65,13 +68,40 @@ ${fromHex}
 })();
 `;
 
+// Google Consent Mode needs a gtag that pushes a real Arguments object (gtag.js ignores arrays);
+// the page's own, if it has one, is kept.
+const gtag = `window.dataLayer = window.dataLayer || [];
+if (typeof window.gtag !== "function") window.gtag = function gtag() { window.dataLayer.push(arguments); };`;
+
+const smallLoader = `/*! consent-gate | MIT OR Apache-2.0 */
+(function () {
+"use strict";
+${gtag}
+try {
+  consentGateSmall("${wasm}", "${version}");
+} catch (error) {
+  console.error("consent-gate: the gate could not start (" + error + "); nothing is released");
+}
+${readFileSync(new URL("../src/web/small.js", import.meta.url), "utf8")}
+${intercept}
+})();
+`;
+
 const gateLoader = `/*! consent-gate | MIT OR Apache-2.0 */
 (function () {
 "use strict";
-// Google Consent Mode needs a gtag that pushes a real Arguments object (gtag.js ignores arrays);
-// the page's own, if it has one, is kept.
-window.dataLayer = window.dataLayer || [];
-if (typeof window.gtag !== "function") window.gtag = function gtag() { window.dataLayer.push(arguments); };
+${gtag}
+// The small gate hands over its layer, Trusted Types policy and Consent Mode entries (README,
+// "Two modules"); where it refuses (another release, or not the script it loaded), it keeps
+// holding and this file does nothing.
+var handoff;
+if (typeof window.__consentGateHandoff === "function") {
+  handoff = window.__consentGateHandoff("${version}");
+  if (!handoff) return;
+}
+function __cgHandoff() {
+  return handoff;
+}
 try {
   // The glue too: its top level needs what an old or stripped browser may lack (TextDecoder),
   // and whatever fails here must end in the fallback, not in a script that stopped half-way.
@@ -100,14 +130,16 @@ ${intercept}
 // script, frame, image, link, beacon, fetch and XHR to another origin is held, by the same layer
 // and over the same paths as the gate. Markup-held elements stay held anyway.
 function holdEveryOtherSite() {
+  var others = function (href, foreign) { return foreign ? ["", ""] : null; };
+  if (handoff) return handoff.layer.use(others, null);
   var script = document.currentScript;
-  var layer = consentGateIntercept(function (href, foreign) { return foreign ? ["", ""] : null; }, null, "", null, (script && script.nonce) || "");
+  var layer = consentGateIntercept(others, null, "", null, (script && script.nonce) || "");
   if (layer.refused.length) console.error("consent-gate: could not hold " + layer.refused.join(", "));
 }
 })();
 `;
 mkdirSync(dirname(outPath), { recursive: true });
 // Minified as a whole (glue and loader share one function scope); the module stays one literal.
-const loader = kind === "--gate" ? gateLoader : interfaceLoader;
+const loader = { "--small": smallLoader, "--gate": gateLoader, "--interface": interfaceLoader }[kind];
 writeFileSync(outPath, transformSync(loader, { minify: true, target: "es2020" }).code);
 

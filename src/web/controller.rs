@@ -9,10 +9,11 @@ use crate::core::consent::{
 };
 use crate::core::contract::{
     ATTACH_GLOBAL, ATTR_ACTION, ATTR_INTERFACE, EMBED_SELECTOR, EVENT_CHANGE, EVENT_CONSENT,
-    EVENT_HIDE, EVENT_READY, EVENT_SHOW, INTERFACE_FILE, gate_call, interface as method,
+    EVENT_HIDE, EVENT_READY, EVENT_SHOW, INTERFACE_FILE, PLAN_KEY, gate_call, interface as method,
 };
 use crate::core::cookie;
 use crate::core::i18n;
+use crate::core::plan::Plan;
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, load_each, save_each};
 use crate::core::view::{self, Command, Control, Surface};
@@ -40,6 +41,44 @@ extern "C" {
     /// `import.meta.url` (a module script is not `document.currentScript`).
     #[wasm_bindgen(catch, js_name = __cgBase)]
     fn glue_url() -> Result<String, JsValue>;
+
+    /// What the small gate handed over (the full gate's loader defines it; elsewhere it throws).
+    #[wasm_bindgen(catch, js_name = __cgHandoff)]
+    fn handoff_object() -> Result<JsValue, JsValue>;
+}
+
+/// What the small gate (`consent-gate.js`) hands the full gate when it loads it (README, "Two
+/// modules"): its interception layer, and, when it was following a returning visitor's plan,
+/// the record the page ran under and whether readiness was announced.
+struct Handoff {
+    layer: JsValue,
+    /// The small gate followed a plan: the page already runs under `previous`.
+    takeover: bool,
+    /// The cookie and mirror values the plan was made for.
+    previous: [Option<String>; 2],
+    announced: bool,
+    /// The Consent Mode entries the small gate pushed to `dataLayer`.
+    data_layer: Vec<JsValue>,
+}
+
+fn handoff() -> Option<Handoff> {
+    let object = handoff_object().ok().filter(JsValue::is_object)?;
+    let get = |key: &str| Reflect::get(&object, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    gate::adopt_trusted_types(get("tt"));
+    let previous = get("previous")
+        .dyn_into::<Array>()
+        .map(|p| [p.get(0).as_string(), p.get(1).as_string()])
+        .unwrap_or_default();
+    Some(Handoff {
+        layer: get("layer"),
+        takeover: get("takeover").is_truthy(),
+        previous,
+        announced: get("announced").is_truthy(),
+        data_layer: get("dataLayer")
+            .dyn_into::<Array>()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+    })
 }
 
 /// How the gate brings the interface in: [`load_script`] on a page; the browser tests attach
@@ -94,7 +133,11 @@ pub struct Controller {
     outbox: Option<Outbox>,
     tabs: Option<TabSync>,
     ready: bool,
+    /// The small gate announced readiness already: this gate does not again.
+    quiet: bool,
     waiting: Vec<js_sys::Function>,
+    /// The config element's text, which a returning visitor's plan is made for.
+    config_text: String,
 }
 
 /// Starts consent-gate on the current page: reads the config, restores the stored decision and
@@ -110,6 +153,7 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
 pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
     let window = web_sys::window()?;
     let document = window.document()?;
+    let handoff = handoff();
     let config = page::read_config(&document)
         .map_err(|problems| {
             for problem in problems {
@@ -128,7 +172,26 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         ));
     }
     let language = pick_language(&window, &document, &config);
-    let (consent, effects) = Consent::restore(&config, stored, &context(&window, &language));
+    let config_text = document
+        .get_element_by_id(crate::core::contract::CONFIG_ELEMENT_ID)
+        .and_then(|element| element.text_content())
+        .unwrap_or_default();
+    // Taking over from the small gate's plan: the page runs under the record the plan was made
+    // for, and what it already did (Consent Mode) is not done twice; a record stored since (by
+    // another tab) is then followed as another tab's decision is.
+    let takeover = handoff.as_ref().filter(|h| h.takeover);
+    let restore_from = takeover.map_or_else(|| stored.clone(), |h| h.previous.to_vec());
+    let (consent, mut effects) =
+        Consent::restore(&config, restore_from.clone(), &context(&window, &language));
+    if takeover.is_some() {
+        effects.retain(|effect| {
+            !matches!(
+                effect,
+                Effect::ConsentModeDefault(_) | Effect::ConsentMode(_) | Effect::Lockdown(_)
+            )
+        });
+    }
+    let moved_on = takeover.is_some() && stored != restore_from;
     // The classic build runs from <head>: the loader is `currentScript`, and its nonce (readable
     // only as a property, and only now) is the page's.
     let script = document
@@ -161,7 +224,9 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         outbox: None,
         tabs: None,
         ready: false,
+        quiet: handoff.as_ref().is_some_and(|h| h.announced),
         waiting: Vec::new(),
+        config_text,
     }));
     {
         let mut this = controller.borrow_mut();
@@ -179,11 +244,27 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         };
         this.tabs = Some(TabSync::new(&this.window, &key, on_value));
     }
-    let interceptor = intercept::install(&controller);
-    controller.borrow_mut().interceptor = Some(interceptor);
+    let (layer, entries) = match handoff {
+        Some(h) => (Some(h.layer), h.data_layer),
+        None => (None, Vec::new()),
+    };
+    let interceptor = intercept::install(&controller, layer);
+    {
+        let mut this = controller.borrow_mut();
+        this.interceptor = Some(interceptor);
+        if !entries.is_empty() {
+            let window = this.window.clone();
+            this.integrations.guard(&window, entries);
+        }
+    }
     watch_expiry(&controller);
     watch_openers(&controller);
     perform(&controller, effects);
+    if moved_on {
+        if let Some(current) = stored.into_iter().flatten().next() {
+            adopt(&controller, current);
+        }
+    }
     interface_later(&controller);
     Some(controller)
 }
@@ -280,7 +361,9 @@ fn settle(controller: &Rc<RefCell<Controller>>) {
         (this.document.clone(), std::mem::take(&mut this.waiting))
     };
     let readiness = readiness(&controller.borrow());
-    announce(&document, EVENT_READY, Some(&readiness));
+    if !controller.borrow().quiet {
+        announce(&document, EVENT_READY, Some(&readiness));
+    }
     for resolve in waiting {
         let _ = resolve.call1(&JsValue::UNDEFINED, &readiness);
     }
@@ -980,6 +1063,34 @@ fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
         None if visible => want_interface_after_load(controller),
         None => {}
     }
+    remember(controller);
+}
+
+/// Keeps the plan for the next page view beside the record (or removes a stale one): where the
+/// decision in force has settled, the small gate follows it and this file is not loaded.
+fn remember(controller: &Rc<RefCell<Controller>>) {
+    let this = controller.borrow();
+    let name = &this.config.cookie.name;
+    let Ok(header) = this.cookie.header() else {
+        return;
+    };
+    let mirror = this.local.get(name).ok().flatten();
+    let ctx = context(&this.window, &this.language);
+    let plan = match record::cookie_values(&header, name).as_slice() {
+        [value] => Plan::next_view(
+            &this.config,
+            &this.config_text,
+            value,
+            mirror.as_deref(),
+            &ctx,
+        ),
+        _ => None,
+    };
+    // A plan that cannot be stored is no plan: the next page view loads this file again.
+    let _ = match plan {
+        Some(plan) => this.local.set(PLAN_KEY, &plan.to_json()),
+        None => this.local.remove(PLAN_KEY),
+    };
 }
 
 /// Fetches the interface once the page has loaded: for the settings button alone, which must
@@ -1142,11 +1253,9 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
     })();
     match result {
         Ok(survivors) => {
-            if !survivors.is_empty() {
-                report::warn(&format!(
-                    "cookies of services not consented to could not be deleted from the page (HttpOnly or another path: delete them on the server): {}",
-                    crate::core::join(&survivors, ", ")
-                ));
+            let names: Vec<&str> = survivors.iter().map(String::as_str).collect();
+            if let Some(warning) = cookie::survivors_warning(&names) {
+                report::warn(&warning);
             }
             survivors
         }

@@ -182,7 +182,13 @@ impl Integrations {
             layer.ours.borrow_mut().push(entry);
             return;
         }
-        let ours = Rc::new(RefCell::new(vec![entry]));
+        self.guard(window, vec![entry]);
+    }
+
+    /// Makes `window.dataLayer` the accessor that keeps `entries` (and consent-gate's later
+    /// ones) first: from the first entry, or from the small gate's when it hands over.
+    pub fn guard(&mut self, window: &Window, entries: Vec<JsValue>) {
+        let ours = Rc::new(RefCell::new(entries));
         let current = Rc::new(RefCell::new(
             Reflect::get(window, &"dataLayer".into()).unwrap_or(JsValue::UNDEFINED),
         ));

@@ -11,7 +11,8 @@
 // target, guarded: for a same-origin child frame, its window, and the windows already guarded
 //   (the layer installs itself in each frame's realm as the frame appears).
 // Returns { refused: the protections the browser would not let us install, injected(element):
-// whether page code (not the parser) put this script in the document, restore() }.
+// whether page code (not the parser) put this script in the document, restore(), use(policy,
+// parsed): the full gate taking over the small gate's layer, frames' layers included }.
 function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded) {
   "use strict";
   var win = target || window;
@@ -267,8 +268,10 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     }
     guardWindow(inner);
   };
+  // Frames ask this layer's policy as it is when they ask: `use` changes it for them too.
+  var current = function (href, foreign) { return policy(href, foreign); };
   var guardWindow = function (inner) {
-    var layer = consentGateIntercept(policy, null, "", tt, nonce, inner, guarded);
+    var layer = consentGateIntercept(current, null, "", tt, nonce, inner, guarded);
     for (var i = 0; i < layer.refused.length; i++) refused.push("frame " + layer.refused[i]);
   };
   // A srcdoc document gets a window of its own, whose scripts run as it is parsed, before the
@@ -603,6 +606,10 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     refused: refused,
     injected: function (element) {
       return has(injected, element) || apply(hasAttribute, element, ["data-consent-injected"]);
+    },
+    use: function (newPolicy, newParsed) {
+      policy = newPolicy;
+      parsed = newParsed;
     },
     restore: function () {
       while (restore.length) {

@@ -104,9 +104,10 @@ fn policy(controller: &Weak<RefCell<Controller>>, href: &str, foreign: bool) -> 
     }
 }
 
-/// Installs the layer with core's policy. Each piece the browser refuses is reported and
+/// Installs the layer with core's policy, or gives the small gate's `layer` (already in force,
+/// since the page's first tag) core's policy. Each piece the browser refuses is reported and
 /// skipped; the rest still hold.
-pub fn install(controller: &Rc<RefCell<Controller>>) -> Interceptor {
+pub fn install(controller: &Rc<RefCell<Controller>>, layer: Option<JsValue>) -> Interceptor {
     let weak = Rc::downgrade(controller);
     let asked = weak.clone();
     let policy = Closure::<crate::web::Callback>::new(move |href: JsValue, foreign: JsValue, _| {
@@ -126,13 +127,25 @@ pub fn install(controller: &Rc<RefCell<Controller>>) -> Interceptor {
         _policy: policy,
         _parsed: parsed,
     };
-    let installed = install_layer(
-        interceptor._policy.as_ref(),
-        interceptor._parsed.as_ref(),
-        BODY_OR_GATED_SELECTOR,
-        &crate::web::gate::trusted_types(),
-        &controller.borrow().nonce,
-    );
+    let installed = match layer {
+        Some(layer) => Reflect::get(&layer, &"use".into())
+            .and_then(|adopt| adopt.dyn_into::<Function>())
+            .and_then(|adopt| {
+                adopt.call2(
+                    &layer,
+                    interceptor._policy.as_ref(),
+                    interceptor._parsed.as_ref(),
+                )
+            })
+            .map(|_| layer),
+        None => install_layer(
+            interceptor._policy.as_ref(),
+            interceptor._parsed.as_ref(),
+            BODY_OR_GATED_SELECTOR,
+            &crate::web::gate::trusted_types(),
+            &controller.borrow().nonce,
+        ),
+    };
     match installed {
         Ok(layer) => {
             let function = |name: &str| {

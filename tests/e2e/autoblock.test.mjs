@@ -5,7 +5,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
 
@@ -139,15 +139,17 @@ test("the single-file build starts where Uint8Array.fromHex is missing", async (
   await v.close();
 });
 
-// The single file carries the module as hex: a file damaged on the way (here the module's magic
+// The full gate carries the module as hex: a file damaged on the way (here the module's magic
 // number, "\0asm" as 0061736d) must fail closed like a refused one.
 test("a damaged single-file build: a clear console error, and nothing reaches the tracker", async () => {
-  const build = readFileSync(join(root, "dist/consent-gate.js"), "utf8");
+  const build = readFileSync(join(root, "dist/consent-gate.full.js"), "utf8");
   assert.equal(build.split('"0061736d').length, 2, "the build carries the module as one hex literal");
-  writeFileSync(join(artifacts, "damaged.js"), build.replace('"0061736d', '"0061736e'));
+  mkdirSync(join(artifacts, "damaged"), { recursive: true });
+  copyFileSync(join(root, "dist/consent-gate.js"), join(artifacts, "damaged/consent-gate.js"));
+  writeFileSync(join(artifacts, "damaged/consent-gate.full.js"), build.replace('"0061736d', '"0061736e'));
   const page = readFileSync(join(root, "tests/e2e/fixtures/csp-no-wasm.html"), "utf8")
     .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "")
-    .replace('src="/dist/consent-gate.js"', 'src="/generated/damaged.js"');
+    .replace('src="/dist/consent-gate.js"', 'src="/generated/damaged/consent-gate.js"');
   writeFileSync(join(artifacts, "damaged.html"), page);
   const v = await openHoldingEverything("/generated/damaged.html");
   const errors = v.problems.join("\n");

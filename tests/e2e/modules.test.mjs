@@ -4,7 +4,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
 
@@ -39,12 +39,14 @@ async function returning(env, path = PAGE) {
   return v;
 }
 
-test("a first visit fetches the interface beside the gate; a returning visitor's page view fetches the gate alone", async () => {
+const FULL = ["/dist/consent-gate.js", "/dist/consent-gate.full.js", "/dist/consent-gate.ui.js"];
+
+test("a first visit fetches the full gate and the interface beside the small gate; a returning visitor's page view fetches the small gate alone", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);
   await v.open(PAGE);
   await banner(v.page).region.waitFor();
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"]);
+  assert.deepEqual(ours(env, v), FULL);
   assertNothingFromTracker(env, v, "before a decision");
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
@@ -54,7 +56,7 @@ test("a first visit fetches the interface beside the gate; a returning visitor's
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   await v.page.waitForLoadState("load");
   await v.page.waitForTimeout(300);
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "a returning visitor needs the gate alone");
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "a returning visitor needs the small gate alone");
   assert.equal(await v.page.locator("#consent-gate").count(), 0, "no interface on the page");
   assert.deepEqual(v.problems, []);
   await v.close();
@@ -71,21 +73,21 @@ test("the ES module build: a returning visitor's page view fetches its two files
   await v.close();
 });
 
-test("each thing that must be shown brings the interface in: a cookie-settings link, showPreferences(), show(), a held embed", async () => {
+test("each thing that must be shown brings the full gate and the interface in: a cookie-settings link, showPreferences(), show(), a held embed", async () => {
   const v = await returning(env);
 
   await v.reload();
   assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
   await v.page.click("#settings");
   await dialog(v.page).element.waitFor();
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "the link fetched it");
+  assert.deepEqual(ours(env, v), FULL, "the link fetched it");
   assert.ok(await dialog(v.page).toggle("Analytics").isChecked(), "the switches show the decision in force");
 
   v.requests.length = 0;
   await v.reload();
   await v.page.evaluate(() => ConsentGate.showPreferences());
   await dialog(v.page).element.waitFor();
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "showPreferences() fetched it");
+  assert.deepEqual(ours(env, v), FULL, "showPreferences() fetched it");
   await dialog(v.page).rejectAll.click();
   assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false, "the dialog decides through the gate");
 
@@ -93,7 +95,7 @@ test("each thing that must be shown brings the interface in: a cookie-settings l
   await v.reload();
   await v.page.evaluate(() => ConsentGate.show());
   await banner(v.page).region.waitFor();
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "show() fetched it");
+  assert.deepEqual(ours(env, v), FULL, "show() fetched it");
 
   v.requests.length = 0;
   await v.open(
@@ -104,7 +106,7 @@ test("each thing that must be shown brings the interface in: a cookie-settings l
     ),
   );
   await v.page.getByRole("button", { name: "Load once" }).waitFor();
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"], "a held embed fetched it");
+  assert.deepEqual(ours(env, v), FULL, "a held embed fetched it");
   assert.equal(await banner(v.page).region.count(), 0, "and no banner: the decision stands");
   assert.deepEqual(v.problems, []);
   await v.close();
@@ -114,7 +116,7 @@ test("an interface that does not load, is of another version, or is another file
   env.trackerLog.length = 0;
   const v = await visitor(env);
   await v.open(variant("two-modules-missing", GATE, GATE.replace("><", ' data-interface="/missing/consent-gate.ui.js"><')));
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.full.js"]);
   assert.match(v.problems.join("\n"), /the consent interface could not be loaded \(.*\/missing\/consent-gate\.ui\.js did not load\)/);
   assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false);
   assert.equal(await v.page.locator("[data-consent-banner]").count(), 0);
@@ -152,5 +154,53 @@ test("another script calling the interface's attach hook is ignored: only the sc
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   assert.equal(await v.page.evaluate(() => ConsentGate.get().method), "accept-all");
   assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+/** The small gate and `full` (the full gate's text) served together from /generated/<dir>/. */
+function pair(dir, full) {
+  mkdirSync(join(artifacts, dir), { recursive: true });
+  copyFileSync(join(root, "dist/consent-gate.js"), join(artifacts, dir, "consent-gate.js"));
+  if (full !== null) writeFileSync(join(artifacts, dir, "consent-gate.full.js"), full);
+  return variant(`two-modules-${dir}`, GATE, `<script src="/generated/${dir}/consent-gate.js"></script>`);
+}
+
+test("the full gate missing, or of another release: everything stays held, and the console says why", async () => {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + pair("no-full", null));
+  await v.page.waitForLoadState("load");
+  await v.page.evaluate((tracker) => {
+    new Image().src = tracker + "/pixel.gif?via=image";
+    fetch(tracker + "/collect?via=fetch").catch(() => {});
+  }, env.trackerOrigin);
+  await v.page.waitForTimeout(500);
+  assert.match(v.problems.join("\n"), /consent-gate\.full\.js did not load: nothing is released/);
+  assertNothingFromTracker(env, v, "with the full gate missing");
+  await v.close();
+
+  const full = readFileSync(join(root, "dist/consent-gate.full.js"), "utf8");
+  const version = /__consentGateHandoff\("([^"]+)"\)/.exec(full);
+  assert.ok(version, "the full gate names its release when it asks for the page");
+  const other = await visitor(env);
+  await other.page.goto(env.siteOrigin + pair("other-full", full.replace(`"${version[1]}"`, '"0.0.0-other"')));
+  await other.page.waitForLoadState("load");
+  await other.page.waitForTimeout(300);
+  assert.match(other.problems.join("\n"), /is version 0\.0\.0-other, consent-gate\.js \d+\.\d+\.\d+: serve both files from the same release/);
+  assert.equal(await other.page.locator("[data-consent-banner]").count(), 0, "the other release did not start");
+  assertNothingFromTracker(env, other, "with a full gate of another release");
+  await other.close();
+});
+
+test("a returning visitor's plan is followed only for the config it was made for: an edited config brings the full gate, which asks again", async () => {
+  const v = await returning(env);
+  await v.reload();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
+  v.requests.length = 0;
+  env.trackerLog.length = 0;
+  await v.open(variant("two-modules-revised", '"reloadOnWithdraw": false,', '"reloadOnWithdraw": false, "revision": 2,'));
+  await banner(v.page).region.waitFor();
+  assert.deepEqual(ours(env, v), FULL, "a new revision: the full gate decides, and asks");
+  assertNothingFromTracker(env, v, "under the new revision, before the visitor answers");
   await v.close();
 });

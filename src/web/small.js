@@ -1,0 +1,545 @@
+// consent-gate's small gate (dist/consent-gate.js): the one script a page loads, first in <head>.
+// scripts/bundle.mjs puts beside it the interception layer (intercept.js) and the small module
+// (src/small.rs), which answers from a returning visitor's plan (src/core/plan.rs).
+//
+// Where a plan made by the full gate on an earlier page view is in force (core says so), the
+// small gate follows it: it holds what the plan holds, releases what it releases, sends the same
+// Consent Mode calls, purges the same traces and answers the API's reading half. Every decision
+// is the module's; this file performs. Where no plan is in force it writes the full gate
+// (consent-gate.full.js, beside this file) into the page as the next script, so that it runs
+// before any later tag, as one script did before; where the page asks for more than a plan covers
+// (a decision, the preferences, a placeholder, another tab's decision) it loads the full gate,
+// which takes over this layer and decides from the record the page runs under.
+//
+// In both cases the layer is in force from here: until the full gate runs (or if it never does),
+// every request to another origin is held.
+function consentGateSmall(WASM, VERSION) {
+  "use strict";
+  var win = window;
+  var doc = document;
+  var script = doc.currentScript;
+  var nonce = (script && script.nonce) || "";
+  var named = script && script.getAttribute("data-interface");
+  var fullUrl = null;
+  try {
+    fullUrl = new URL("consent-gate.full.js", (script && script.src) || doc.baseURI).href;
+  } catch (e) {
+    // No URL to load it from: the layer below holds every other origin, and the console says so.
+  }
+  var report = function (level, text) {
+    console[level]("consent-gate: " + text);
+  };
+
+  // The Trusted Types policy both gates use (the site's CSP names it: trusted-types
+  // consent-gate); handed to the full gate, which cannot make a second one of the same name.
+  var tt = null;
+  if (win.trustedTypes && win.trustedTypes.createPolicy) {
+    var same = function (text) { return text; };
+    try {
+      tt = win.trustedTypes.createPolicy("consent-gate", { createHTML: same, createScript: same, createScriptURL: same });
+    } catch (e) {
+      report("error", "the page's Trusted Types policy refuses the \"consent-gate\" policy (" + e + "): add trusted-types consent-gate to its CSP");
+    }
+  }
+
+  // Until a plan is followed or the full gate takes over: every other origin is held, except the
+  // full gate's own file.
+  var holdOthers = function (href, foreign) {
+    return foreign && href !== fullUrl ? ["", ""] : null;
+  };
+  var policy = holdOthers;
+  var parsed = null;
+  var layer = consentGateIntercept(
+    function (href, foreign) { return policy(href, foreign); },
+    function () { if (parsed) parsed(); },
+    "body, script[type=\"text/plain\"], [data-category], [data-service]",
+    tt,
+    nonce
+  );
+  if (layer.refused.length) report("warn", "auto-blocking could not wrap " + layer.refused.join(", "));
+
+  var plan = null;
+  var following = false;
+  var announced = false;
+  var handedOff = false;
+  var stops = [];
+  var listen = function (target, type, listener) {
+    target.addEventListener(type, listener);
+    stops.push(function () { target.removeEventListener(type, listener); });
+  };
+
+  // The Consent Mode entries this gate pushed, kept first in any array assigned to dataLayer.
+  var ours = null;
+  var dataLayerNow;
+  var keepFirst = function (entry) {
+    if (ours) return void ours.push(entry);
+    ours = [entry];
+    dataLayerNow = win.dataLayer;
+    try {
+      Object.defineProperty(win, "dataLayer", {
+        configurable: true,
+        get: function () { return dataLayerNow; },
+        set: function (value) {
+          if (Array.isArray(value)) {
+            for (var i = ours.length - 1; i >= 0; i--) if (value.indexOf(ours[i]) < 0) value.unshift(ours[i]);
+          }
+          dataLayerNow = value;
+        },
+      });
+    } catch (e) {
+      report("warn", "Google Consent Mode: dataLayer cannot be guarded (" + e + "); a page that assigns dataLayer = [ … ] afterwards erases the consent default");
+    }
+  };
+
+  // The full gate calls this as it starts, from the script this gate wrote or inserted: it
+  // takes the layer, the Trusted Types policy and the Consent Mode entries, and this gate stops.
+  var handoff = function (version) {
+    var caller = doc.currentScript;
+    if (handedOff || !caller || caller.src !== fullUrl) return null;
+    if (version !== VERSION) {
+      report("error", fullUrl + " is version " + version + ", consent-gate.js " + VERSION + ": serve both files from the same release. Nothing more is released, and every request to another site is held");
+      policy = holdOthers;
+      return null;
+    }
+    handedOff = true;
+    try {
+      delete win.__consentGateHandoff;
+    } catch (e) {
+      // Kept, but it answers no one again.
+    }
+    while (stops.length) stops.pop()();
+    if (ours) Object.defineProperty(win, "dataLayer", { configurable: true, enumerable: true, writable: true, value: dataLayerNow });
+    return {
+      layer: layer,
+      tt: tt,
+      takeover: following,
+      previous: following ? [plan.record, plan.mirror] : null,
+      announced: announced,
+      dataLayer: ours || [],
+    };
+  };
+  try {
+    Object.defineProperty(win, "__consentGateHandoff", { configurable: true, value: handoff });
+  } catch (e) {
+    report("error", "the full gate cannot be handed the page: " + e);
+  }
+
+  var attribute = function (text) {
+    return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  };
+  // The full gate as the next script the parser runs.
+  var writeFull = function () {
+    if (!fullUrl) return report("error", "the full gate's URL could not be worked out; every request to another site is held");
+    var failed = function (event) {
+      if (event.target && event.target.src === fullUrl && !handedOff) {
+        report("error", fullUrl + " did not load: nothing is released, and every request to another site is held");
+      }
+    };
+    doc.addEventListener("error", failed, true);
+    stops.push(function () { doc.removeEventListener("error", failed, true); });
+    var html = "<script src=\"" + attribute(fullUrl) + "\"" + (nonce ? " nonce=\"" + attribute(nonce) + "\"" : "") +
+      (named ? " data-interface=\"" + attribute(named) + "\"" : "") + "></" + "script>";
+    doc.write(tt ? tt.createHTML(html) : html);
+  };
+
+  var pending = [];
+  var upgrading = false;
+  // The full gate, fetched now: it takes over and answers what was asked meanwhile.
+  var upgrade = function () {
+    if (upgrading || handedOff) return;
+    upgrading = true;
+    // ready() waits for the full gate now: it announces readiness once it is up.
+    for (var w = 0; w < waiting.length; w++) pending.push(["ready", [], waiting[w], waiting[w]]);
+    waiting = [];
+    var full = doc.createElement("script");
+    full.src = tt ? tt.createScriptURL(fullUrl) : fullUrl;
+    if (nonce) full.nonce = nonce;
+    if (named) full.setAttribute("data-interface", named);
+    var settle = function (failed) {
+      var calls = pending.splice(0);
+      for (var i = 0; i < calls.length; i++) {
+        var api = win.ConsentGate;
+        var call = calls[i];
+        if (failed || !handedOff || !api || api === small) {
+          call[3](new Error("consent-gate: " + fullUrl + " did not start; nothing was decided"));
+          continue;
+        }
+        try {
+          call[2](api[call[0]].apply(api, call[1]));
+        } catch (e) {
+          call[3](e);
+        }
+      }
+    };
+    full.addEventListener("load", function () { settle(false); });
+    full.addEventListener("error", function () {
+      report("error", fullUrl + " did not load; nothing more is released, and what was asked of consent-gate is not done");
+      settle(true);
+    });
+    (doc.head || doc.documentElement).appendChild(full);
+  };
+  var later = function (name) {
+    return function () {
+      var args = arguments;
+      if (handedOff && win.ConsentGate !== small) return win.ConsentGate[name].apply(win.ConsentGate, args);
+      return new Promise(function (resolve, reject) {
+        pending.push([name, args, resolve, reject]);
+        upgrade();
+      });
+    };
+  };
+
+  // The module's exports, and text through its buffers.
+  var x = null;
+  var encoder;
+  var decoder;
+  var ask = function (name, parts, a, b, c, d, e) {
+    var bytes = encoder.encode(parts.join("\0"));
+    // The buffer after the call: making room may grow the memory, which detaches the old one.
+    var at = x.cg_input(bytes.length);
+    new Uint8Array(x.memory.buffer, at, bytes.length).set(bytes);
+    return x[name](a, b, c, d, e);
+  };
+  var said = function (name, parts, a) {
+    var length = ask(name, parts, a);
+    var at = x.cg_output();
+    return decoder.decode(new Uint8Array(x.memory.buffer, at, length));
+  };
+  var text = function (which) {
+    return said("cg_text", [], which);
+  };
+
+  // --- Following a plan ---------------------------------------------------------------------
+
+  var readiness = function () {
+    return { protections: { complete: layer.refused.length === 0, refused: layer.refused.slice() } };
+  };
+  var waiting = [];
+  var announce = function () {
+    if (announced || upgrading) return;
+    announced = true;
+    var detail = readiness();
+    doc.dispatchEvent(new CustomEvent(said("cg_event", ["ready"]), { detail: detail }));
+    for (var i = 0; i < waiting.length; i++) waiting[i](detail);
+    waiting = [];
+  };
+
+  var GATED, EMBED, CATEGORY, SERVICE, QUEUED, REFUSED;
+
+  // One held element's release, as the module plans it; the new script when others wait for it.
+  var releaseOne = function (element, planned) {
+    element.removeAttribute(QUEUED);
+    if (planned.kind === "S") {
+      var created = doc.createElement("script");
+      for (var i = 0; i < planned.set.length; i += 2) {
+        var name = planned.set[i];
+        var value = planned.set[i + 1];
+        created.setAttribute(name, name === "src" && tt ? tt.createScriptURL(value) : value);
+      }
+      created.nonce = element.nonce || nonce;
+      created.async = planned.order !== "L";
+      created.text = tt ? tt.createScript(element.text) : element.text;
+      element.replaceWith(created);
+      return planned.order === "L" ? created : null;
+    }
+    for (var j = 0; j < planned.set.length; j += 2) element.setAttribute(planned.set[j], planned.set[j + 1]);
+    for (var k = 0; k < planned.remove.length; k++) element.removeAttribute(planned.remove[k]);
+    if (planned.reload && element.parentElement && typeof element.parentElement.load === "function") element.parentElement.load();
+    return null;
+  };
+  // Batches in order: the next once every external script of this one has loaded or failed.
+  var run = function (batches) {
+    while (batches.length) {
+      var batch = batches.shift();
+      var loading = [];
+      for (var i = 0; i < batch.length; i++) {
+        try {
+          var created = releaseOne(batch[i][0], batch[i][1]);
+          if (created) loading.push(created);
+        } catch (e) {
+          report("error", "releasing a consented element failed: " + e);
+        }
+      }
+      if (!loading.length || !batches.length) continue;
+      var remaining = loading.length;
+      var next = function () {
+        remaining -= 1;
+        if (remaining === 0) run(batches);
+      };
+      for (var j = 0; j < loading.length; j++) {
+        var once = (function (done) {
+          var fired = false;
+          return function () {
+            if (!fired) {
+              fired = true;
+              done();
+            }
+          };
+        })(next);
+        loading[j].addEventListener("load", once);
+        loading[j].addEventListener("error", once);
+      }
+      return;
+    }
+  };
+  var releasePass = function () {
+    var held = doc.querySelectorAll(GATED);
+    var plans = [];
+    for (var i = 0; i < held.length; i++) {
+      var element = held[i];
+      if (element.hasAttribute(QUEUED) || element.hasAttribute(REFUSED)) continue;
+      var category = element.getAttribute(CATEGORY);
+      var service = element.getAttribute(SERVICE);
+      var flags = (category !== null ? 1 : 0) | (service !== null ? 2 : 0);
+      if (!ask("cg_verdict", [category || "", service || ""], flags)) continue;
+      if (element.localName === "script" && !ask("cg_script", [], nonce ? 1 : 0, layer.injected(element) ? 1 : 0, element.nonce ? 1 : 0)) {
+        element.setAttribute(REFUSED, "");
+        report("error", text(8));
+        continue;
+      }
+      var parts = [element.localName];
+      var names = element.getAttributeNames();
+      for (var n = 0; n < names.length; n++) if (names[n] !== QUEUED) parts.push(names[n], element.getAttribute(names[n]));
+      var answer = said("cg_release", parts).split("\0");
+      var planned = { kind: answer[0], order: answer[1], set: [], remove: [], reload: false };
+      if (planned.kind === "S") planned.set = answer.slice(2);
+      else {
+        planned.reload = answer[2] === "1";
+        var gap = answer.indexOf("", 3);
+        planned.set = answer.slice(3, gap);
+        planned.remove = answer.slice(gap + 1);
+      }
+      element.setAttribute(QUEUED, "");
+      plans.push([element, planned]);
+    }
+    if (!plans.length) return;
+    var starts = said("cg_batches", [plans.map(function (p) { return p[1].order; }).join("")]);
+    var batches = [];
+    for (var b = 0; b < plans.length; b++) {
+      if (starts[b] === "1" || !batches.length) batches.push([]);
+      batches[batches.length - 1].push(plans[b]);
+    }
+    run(batches);
+  };
+  // A held embed needs its placeholder, which the full gate's interface draws.
+  var embeds = function () {
+    if (doc.querySelector(EMBED)) upgrade();
+  };
+  var whenParsed = function () {
+    if (handedOff) return;
+    releasePass();
+    embeds();
+    if (doc.body) announce();
+  };
+
+  // The plan's vendor calls from `from` to `to`, as the full gate makes them.
+  var perform = function (from, to) {
+    for (var i = from; i < to; i++) {
+      var call = plan.calls[i];
+      try {
+        if (call[0] === "gtag") {
+          var before = Array.isArray(win.dataLayer) ? win.dataLayer.length : 0;
+          win.gtag.apply(win, call.slice(1));
+          var after = win.dataLayer;
+          if (Array.isArray(after) && after.length === before + 1) keepFirst(after[after.length - 1]);
+        } else if (call[0] === "uet") {
+          win.uetq = win.uetq || [];
+          win.uetq.push.apply(win.uetq, call.slice(1));
+        }
+      } catch (e) {
+        report("warn", "a consent call to a tag failed: " + e);
+      }
+    }
+  };
+
+  var purge = function () {
+    if (!plan.purge.cookies.length && !plan.purge.storage.length) return;
+    try {
+      var deletions = said("cg_purge", [location.hostname, location.protocol, doc.cookie]);
+      if (deletions) deletions.split("\0").forEach(function (line) { doc.cookie = line; });
+      var store = win.localStorage;
+      var keys = [];
+      for (var i = 0; i < store.length; i++) keys.push(store.key(i));
+      var matching = said("cg_keys", keys);
+      if (matching) matching.split("\0").forEach(function (key) { store.removeItem(key); });
+      var warning = said("cg_survivors", [doc.cookie]);
+      if (warning) report("warn", warning);
+    } catch (e) {
+      report("warn", "purging withdrawn services: " + e);
+    }
+  };
+
+  var small = null;
+  var api = function () {
+    var named = function (kind, value) {
+      if (typeof value !== "string") throw new Error("consent-gate: the " + (kind ? "service" : "category") + " must be a string");
+      var unknown = said("cg_unknown", [value], kind);
+      if (unknown) throw new Error("consent-gate: " + unknown);
+      return !!ask("cg_verdict", kind ? ["", value] : [value, ""], kind ? 2 : 1);
+    };
+    var reading = function (name, answer) {
+      return function () {
+        if (handedOff && win.ConsentGate !== small) return win.ConsentGate[name].apply(win.ConsentGate, arguments);
+        return answer.apply(null, arguments);
+      };
+    };
+    small = {
+      ready: reading("ready", function () {
+        return new Promise(function (resolve) {
+          if (announced) resolve(readiness());
+          else if (upgrading) pending.push(["ready", [], resolve, resolve]);
+          else waiting.push(resolve);
+        });
+      }),
+      get: reading("get", function () { return JSON.parse(plan.get); }),
+      exportRecord: reading("exportRecord", function () { return plan.get; }),
+      accepted: reading("accepted", function (category) { return named(0, category); }),
+      acceptedService: reading("acceptedService", function (service) { return named(1, service); }),
+      on: reading("on", function (event, listener) {
+        if (typeof event !== "string") throw new Error("consent-gate: the event must be a string");
+        var name = said("cg_event", [event]);
+        if (name.charAt(0) === "!") throw new Error("consent-gate: " + name.slice(1));
+        if (typeof listener !== "function") throw new Error("consent-gate: on() takes an event name and a function");
+        var handler = function (e) {
+          try {
+            listener(e.detail === undefined ? null : e.detail);
+          } catch (thrown) {
+            report("error", "a " + e.type + " listener threw: " + thrown);
+          }
+        };
+        doc.addEventListener(name, handler);
+        return function () { doc.removeEventListener(name, handler); };
+      }),
+    };
+    ["acceptAll", "rejectAll", "set", "withdraw", "forget", "show", "hide", "showPreferences", "setLanguage"].forEach(function (name) {
+      small[name] = later(name);
+    });
+    var stub = win.ConsentGate;
+    var queued = stub && Array.isArray(stub.q) ? stub.q : [];
+    win.ConsentGate = small;
+    for (var i = 0; i < queued.length; i++) {
+      var call = queued[i];
+      try {
+        var method = small[call[0]];
+        if (typeof method !== "function") throw new Error("consent-gate: \"" + call[0] + "\" is not a ConsentGate function");
+        call[2](method.apply(small, call[1]));
+      } catch (e) {
+        report("error", "a queued ConsentGate." + call[0] + "() failed: " + e);
+      }
+    }
+  };
+
+  var follow = function () {
+    GATED = text(0);
+    EMBED = text(2);
+    CATEGORY = text(3);
+    SERVICE = text(4);
+    QUEUED = text(5);
+    REFUSED = text(6);
+    var OPENER = text(7);
+    policy = function (href) {
+      var held = ask("cg_hold", [href]);
+      return held ? [plan.services[held - 1][0], plan.services[held - 1][1]] : null;
+    };
+    parsed = whenParsed;
+    following = true;
+    // The defaults, the purge, then the update: the full gate's order.
+    var update = 0;
+    while (update < plan.calls.length && !(plan.calls[update][1] === "consent" && plan.calls[update][2] === "update")) update++;
+    perform(0, update);
+    purge();
+    perform(update, plan.calls.length);
+    releasePass();
+    api();
+    listen(doc, "click", function (event) {
+      var target = event.target;
+      if (target && target.closest && target.closest(OPENER)) {
+        event.preventDefault();
+        small.showPreferences();
+      }
+    });
+    listen(doc, "DOMContentLoaded", whenParsed);
+    // Another tab's decision, or one that lapsed while this tab was hidden: the full gate decides.
+    var changed = function (value) {
+      if (value !== plan.record) upgrade();
+    };
+    try {
+      var channel = new BroadcastChannel("consent-gate:" + plan.name);
+      channel.onmessage = function (event) { changed(event.data); };
+      stops.push(function () { channel.close(); });
+    } catch (e) {
+      // The storage event below carries it.
+    }
+    listen(win, "storage", function (event) {
+      if (event.key === plan.name) changed(event.newValue);
+    });
+    listen(doc, "visibilitychange", function () {
+      if (!doc.hidden && !inForceNow()) upgrade();
+    });
+    if (doc.readyState !== "loading") setTimeout(whenParsed, 0);
+  };
+
+  // --- Which ----------------------------------------------------------------------------------
+
+  // Whether core lets the plan be followed on what this page view sees.
+  var inForceNow = function () {
+    var store = win.localStorage;
+    var config = doc.getElementById("consent-gate-config");
+    var mirror = store.getItem(plan.name);
+    var outbox = store.getItem(plan.outbox);
+    var gpc = !!navigator.globalPrivacyControl;
+    var flags = (plan.mirror !== null ? 1 : 0) | (mirror !== null ? 2 : 0) | (outbox !== null ? 4 : 0);
+    return !!config && !!ask(
+      "cg_in_force",
+      [plan.v, plan.config, plan.name, plan.record, plan.mirror || "", mirror || "", outbox || "", doc.cookie, config.textContent],
+      gpc ? 1 : 0, plan.gpc ? 1 : 0, Date.now() / 1000, plan.expires, flags
+    );
+  };
+  var inForce = function () {
+    plan = JSON.parse(win.localStorage.getItem("consent-gate:plan"));
+    if (!plan) return false;
+    encoder = new TextEncoder();
+    decoder = new TextDecoder();
+    var bytes = Uint8Array.fromHex ? Uint8Array.fromHex(WASM) : fromHex(WASM);
+    x = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+    for (var c = 0; c < plan.categories.length; c++) ask("cg_category", [plan.categories[c][0]], plan.categories[c][1] ? 1 : 0);
+    for (var s = 0; s < plan.services.length; s++) {
+      var service = plan.services[s];
+      ask("cg_service", [service[0], service[1]].concat(service[3]), service[2] ? 1 : 0);
+    }
+    for (var k = 0; k < plan.purge.cookies.length; k++) {
+      var cookie = plan.purge.cookies[k];
+      ask("cg_cookie", [cookie[0], cookie[1] || "", cookie[2] || ""]);
+    }
+    for (var j = 0; j < plan.purge.storage.length; j++) ask("cg_storage", [plan.purge.storage[j]]);
+    return inForceNow();
+  };
+  var chosen = false;
+  try {
+    chosen = inForce();
+  } catch (e) {
+    // No storage, no plan, no WebAssembly: the full gate decides.
+  }
+  if (chosen) {
+    try {
+      follow();
+      return;
+    } catch (e) {
+      report("error", "following the stored decision failed (" + e + "); the full gate decides");
+      following = false;
+      policy = holdOthers;
+      parsed = null;
+    }
+  }
+  writeFull();
+
+  function fromHex(hex) {
+    var out = new Uint8Array(hex.length >> 1);
+    var digit = function (i) {
+      var code = hex.charCodeAt(i);
+      return code < 58 ? code - 48 : code - 87;
+    };
+    for (var i = 0; i < out.length; i++) out[i] = (digit(2 * i) << 4) | digit(2 * i + 1);
+    return out;
+  }
+}
