@@ -83,6 +83,7 @@ try {
   console.error("consent-gate: the gate could not start (" + error + "); nothing is released");
 }
 ${readFileSync(new URL("../src/web/small.js", import.meta.url), "utf8")}
+${fromHex}
 ${intercept}
 })();
 `;

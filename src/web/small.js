@@ -1,6 +1,7 @@
 // consent-gate's small gate (dist/consent-gate.js): the one script a page loads, first in <head>.
-// scripts/bundle.mjs puts beside it the interception layer (intercept.js) and the small module
-// (src/small.rs), which answers from a returning visitor's plan (src/core/plan.rs).
+// scripts/bundle.mjs puts beside it the interception layer (intercept.js), the hex reader both
+// gates share (fromHex) and the small module (src/small.rs), which answers from a returning
+// visitor's plan (src/core/plan.rs).
 //
 // Where a plan made by the full gate on an earlier page view is in force (core says so), the
 // small gate follows it: it holds what the plan holds, releases what it releases, sends the same
@@ -532,14 +533,4 @@ function consentGateSmall(WASM, VERSION) {
     }
   }
   writeFull();
-
-  function fromHex(hex) {
-    var out = new Uint8Array(hex.length >> 1);
-    var digit = function (i) {
-      var code = hex.charCodeAt(i);
-      return code < 58 ? code - 48 : code - 87;
-    };
-    for (var i = 0; i < out.length; i++) out[i] = (digit(2 * i) << 4) | digit(2 * i + 1);
-    return out;
-  }
 }
