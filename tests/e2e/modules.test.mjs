@@ -204,3 +204,23 @@ test("a returning visitor's plan is followed only for the config it was made for
   assertNothingFromTracker(env, v, "under the new revision, before the visitor answers");
   await v.close();
 });
+
+test("another tab's decision reaches a page that follows a plan: the full gate takes over from the record the page ran under, and listeners registered before hear the change", async () => {
+  const v = await returning(env);
+  await v.reload();
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "this tab follows its plan");
+  await v.page.evaluate(() => {
+    window.__heard = [];
+    ConsentGate.on("change", (detail) => window.__heard.push(detail.revoked.categories));
+  });
+  const other = await v.context.newPage();
+  await other.goto(env.siteOrigin + PAGE);
+  await other.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await other.evaluate(() => ConsentGate.rejectAll());
+  await v.page.waitForFunction(() => window.__heard.length > 0);
+  assert.deepEqual(await v.page.evaluate(() => window.__heard), [["analytics", "marketing"]]);
+  assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false);
+  assert.ok(ours(env, v).includes("/dist/consent-gate.full.js"), "the full gate took over");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
