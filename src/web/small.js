@@ -53,6 +53,8 @@ function consentGateSmall(WASM, VERSION) {
   var layer = consentGateIntercept(
     function (href, foreign) { return policy(href, foreign); },
     function () { if (parsed) parsed(); },
+    // What the parser adds that calls for a release pass: a superset of core's
+    // BODY_OR_GATED_SELECTOR (the module that knows it is not compiled before the layer must hold).
     "body, script[type=\"text/plain\"], [data-category], [data-service]",
     tt,
     nonce

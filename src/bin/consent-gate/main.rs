@@ -215,6 +215,11 @@ fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
             })),
         }
     }
+    finish(format, report, failed)
+}
+
+/// Prints the JSON report (with `--format json`); exit status 1 if anything `failed`.
+fn finish(format: Format, report: Vec<serde_json::Value>, failed: bool) -> ExitCode {
     if format == Format::Json {
         println!("{}", serde_json::Value::Array(report));
     }
@@ -255,14 +260,7 @@ fn check_pages(config: &std::path::Path, pages: &[std::path::PathBuf], format: F
             })),
         }
     }
-    if format == Format::Json {
-        println!("{}", serde_json::Value::Array(report));
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    finish(format, report, failed)
 }
 
 /// Rewrites each page (in place, or into `out`).
