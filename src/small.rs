@@ -309,6 +309,23 @@ pub extern "C" fn cg_unknown(kind: u32) -> u32 {
     answer(message.as_deref().unwrap_or_default())
 }
 
+/// The settings button's language ([`crate::core::i18n::pick_language`]): its index among the
+/// offered languages. Input: the config's `displayLanguage`, `<html lang>`, the offered languages
+/// (space-separated), then `navigator.languages`. `flags`: 1 a display language, 2 a `lang`.
+#[unsafe(no_mangle)]
+pub extern "C" fn cg_language(flags: u32) -> u32 {
+    let p = input(usize::MAX);
+    let offered: Vec<&str> = crate::core::split(part(&p, 2), b' ').collect();
+    let navigator = p.get(3..).unwrap_or_default();
+    let picked = crate::core::i18n::pick_language(
+        &offered,
+        (flags & 1 != 0).then(|| part(&p, 0)),
+        (flags & 2 != 0).then(|| part(&p, 1)),
+        navigator,
+    );
+    offered.iter().position(|o| *o == picked).unwrap_or(0) as u32
+}
+
 /// The `document` event for the input's short name; `!` and the error for a name that is none.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_event() -> u32 {

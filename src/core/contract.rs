@@ -71,6 +71,21 @@ pub const ATTR_BANNER: &str = "data-consent-banner";
 /// On the preferences dialog.
 pub const ATTR_DIALOG: &str = "data-consent-dialog";
 
+/// On each switch in the dialog: [`TOGGLE_CATEGORY`] or [`TOGGLE_SERVICE`]; its value is the id.
+pub const ATTR_TOGGLE: &str = "data-toggle";
+
+/// [`ATTR_TOGGLE`] of a category's switch.
+pub const TOGGLE_CATEGORY: &str = "category";
+
+/// [`ATTR_TOGGLE`] of a service's switch.
+pub const TOGGLE_SERVICE: &str = "service";
+
+/// A service's switch.
+pub const SERVICE_TOGGLE_SELECTOR: &str = "input[data-toggle=\"service\"]";
+
+/// Any switch.
+pub const TOGGLE_SELECTOR: &str = "input[data-toggle]";
+
 /// On a category's block in the dialog, with the category id.
 pub const ATTR_CATEGORY_BLOCK: &str = "data-consent-category";
 
@@ -156,7 +171,8 @@ pub mod interface {
     pub const SHOWN: &str = "shown";
     /// `()`: the dialog's toggles, `[[[id, on], ...categories], [[id, on], ...services]]`.
     pub const TOGGLES: &str = "toggles";
-    /// `(visible)`: shows or removes the floating settings button.
+    /// `(visible)`: shows or removes the floating settings button; once shown, how the small gate
+    /// draws it ([`crate::core::plan::button`]).
     pub const SETTINGS_BUTTON: &str = "settingsButton";
     /// `(code)`: shows everything in that language from now on.
     pub const LANGUAGE: &str = "language";
@@ -238,6 +254,41 @@ mod tests {
                 "{mark} is not in contract.rs"
             );
         }
+    }
+
+    #[test]
+    fn every_name_the_small_gate_writes_is_named_here() {
+        // The small gate's performer is JS too: its attribute names, file, storage key, config
+        // element and global are literals, held to these names.
+        let small = include_str!("../web/small.js");
+        for name in [
+            ATTR_INTERFACE,
+            FULL_FILE,
+            PLAN_KEY,
+            CONFIG_ELEMENT_ID,
+            API_GLOBAL,
+        ] {
+            assert!(
+                small.contains(&format!("\"{name}\"")) || small.contains(&format!("win.{name}")),
+                "{name} in small.js"
+            );
+        }
+        for (at, _) in small.match_indices("\"data-") {
+            let mark: String = small[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                .collect();
+            assert_eq!(mark, ATTR_INTERFACE, "{mark} is not in contract.rs");
+        }
+    }
+
+    #[test]
+    fn the_switch_selectors_name_the_switch_attribute() {
+        assert_eq!(
+            SERVICE_TOGGLE_SELECTOR,
+            format!("input[{ATTR_TOGGLE}=\"{TOGGLE_SERVICE}\"]")
+        );
+        assert_eq!(TOGGLE_SELECTOR, format!("input[{ATTR_TOGGLE}]"));
     }
 
     #[test]

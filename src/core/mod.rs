@@ -21,6 +21,7 @@ pub mod record;
 pub mod server;
 pub mod sha256;
 pub mod store;
+pub mod style;
 pub mod view;
 
 /// `items` with `separator` between them. One small loop for every list the messages and the

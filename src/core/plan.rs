@@ -20,6 +20,8 @@ use crate::core::gate::{self, Verdict};
 use crate::core::integrations::{self, Arg, Call, Target};
 use crate::core::outbox;
 use crate::core::record::{self, json_string};
+use crate::core::view::{self, Words};
+use crate::core::{contract, i18n, style};
 
 /// The version a plan must carry: this build's package version and the plan's format.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
@@ -159,24 +161,62 @@ pub struct Plan {
     pub purge: Purge,
     /// The record's JSON, as `exportRecord()` gives it (and `get()` parsed).
     pub record_json: String,
+    /// The floating settings button, where the page shows one ([`button`]).
+    pub button: Option<String>,
+}
+
+/// The floating settings button as the small gate draws it from a plan, as JSON: the host
+/// element's id, the stylesheet ([`style::BASE`]), the button's attributes
+/// ([`view::settings_button_attributes`]), the config's `displayLanguage`, and its label in each
+/// language the config offers (`[code, label, right to left]`, in the config's order), from which
+/// the small gate's module picks as the interface would ([`i18n::pick_language`]). Made by the
+/// interface, which has the words and the stylesheet; the full gate puts it in the plan as it is.
+pub fn button(config: &Config) -> String {
+    let attributes: Vec<String> = view::settings_button_attributes(config.theme)
+        .iter()
+        .map(|(name, value)| format!("[{},{}]", json_string(name), json_string(value)))
+        .collect();
+    let labels: Vec<String> = config
+        .languages()
+        .into_iter()
+        .map(|language| {
+            let words = Words::new(config, language);
+            format!(
+                "[{},{},{}]",
+                json_string(language),
+                json_string(words.get(i18n::Text::Settings)),
+                words.rtl
+            )
+        })
+        .collect();
+    format!(
+        "{{\"host\":{},\"css\":{},\"attributes\":[{}],\"forced\":{},\"labels\":[{}]}}",
+        json_string(contract::ROOT_ELEMENT_ID),
+        json_string(style::BASE),
+        crate::core::join(&attributes, ","),
+        config
+            .display_language
+            .as_deref()
+            .map_or_else(|| "null".into(), json_string),
+        crate::core::join(&labels, ","),
+    )
 }
 
 impl Plan {
     /// The plan for the next page view under `config` (whose element's text is `config_text`) of
-    /// the visitor whose cookie holds `cookie` and mirror `mirror`; `None` when that page view
+    /// the visitor whose cookie holds `cookie` and mirror `mirror`, where the settings button (if
+    /// the page shows one) is `drawn` ([`button`]); `None` when that page view
     /// must do more than a plan covers: ask (no valid decision), rewrite the record, put a
-    /// lockdown `<meta>` first, show the settings button, or hand the consent state to a Meta
-    /// pixel that may not be on the page yet.
+    /// lockdown `<meta>` first, show a settings button not drawn yet, or hand the consent
+    /// state to a Meta pixel that may not be on the page yet.
     pub fn next_view(
         config: &Config,
         config_text: &str,
         cookie: &str,
         mirror: Option<&str>,
         ctx: &Context,
+        drawn: Option<&str>,
     ) -> Option<Plan> {
-        if config.preferences_button {
-            return None;
-        }
         let (consent, effects) = Consent::restore(config, [Some(cookie), mirror], ctx);
         let record = consent.record()?;
         if consent.prompt().is_some() {
@@ -200,6 +240,12 @@ impl Plan {
         if calls.iter().any(|call| call.target == Target::Fbq) {
             return None;
         }
+        // The button comes from the interface: until it has drawn it once, the full gate loads on
+        // the next page view too.
+        let button = match view::settings_button_visible(config, &consent) {
+            true => Some(drawn?.to_owned()),
+            false => None,
+        };
         Some(Plan {
             keys: Keys {
                 version: VERSION.into(),
@@ -215,6 +261,7 @@ impl Plan {
             calls,
             purge,
             record_json: record.to_json(),
+            button,
         })
     }
 
@@ -260,7 +307,7 @@ impl Plan {
             })
             .collect();
         format!(
-            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{}}}",
+            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{}}}",
             json_string(&self.keys.version),
             json_string(&self.keys.config),
             json_string(&self.keys.name),
@@ -275,6 +322,7 @@ impl Plan {
             crate::core::join(&cookies, ","),
             strings(&self.purge.storage),
             json_string(&self.record_json),
+            self.button.as_deref().unwrap_or("null"),
         )
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::core::config::{Config, Layout, Theme, is_safe_link};
 use crate::core::consent::{Action, Choices, Consent};
+use crate::core::contract;
 use crate::core::i18n::{self, Text};
 use crate::core::sha256;
 
@@ -103,6 +104,27 @@ impl<'a> BannerView<'a> {
             close_button: config.close_button,
         }
     }
+}
+
+/// The banner's controls, in order: refusing comes first, as one click, and is drawn exactly
+/// like accepting (refusing is never harder than accepting).
+pub const BANNER_CONTROLS: [(Control, Text); 3] = [
+    (Control::RejectAll, Text::RejectAll),
+    (Control::AcceptAll, Text::AcceptAll),
+    (Control::Customize, Text::Customize),
+];
+
+/// The preferences dialog's controls, in order, refusing first as on the banner.
+pub const DIALOG_CONTROLS: [(Control, Text); 3] = [
+    (Control::RejectAll, Text::RejectAll),
+    (Control::AcceptAll, Text::AcceptAll),
+    (Control::Save, Text::Save),
+];
+
+/// A service's switch after the visitor turns its category's switch to `category_on`: it follows
+/// the category (the visitor can then turn the service back alone).
+pub fn service_after_category(category_on: bool) -> bool {
+    category_on
 }
 
 /// The preferences dialog.
@@ -509,6 +531,21 @@ pub fn settings_button_visible(config: &Config, consent: &Consent) -> bool {
     config.preferences_button && consent.is_decided() && consent.prompt().is_none()
 }
 
+/// The floating settings button's attributes (beside `lang` and `dir`), in the config's `theme`:
+/// the interface's button and the one the small gate draws from a plan are the same element.
+pub fn settings_button_attributes(theme: Theme) -> Vec<(&'static str, String)> {
+    vec![
+        ("type", "button".into()),
+        (
+            contract::ATTR_ACTION,
+            Control::ShowPreferences.name().into(),
+        ),
+        ("part", "button".into()),
+        ("class", format!("cg settings theme-{}", theme.name())),
+        (contract::ATTR_SETTINGS_BUTTON, String::new()),
+    ]
+}
+
 fn safe(url: &Option<String>) -> Option<&str> {
     url.as_deref().filter(|u| is_safe_link(u))
 }
@@ -518,7 +555,7 @@ fn safe(url: &Option<String>) -> Option<&str> {
 /// # Errors
 /// The site does not offer it; the message lists the languages it does.
 pub fn offered_language<'c>(config: &'c Config, code: &str) -> Result<&'c str, String> {
-    let offered = languages(config);
+    let offered = config.languages();
     let picked = crate::core::i18n::pick_language(&offered, Some(code), None, &[]);
     let matches = picked.eq_ignore_ascii_case(code)
         || crate::core::i18n::primary(picked) == crate::core::i18n::primary(code);
@@ -585,13 +622,6 @@ pub fn unknown(id: &str, what: &str, plural: &str, ids: &[&str]) -> String {
         out.push_str(part);
     }
     out
-}
-
-/// The languages the site offers: its own first, then each translation's.
-pub fn languages(config: &Config) -> Vec<&str> {
-    std::iter::once(config.language.as_str())
-        .chain(config.translations.iter().map(|t| t.language.as_str()))
-        .collect()
 }
 
 /// A fingerprint of everything a visitor is shown in `language` (banner, dialog, every category,
@@ -898,6 +928,22 @@ mod tests {
     }
 
     #[test]
+    fn refusing_comes_first_on_the_banner_and_in_the_dialog_and_is_one_control() {
+        for controls in [BANNER_CONTROLS, DIALOG_CONTROLS] {
+            assert_eq!(controls[0], (Control::RejectAll, Text::RejectAll));
+            assert_eq!(controls[1], (Control::AcceptAll, Text::AcceptAll));
+        }
+        assert_eq!(BANNER_CONTROLS[2].0, Control::Customize);
+        assert_eq!(DIALOG_CONTROLS[2].0, Control::Save);
+    }
+
+    #[test]
+    fn a_categorys_services_follow_its_switch() {
+        assert!(service_after_category(true));
+        assert!(!service_after_category(false));
+    }
+
+    #[test]
     fn the_settings_button_shows_after_a_decision_when_asked_for() {
         let mut config = shop_config();
         let (decided, _) = Consent::default()
@@ -929,6 +975,6 @@ mod tests {
 
     #[test]
     fn the_site_offers_its_own_language_and_its_translations() {
-        assert_eq!(languages(&translated()), ["en", "de"]);
+        assert_eq!(translated().languages(), ["en", "de"]);
     }
 }

@@ -33,8 +33,15 @@ fn load() -> Plan {
         )
         .expect("valid");
     let value = crate::core::record::encode(consent.record().expect("decided"));
-    let plan =
-        Plan::next_view(&shop_config(), SHOP_CONFIG, &value, None, &context(NOW)).expect("a plan");
+    let plan = Plan::next_view(
+        &shop_config(),
+        SHOP_CONFIG,
+        &value,
+        None,
+        &context(NOW),
+        None,
+    )
+    .expect("a plan");
     for (id, granted) in &plan.grants.categories {
         put(&[id]);
         cg_category(u32::from(*granted));
@@ -159,4 +166,18 @@ fn purge_keys_and_messages() {
     put(&["Ready"]);
     assert!(read(cg_event()).starts_with("!\"Ready\" is not an event"));
     assert_eq!(read(cg_text(3)), "data-category");
+}
+
+#[test]
+fn the_buttons_language_is_picked_as_the_interface_picks_it() {
+    put(&["", "de-AT", "en de fr"]);
+    assert_eq!(cg_language(2), 1, "<html lang> by its primary subtag");
+    put(&["fr", "de", "en de fr"]);
+    assert_eq!(cg_language(3), 2, "displayLanguage first");
+    put(&["", "", "en de fr", "ja", "fr-CA"]);
+    assert_eq!(cg_language(0), 2, "the first offered of the browser's");
+    put(&["", "", "en de fr", "ja"]);
+    assert_eq!(cg_language(0), 0, "else the config's own");
+    put(&["", "", "en de fr", "ja"]);
+    assert_eq!(cg_language(2), 0, "an empty lang is no match");
 }

@@ -121,6 +121,8 @@ pub struct Controller {
     preferences_wanted: bool,
     /// The settings button waits for the page's `load` to fetch the interface.
     button_waits_for_load: bool,
+    /// How the small gate draws the settings button, from the interface, for the plan.
+    button_drawn: Option<String>,
     /// The page's `data-consent-action="show-preferences"` elements.
     opener: Option<Listener>,
     /// `<body>` has been parsed: what the consent calls for may be shown.
@@ -214,6 +216,7 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         banner_wanted: false,
         preferences_wanted: false,
         button_waits_for_load: false,
+        button_drawn: None,
         opener: None,
         parsed: false,
         nonce,
@@ -1049,15 +1052,20 @@ fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
     };
     match remote {
         Some(remote) => {
-            if let Err(e) = remote.call(
+            match remote.call(
                 method::SETTINGS_BUTTON,
                 &visible.into(),
                 &JsValue::UNDEFINED,
             ) {
-                report::warn(&format!(
+                Ok(drawn) => {
+                    if let Some(drawn) = drawn.as_string() {
+                        controller.borrow_mut().button_drawn = Some(drawn);
+                    }
+                }
+                Err(e) => report::warn(&format!(
                     "the settings button could not be shown: {}",
                     describe(&e)
-                ));
+                )),
             }
         }
         None if visible => want_interface_after_load(controller),
@@ -1083,6 +1091,7 @@ fn remember(controller: &Rc<RefCell<Controller>>) {
             value,
             mirror.as_deref(),
             &ctx,
+            this.button_drawn.as_deref(),
         ),
         _ => None,
     };
@@ -1310,7 +1319,7 @@ fn pick_language(window: &Window, document: &Document, config: &Config) -> Strin
         })
         .unwrap_or_default();
     i18n::pick_language(
-        &view::languages(config),
+        &config.languages(),
         config.display_language.as_deref(),
         html_lang.as_deref(),
         &navigator,

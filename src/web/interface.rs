@@ -16,6 +16,7 @@
 use crate::core::config::Config;
 use crate::core::consent::{Consent, Context};
 use crate::core::contract::{gate_call, interface};
+use crate::core::plan;
 use crate::core::view::{self, BannerView, Control, PreferencesView, Surface};
 use crate::web::Callback;
 use crate::web::page;
@@ -154,12 +155,14 @@ impl Interface {
             interface::SETTINGS_BUTTON => {
                 if a.is_truthy() {
                     let words = view::Words::new(&self.config, &self.language);
-                    let theme = self.config.theme.name();
+                    let theme = self.config.theme;
                     self.ui.show_settings_button(&words, theme)?;
+                    // For the plan: the small gate draws this button on later page views.
+                    Ok(plan::button(&self.config).into())
                 } else {
                     self.ui.hide_settings_button();
+                    done
                 }
-                done
             }
             interface::LANGUAGE => {
                 let code = a.as_string().unwrap_or_default();

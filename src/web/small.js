@@ -111,6 +111,8 @@ function consentGateSmall(WASM, VERSION) {
       // Kept, but it answers no one again.
     }
     while (stops.length) stops.pop()();
+    // The interface draws its own button once the full gate wants it.
+    if (buttonHost) buttonHost.remove();
     if (ours) Object.defineProperty(win, "dataLayer", { configurable: true, enumerable: true, writable: true, value: dataLayerNow });
     return {
       layer: layer,
@@ -328,11 +330,50 @@ function consentGateSmall(WASM, VERSION) {
   var embeds = function () {
     if (doc.querySelector(EMBED)) upgrade();
   };
+  // The floating settings button, as the interface draws it (core gives its attributes and
+  // stylesheet, and picks its language); a click loads the full gate, which opens the preferences.
+  var buttonHost = null;
+  var drawButton = function () {
+    var button = plan.button;
+    if (!button || buttonHost || !doc.body) return;
+    var html = doc.documentElement.getAttribute("lang");
+    var languages = navigator.languages || [];
+    var offered = button.labels.map(function (label) { return label[0]; }).join(" ");
+    var label = button.labels[ask("cg_language", [button.forced || "", html || "", offered].concat(languages), (button.forced !== null ? 1 : 0) | (html !== null ? 2 : 0))];
+    var host = doc.createElement("div");
+    host.id = button.host;
+    var shadow = host.attachShadow({ mode: "open" });
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(button.css);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      var style = doc.createElement("style");
+      style.textContent = button.css;
+      shadow.appendChild(style);
+    }
+    var element = doc.createElement("button");
+    for (var i = 0; i < button.attributes.length; i++) element.setAttribute(button.attributes[i][0], button.attributes[i][1]);
+    element.setAttribute("lang", label[0]);
+    element.setAttribute("dir", label[2] ? "rtl" : "ltr");
+    element.textContent = label[1];
+    element.addEventListener("click", function () { small.showPreferences(); });
+    shadow.appendChild(element);
+    doc.body.prepend(host);
+    buttonHost = host;
+  };
   var whenParsed = function () {
     if (handedOff) return;
     releasePass();
     embeds();
-    if (doc.body) announce();
+    if (doc.body) {
+      try {
+        drawButton();
+      } catch (e) {
+        report("warn", "the settings button could not be drawn: " + e);
+      }
+      announce();
+    }
   };
 
   // The plan's vendor calls from `from` to `to`, as the full gate makes them.

@@ -11,13 +11,14 @@
 //! moves in (to its heading), Tab stays inside, Escape closes it, and focus goes back to where it
 //! was.
 
-use crate::core::config::Layout;
+use crate::core::config::{Layout, Theme};
 use crate::core::contract::{
-    ATTR_ACTION, ATTR_BANNER, ATTR_CATEGORY_BLOCK, ATTR_DIALOG, ATTR_SERVICE_BLOCK,
-    ATTR_SETTINGS_BUTTON, ROOT_ELEMENT_ID,
+    ATTR_ACTION, ATTR_BANNER, ATTR_CATEGORY_BLOCK, ATTR_DIALOG, ATTR_SERVICE_BLOCK, ATTR_TOGGLE,
+    ROOT_ELEMENT_ID, SERVICE_TOGGLE_SELECTOR, TOGGLE_CATEGORY, TOGGLE_SELECTOR, TOGGLE_SERVICE,
 };
 use crate::core::i18n::Text;
-use crate::core::view::{BannerView, Control, PreferencesView, Surface, Words};
+use crate::core::style;
+use crate::core::view::{self, BannerView, Control, PreferencesView, Surface, Words};
 pub use crate::web::listener::Listener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,22 +29,8 @@ use web_sys::{
     Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
+/// The rest of the interface's stylesheet, after core's [`style::BASE`].
 const STYLE: &str = "\
-:host{all:initial}\
-.cg{--bg:var(--cg-bg,#fff);--fg:var(--cg-fg,#1d1d1f);--muted:var(--cg-muted,#4b5563);\
---link:var(--cg-link,#0b57d0);--btn-bg:var(--cg-button-bg,#1f3a8a);--btn-fg:var(--cg-button-fg,#fff);\
---line:var(--cg-line,#d1d5db);--focus:var(--cg-focus,#c2410c);\
-box-sizing:border-box;background:var(--bg);color:var(--fg);\
-font:15px/1.5 var(--cg-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif);\
-padding:var(--cg-padding,1.25rem 1.5rem);border-radius:var(--cg-radius,.75rem);\
-box-shadow:0 .5rem 2rem rgba(0,0,0,.28);max-height:calc(100vh - 2rem);overflow:auto}\
-.cg *{box-sizing:border-box}\
-.theme-dark{--bg:var(--cg-bg,#1f2937);--fg:var(--cg-fg,#f3f4f6);--muted:var(--cg-muted,#d1d5db);\
---link:var(--cg-link,#93c5fd);--btn-bg:var(--cg-button-bg,#bfdbfe);--btn-fg:var(--cg-button-fg,#111827);\
---line:var(--cg-line,#4b5563);--focus:var(--cg-focus,#fdba74)}\
-@media (prefers-color-scheme:dark){.theme-auto{--bg:var(--cg-bg,#1f2937);--fg:var(--cg-fg,#f3f4f6);\
---muted:var(--cg-muted,#d1d5db);--link:var(--cg-link,#93c5fd);--btn-bg:var(--cg-button-bg,#bfdbfe);\
---btn-fg:var(--cg-button-fg,#111827);--line:var(--cg-line,#4b5563);--focus:var(--cg-focus,#fdba74)}}\
 .banner{position:fixed;z-index:2147483647;margin:0;animation:cg-in .2s ease-out}\
 .box{inset-block-end:1rem;inset-inline-end:1rem;width:calc(100% - 2rem);max-width:28rem}\
 .bar,.bar-top{inset-inline:0;width:100%;max-width:none;border-radius:0}\
@@ -65,7 +52,6 @@ font:inherit;font-size:1.5rem;line-height:1;color:var(--fg);background:none;bord
 .banner:has(.close) h2{padding-inline-end:2.5rem}\
 .head{display:flex;align-items:flex-start;justify-content:space-between;gap:1rem}\
 .head .close{position:static;flex:none;margin-block-start:-.5rem;margin-inline-end:-.5rem}\
-:focus-visible{outline:3px solid var(--focus);outline-offset:2px}\
 h2:focus{outline:none}\
 .category{border-block-start:1px solid var(--line);padding-block:.75rem}\
 .row{display:flex;align-items:center;gap:.75rem;flex-wrap:wrap}\
@@ -81,9 +67,6 @@ summary{cursor:pointer;font-weight:600;min-height:2rem}\
 table{border-collapse:collapse;width:100%;font-size:.875rem;margin-block:.25rem .5rem}\
 th,td{text-align:start;padding:.25rem .5rem;border-block-end:1px solid var(--line);vertical-align:top}\
 .prefs .actions{margin-block-start:1rem}\
-.settings{position:fixed;z-index:2147483646;inset-block-end:1rem;inset-inline-start:1rem;\
-padding:.5rem .875rem;border-radius:999px;font-weight:600;border:2px solid var(--btn-bg);cursor:pointer;\
-box-shadow:0 .25rem 1rem rgba(0,0,0,.2)}\
 @keyframes cg-in{from{opacity:0;transform:translateY(.5rem)}}\
 @media (prefers-reduced-motion:reduce){.cg,.banner{animation:none}}\
 @media (max-width:30rem){.box{inset:auto 0 0 0;width:100%;border-radius:0}}";
@@ -230,11 +213,7 @@ impl Ui {
                 )?;
             }
             let actions = el(d, &banner, "div", &[("class", "actions")], "")?;
-            for (control, text) in [
-                (Control::RejectAll, Text::RejectAll),
-                (Control::AcceptAll, Text::AcceptAll),
-                (Control::Customize, Text::Customize),
-            ] {
+            for (control, text) in view::BANNER_CONTROLS {
                 button(d, &actions, control, words.get(text))?;
             }
             if view.close_button {
@@ -339,7 +318,7 @@ impl Ui {
                     d,
                     &row,
                     &id,
-                    "category",
+                    TOGGLE_CATEGORY,
                     category.id,
                     category.on,
                     category.required,
@@ -394,7 +373,7 @@ impl Ui {
                         d,
                         &row,
                         &id,
-                        "service",
+                        TOGGLE_SERVICE,
                         service.id,
                         service.on,
                         service.required,
@@ -431,11 +410,7 @@ impl Ui {
                 }
             }
             let actions = el(d, &dialog, "div", &[("class", "actions")], "")?;
-            for (control, text) in [
-                (Control::RejectAll, Text::RejectAll),
-                (Control::AcceptAll, Text::AcceptAll),
-                (Control::Save, Text::Save),
-            ] {
+            for (control, text) in view::DIALOG_CONTROLS {
                 button(d, &actions, control, words.get(text))?;
             }
             self.shadow.append_child(&dialog)?;
@@ -478,7 +453,7 @@ impl Ui {
         let Some(dialog) = &self.dialog else {
             return (categories, services);
         };
-        let Ok(inputs) = dialog.query_selector_all("input[data-toggle]") else {
+        let Ok(inputs) = dialog.query_selector_all(TOGGLE_SELECTOR) else {
             return (categories, services);
         };
         for i in 0..inputs.length() {
@@ -492,9 +467,9 @@ impl Ui {
                 continue;
             }
             let entry = (input.value(), input.checked());
-            match input.get_attribute("data-toggle").as_deref() {
-                Some("category") => categories.push(entry),
-                Some("service") => services.push(entry),
+            match input.get_attribute(ATTR_TOGGLE).as_deref() {
+                Some(TOGGLE_CATEGORY) => categories.push(entry),
+                Some(TOGGLE_SERVICE) => services.push(entry),
                 _ => {}
             }
         }
@@ -505,18 +480,22 @@ impl Ui {
     ///
     /// # Errors
     /// The browser refused a DOM call.
-    pub fn show_settings_button(&mut self, words: &Words, theme: &str) -> Result<(), JsValue> {
+    pub fn show_settings_button(&mut self, words: &Words, theme: Theme) -> Result<(), JsValue> {
         if self.settings.is_some() {
             return Ok(());
         }
-        let button = button(
+        let attributes = view::settings_button_attributes(theme);
+        let attributes: Vec<(&str, &str)> = attributes
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        let button = el(
             &self.document,
             &self.shadow,
-            Control::ShowPreferences,
+            "button",
+            &attributes,
             words.get(Text::Settings),
         )?;
-        set(&button, "class", &format!("cg settings theme-{theme}"))?;
-        set(&button, ATTR_SETTINGS_BUTTON, "")?;
         language(&button, words)?;
         self.settings = Some(button);
         Ok(())
@@ -626,15 +605,14 @@ fn follow_category(event: Event) {
     else {
         return;
     };
-    if input.get_attribute("data-toggle").as_deref() != Some("category") {
+    if input.get_attribute(ATTR_TOGGLE).as_deref() != Some(TOGGLE_CATEGORY) {
         return;
     }
     let block = input
         .closest(&format!("[{ATTR_CATEGORY_BLOCK}]"))
         .ok()
         .flatten();
-    let Some(services) =
-        block.and_then(|b| b.query_selector_all("input[data-toggle=\"service\"]").ok())
+    let Some(services) = block.and_then(|b| b.query_selector_all(SERVICE_TOGGLE_SELECTOR).ok())
     else {
         return;
     };
@@ -643,7 +621,7 @@ fn follow_category(event: Event) {
             .item(i)
             .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
         {
-            service.set_checked(input.checked());
+            service.set_checked(view::service_after_category(input.checked()));
         }
     }
 }
@@ -716,7 +694,7 @@ fn toggle(
             ("type", "checkbox"),
             ("role", "switch"),
             ("id", id),
-            ("data-toggle", kind),
+            (ATTR_TOGGLE, kind),
         ],
         "",
     )?
@@ -734,13 +712,14 @@ fn toggle(
 /// in any current browser; where that API is missing, a `<style>` element (needs `style-src`
 /// to allow it, or the interface shows unstyled but works).
 fn style(document: &Document, shadow: &ShadowRoot) -> Result<(), JsValue> {
+    let whole = String::from(style::BASE) + STYLE;
     let constructed = web_sys::CssStyleSheet::new().and_then(|sheet| {
-        sheet.replace_sync(STYLE)?;
+        sheet.replace_sync(&whole)?;
         shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
         Ok(())
     });
     if constructed.is_err() {
-        el(document, shadow, "style", &[], STYLE)?;
+        el(document, shadow, "style", &[], &whole)?;
     }
     Ok(())
 }

@@ -15,11 +15,15 @@ after(() => env?.stop());
 const PAGE = "/fixtures/two-modules.html";
 const GATE = '<script src="/dist/consent-gate.js"></script>';
 
-/** The two-modules page with `from` replaced by `to`, written where the site serves it. */
-function variant(name, from, to) {
-  const page = readFileSync(join(root, "tests/e2e/fixtures/two-modules.html"), "utf8");
-  if (!page.includes(from)) throw new Error(`the two-modules page has no ${from}`);
-  writeFileSync(join(artifacts, `${name}.html`), page.replace(from, to));
+/** The two-modules page with `from` replaced by `to` (and each further pair), written where the
+ * site serves it. */
+function variant(name, from, to, ...more) {
+  let page = readFileSync(join(root, "tests/e2e/fixtures/two-modules.html"), "utf8");
+  for (const [a, b] of [[from, to], ...Array.from({ length: more.length / 2 }, (_, i) => more.slice(2 * i, 2 * i + 2))]) {
+    if (!page.includes(a)) throw new Error(`the two-modules page has no ${a}`);
+    page = page.replace(a, b);
+  }
+  writeFileSync(join(artifacts, `${name}.html`), page);
   return `/generated/${name}.html`;
 }
 
@@ -108,6 +112,52 @@ test("each thing that must be shown brings the full gate and the interface in: a
   await v.page.getByRole("button", { name: "Load once" }).waitFor();
   assert.deepEqual(ours(env, v), FULL, "a held embed fetched it");
   assert.equal(await banner(v.page).region.count(), 0, "and no banner: the decision stands");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("the floating settings button: a returning visitor's page view draws it with the small gate alone, as the interface draws it and in the page's language; a click brings the rest and opens the preferences", async () => {
+  const config = '"reloadOnWithdraw": false,';
+  const withButton = config + '\n    "preferencesButton": true, "theme": "dark", "translations": { "de": {} },';
+  const path = variant("two-modules-button", config, withButton);
+  const drawn = (page) =>
+    page.evaluate(() => {
+      const hosts = document.querySelectorAll("#consent-gate");
+      const button = hosts[0]?.shadowRoot.querySelector("[data-consent-settings]");
+      if (!button) return { hosts: hosts.length };
+      const style = getComputedStyle(button);
+      const look = ["position", "inset-block-end", "background-color", "color", "border-radius", "font-weight", "padding"];
+      return { hosts: hosts.length, first: document.body.firstElementChild === hosts[0], html: button.outerHTML, style: look.map((p) => style.getPropertyValue(p)) };
+    });
+
+  const v = await returning(env, path);
+  await v.page.locator("[data-consent-settings]").waitFor();
+  const byInterface = await drawn(v.page);
+
+  await v.reload();
+  await v.page.locator("[data-consent-settings]").waitFor();
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "the small gate draws the button alone");
+  assert.deepEqual(await drawn(v.page), byInterface, "the same element, styled the same, first in <body>");
+  assert.match(byInterface.html, /lang="en"/);
+
+  v.requests.length = 0;
+  await v.open(variant("two-modules-button-de", config, withButton, '<html lang="en">', '<html lang="de">'));
+  const german = v.page.getByRole("button", { name: "Cookie-Einstellungen" });
+  await german.waitFor();
+  assert.equal(await german.getAttribute("lang"), "de", "the language the interface would pick: <html lang>");
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "the same plan: the config is the same");
+
+  v.requests.length = 0;
+  await german.click();
+  await dialog(v.page).element.waitFor();
+  assert.deepEqual(ours(env, v), FULL.slice(1), "the click fetched the rest");
+  assert.ok(await dialog(v.page).toggle("Analytics").isChecked(), "the switches show the decision in force");
+  await v.page.keyboard.press("Escape");
+  await dialog(v.page).element.waitFor({ state: "detached" });
+  await german.waitFor();
+  assert.equal((await drawn(v.page)).hosts, 1, "the interface's button replaced the small gate's");
   assert.deepEqual(v.problems, []);
   await v.close();
 });

@@ -415,6 +415,13 @@ impl fmt::Display for ConfigError {
 }
 
 impl Config {
+    /// The languages the site offers: its own first, then each translation's.
+    pub fn languages(&self) -> Vec<&str> {
+        std::iter::once(self.language.as_str())
+            .chain(self.translations.iter().map(|t| t.language.as_str()))
+            .collect()
+    }
+
     /// Reads and checks a config written as JSON.
     ///
     /// # Errors
@@ -682,7 +689,7 @@ impl Config {
         );
         check_link(&mut err, "logEndpoint".into(), &self.log_endpoint);
         if let Some(language) = &self.display_language {
-            let offered = crate::core::view::languages(self);
+            let offered = self.languages();
             if !offered.contains(&language.as_str()) {
                 err(
                     "displayLanguage".into(),

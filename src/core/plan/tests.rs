@@ -34,8 +34,15 @@ fn seen<'a>(config: &'a str, cookies: &'a str, mirror: Option<&'a str>) -> Seen<
 fn a_settled_decision_gets_a_plan_that_answers_as_the_full_gate_would() {
     let (consent, value) = stored_after(&analytics_only());
     let config = shop_config();
-    let plan = Plan::next_view(&config, SHOP_CONFIG, &value, Some(&value), &context(NOW))
-        .expect("a returning visitor with nothing to show has a plan");
+    let plan = Plan::next_view(
+        &config,
+        SHOP_CONFIG,
+        &value,
+        Some(&value),
+        &context(NOW),
+        None,
+    )
+    .expect("a returning visitor with nothing to show has a plan");
     assert_eq!(plan.keys.record, value);
     assert_eq!(plan.grants, Grants::of(&config, &consent));
     assert_eq!(
@@ -87,6 +94,7 @@ fn a_plan_is_followed_only_where_everything_it_was_made_for_holds() {
         &value,
         Some(&value),
         &context(NOW),
+        None,
     )
     .expect("a plan");
     let header = format!("other=1; consent_gate={value}");
@@ -171,7 +179,7 @@ fn no_plan_where_the_next_page_view_must_do_more() {
     let with = |edit: &str| {
         let text = SHOP_CONFIG.replacen("\"revision\": 1,", edit, 1);
         let config = Config::from_json(&text).expect("valid");
-        Plan::next_view(&config, &text, &value, Some(&value), &ctx)
+        Plan::next_view(&config, &text, &value, Some(&value), &ctx, None)
     };
     assert!(with("\"revision\": 1,").is_some());
     assert!(
@@ -180,7 +188,11 @@ fn no_plan_where_the_next_page_view_must_do_more() {
     );
     assert!(
         with("\"revision\": 1, \"preferencesButton\": true,").is_none(),
-        "the button"
+        "a settings button whose labels the interface has not given"
+    );
+    assert!(
+        with("\"revision\": 1,").is_some_and(|plan| plan.button.is_none()),
+        "no button unless asked for"
     );
     assert!(
         with("\"revision\": 1, \"meta\": true,").is_none(),
@@ -191,7 +203,7 @@ fn no_plan_where_the_next_page_view_must_do_more() {
         "the lockdown <meta>"
     );
     let config = shop_config();
-    assert!(Plan::next_view(&config, SHOP_CONFIG, "garbage", None, &ctx).is_none());
+    assert!(Plan::next_view(&config, SHOP_CONFIG, "garbage", None, &ctx, None).is_none());
 }
 
 #[test]
@@ -257,6 +269,42 @@ proptest! {
         prop_assert_eq!(
             grants.verdict(category, service),
             gate::verdict(&config, &consent, category, service)
+        );
+    }
+}
+
+#[test]
+fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
+    let (_, value) = stored_after(&analytics_only());
+    let text = SHOP_CONFIG.replacen(
+        "\"revision\": 1,",
+        "\"revision\": 1, \"preferencesButton\": true, \"theme\": \"dark\",",
+        1,
+    );
+    let config = Config::from_json(&text).expect("valid");
+    let drawn = button(&config);
+    let plan = Plan::next_view(&config, &text, &value, None, &context(NOW), Some(&drawn))
+        .expect("a returning visitor's settings button is drawn from the plan");
+    assert_eq!(plan.button.as_deref(), Some(drawn.as_str()));
+    let parsed: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
+    let button = &parsed["button"];
+    assert_eq!(button["host"], contract::ROOT_ELEMENT_ID);
+    assert_eq!(button["css"], style::BASE);
+    assert_eq!(button["forced"], serde_json::Value::Null);
+    assert_eq!(
+        button["labels"][0],
+        serde_json::json!(["en", "Cookie settings", false])
+    );
+    let attributes = button["attributes"].as_array().expect("a list");
+    for wanted in [
+        ["type", "button"],
+        [contract::ATTR_ACTION, "show-preferences"],
+        ["class", "cg settings theme-dark"],
+        [contract::ATTR_SETTINGS_BUTTON, ""],
+    ] {
+        assert!(
+            attributes.contains(&serde_json::json!(wanted)),
+            "{wanted:?} in {attributes:?}"
         );
     }
 }
