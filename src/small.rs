@@ -7,7 +7,6 @@
 //! (`cg_category`, `cg_service`, `cg_cookie`, `cg_storage`), then asks. Texts are UTF-8; a call
 //! that takes several splits its input at NUL bytes, the last part taking the rest.
 
-use crate::core::config::Cookie;
 use crate::core::contract;
 use crate::core::gate::{self, Order, Release, Verdict};
 use crate::core::plan::{self, Grants, Keys, Seen};
@@ -17,7 +16,7 @@ struct State {
     input: Vec<u8>,
     output: Vec<u8>,
     grants: Grants,
-    cookies: Vec<Cookie>,
+    cookies: Vec<(String, Vec<String>)>,
     storage: Vec<String>,
 }
 
@@ -111,17 +110,14 @@ pub extern "C" fn cg_service(granted: u32) {
     state().grants.services.push(service);
 }
 
-/// A cookie to purge: input `name`, `domain`, `path` (empty: none).
+/// A cookie to purge: input its name (or `prefix*`), then its deletion tails on this origin
+/// ([`crate::core::cookie::deletion_tails`], worked out when the plan was made).
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_cookie() {
-    let p = input(3);
-    let (domain, path) = (part(&p, 1), part(&p, 2));
-    let cookie = plan::purge_cookie(
-        part(&p, 0),
-        (!domain.is_empty()).then_some(domain),
-        (!path.is_empty()).then_some(path),
-    );
-    state().cookies.push(cookie);
+    let mut parts = input(usize::MAX);
+    let tails = parts.split_off(1.min(parts.len()));
+    let name = parts.pop().unwrap_or_default();
+    state().cookies.push((name, tails));
 }
 
 /// A `localStorage` key pattern to purge: input the pattern.
@@ -259,13 +255,12 @@ pub extern "C" fn cg_batches() -> u32 {
     answer(std::str::from_utf8(&starts).unwrap_or_default())
 }
 
-/// The cookie assignments that delete what refused services left ([`crate::core::cookie::deletions`]).
-/// Input: the page's host, protocol and `document.cookie`.
+/// The cookie assignments that delete what refused services left
+/// ([`crate::core::cookie::deletions_by`]). Input: `document.cookie`.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_purge() -> u32 {
-    let p = input(3);
-    let deletions =
-        crate::core::cookie::deletions(part(&p, 2), part(&p, 0), part(&p, 1), &state().cookies);
+    let header = input(1).swap_remove(0);
+    let deletions = crate::core::cookie::deletions_by(&header, &state().cookies);
     answer(&crate::core::join(&deletions, "\0"))
 }
 
@@ -283,7 +278,8 @@ pub extern "C" fn cg_keys() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_survivors() -> u32 {
     let header = input(1).swap_remove(0);
-    let survivors = crate::core::cookie::survivors(&header, &state().cookies);
+    let declared: Vec<&str> = state().cookies.iter().map(|c| c.0.as_str()).collect();
+    let survivors = crate::core::cookie::survivors(&header, &declared);
     let warning = crate::core::cookie::survivors_warning(&survivors);
     answer(warning.as_deref().unwrap_or_default())
 }
@@ -334,27 +330,6 @@ pub extern "C" fn cg_event() -> u32 {
         Some(event) => answer(event),
         None => answer(&(String::from("!") + &contract::unknown_event(&short))),
     }
-}
-
-/// The contract's names the small gate uses, by number.
-#[unsafe(no_mangle)]
-pub extern "C" fn cg_text(which: u32) -> u32 {
-    let opener = String::from("[")
-        + contract::ATTR_ACTION
-        + "=\""
-        + crate::core::view::Control::ShowPreferences.name()
-        + "\"]";
-    answer(match which {
-        0 => contract::GATED_SELECTOR,
-        2 => contract::EMBED_SELECTOR,
-        3 => contract::ATTR_CATEGORY,
-        4 => contract::ATTR_SERVICE,
-        5 => contract::ATTR_QUEUED,
-        6 => contract::ATTR_REFUSED,
-        7 => &opener,
-        8 => gate::INJECTED_SCRIPT_KEPT,
-        _ => "",
-    })
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -52,7 +52,8 @@ fn perform(config: &Config, effects: Vec<Effect>) {
                 {
                     out(&assignment);
                 }
-                for survivor in crate::core::cookie::survivors(&header, &purge.cookies) {
+                let declared: Vec<&str> = purge.cookies.iter().map(|c| c.name.as_str()).collect();
+                for survivor in crate::core::cookie::survivors(&header, &declared) {
                     out(survivor);
                 }
                 let keys = vec![read(5)];

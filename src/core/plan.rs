@@ -14,14 +14,14 @@
 //! [`gate::verdict_by`].
 
 use crate::core::autoblock;
-use crate::core::config::{Config, Cookie};
+use crate::core::config::Config;
 use crate::core::consent::{Consent, Context, Effect, Purge};
 use crate::core::gate::{self, Verdict};
 use crate::core::integrations::{self, Arg, Call, Target};
 use crate::core::outbox;
 use crate::core::record::{self, json_string};
 use crate::core::view::{self, Words};
-use crate::core::{contract, i18n, style};
+use crate::core::{contract, cookie, i18n, style};
 
 /// The version a plan must carry: this build's package version and the plan's format.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
@@ -159,10 +159,15 @@ pub struct Plan {
     pub calls: Vec<Call>,
     /// What refused services left, to delete.
     pub purge: Purge,
+    /// Each of their first-party cookies (a name or `prefix*`) with its
+    /// [`cookie::deletion_tails`] on this origin.
+    pub deletions: Vec<(String, Vec<String>)>,
     /// The record's JSON, as `exportRecord()` gives it (and `get()` parsed).
     pub record_json: String,
     /// The floating settings button, where the page shows one ([`button`]).
     pub button: Option<String>,
+    /// The lockdown policy to put first in `<head>` (`lockdown.meta`).
+    pub lockdown: Option<String>,
 }
 
 /// The floating settings button as the small gate draws it from a plan, as JSON: the host
@@ -202,19 +207,29 @@ pub fn button(config: &Config) -> String {
     )
 }
 
+/// The origin a plan is made on and followed on (its `localStorage` is that origin's).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// `location.hostname`.
+    pub host: &'a str,
+    /// `location.protocol`.
+    pub protocol: &'a str,
+}
+
 impl Plan {
     /// The plan for the next page view under `config` (whose element's text is `config_text`) of
-    /// the visitor whose cookie holds `cookie` and mirror `mirror`, where the settings button (if
+    /// the visitor whose cookie holds `cookie` and mirror `mirror` at `origin`, where the settings
+    /// button (if
     /// the page shows one) is `drawn` ([`button`]); `None` when that page view
-    /// must do more than a plan covers: ask (no valid decision), rewrite the record, put a
-    /// lockdown `<meta>` first, show a settings button not drawn yet, or hand the consent
-    /// state to a Meta pixel that may not be on the page yet.
+    /// must do more than a plan covers: ask (no valid decision), rewrite the record, or show a
+    /// settings button not drawn yet.
     pub fn next_view(
         config: &Config,
         config_text: &str,
         cookie: &str,
         mirror: Option<&str>,
         ctx: &Context,
+        origin: Origin<'_>,
         drawn: Option<&str>,
     ) -> Option<Plan> {
         let (consent, effects) = Consent::restore(config, [Some(cookie), mirror], ctx);
@@ -224,6 +239,7 @@ impl Plan {
         }
         let mut calls = Vec::new();
         let mut purge = Purge::default();
+        let mut lockdown = None;
         for effect in effects {
             match effect {
                 Effect::ConsentModeDefault(signals) => {
@@ -233,12 +249,10 @@ impl Plan {
                     calls.extend(integrations::calls(&config.integrations, &signals, false));
                 }
                 Effect::Purge(refused) => purge = refused,
+                Effect::Lockdown(policy) => lockdown = Some(policy),
                 Effect::Activate(_) => {}
                 _ => return None,
             }
-        }
-        if calls.iter().any(|call| call.target == Target::Fbq) {
-            return None;
         }
         // The button comes from the interface: until it has drawn it once, the full gate loads on
         // the next page view too.
@@ -259,9 +273,19 @@ impl Plan {
             outbox: format!("{}_outbox", config.cookie.name),
             grants: Grants::of(config, &consent),
             calls,
+            deletions: purge
+                .cookies
+                .iter()
+                .filter(|c| !c.third_party)
+                .map(|c| {
+                    let tails = cookie::deletion_tails(c, origin.host, origin.protocol);
+                    (c.name.clone(), tails)
+                })
+                .collect(),
             purge,
             record_json: record.to_json(),
             button,
+            lockdown,
         })
     }
 
@@ -293,21 +317,28 @@ impl Plan {
             .collect();
         let calls: Vec<String> = self.calls.iter().map(call_json).collect();
         let cookies: Vec<String> = self
-            .purge
-            .cookies
+            .deletions
             .iter()
-            .filter(|c| !c.third_party)
-            .map(|c| {
-                format!(
-                    "[{},{},{}]",
-                    json_string(&c.name),
-                    optional(c.domain.as_deref()),
-                    optional(c.path.as_deref())
-                )
-            })
+            .map(|(name, tails)| format!("[{},{}]", json_string(name), strings(tails)))
             .collect();
+        let opener = format!(
+            "[{}=\"{}\"]",
+            contract::ATTR_ACTION,
+            view::Control::ShowPreferences.name()
+        );
+        let names = [
+            ("gated", contract::GATED_SELECTOR),
+            ("embed", contract::EMBED_SELECTOR),
+            ("category", contract::ATTR_CATEGORY),
+            ("service", contract::ATTR_SERVICE),
+            ("queued", contract::ATTR_QUEUED),
+            ("refused", contract::ATTR_REFUSED),
+            ("opener", opener.as_str()),
+            ("injectedKept", gate::INJECTED_SCRIPT_KEPT),
+        ]
+        .map(|(key, name)| format!("{}:{}", json_string(key), json_string(name)));
         format!(
-            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{}}}",
+            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{},\"lockdown\":{},\"names\":{{{}}}}}",
             json_string(&self.keys.version),
             json_string(&self.keys.config),
             json_string(&self.keys.name),
@@ -323,20 +354,9 @@ impl Plan {
             strings(&self.purge.storage),
             json_string(&self.record_json),
             self.button.as_deref().unwrap_or("null"),
+            optional(self.lockdown.as_deref()),
+            crate::core::join(&names, ","),
         )
-    }
-}
-
-/// A purge cookie as the small gate hands it back: name, domain, path.
-pub fn purge_cookie(name: &str, domain: Option<&str>, path: Option<&str>) -> Cookie {
-    Cookie {
-        name: name.to_owned(),
-        domain: domain.map(str::to_owned),
-        path: path.map(str::to_owned),
-        provider: None,
-        duration: None,
-        purpose: None,
-        third_party: false,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::core::contract::{
 };
 use crate::core::cookie;
 use crate::core::i18n;
-use crate::core::plan::Plan;
+use crate::core::plan::{Origin, Plan};
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, load_each, save_each};
 use crate::core::view::{self, Command, Control, Surface};
@@ -1084,6 +1084,16 @@ fn remember(controller: &Rc<RefCell<Controller>>) {
     };
     let mirror = this.local.get(name).ok().flatten();
     let ctx = context(&this.window, &this.language);
+    let location = this.window.location();
+    let (Ok(host), Ok(protocol)) = (location.hostname(), location.protocol()) else {
+        // No origin to work the purge out for: no plan.
+        let _ = this.local.remove(PLAN_KEY);
+        return;
+    };
+    let origin = Origin {
+        host: &host,
+        protocol: &protocol,
+    };
     let plan = match record::cookie_values(&header, name).as_slice() {
         [value] => Plan::next_view(
             &this.config,
@@ -1091,6 +1101,7 @@ fn remember(controller: &Rc<RefCell<Controller>>) {
             value,
             mirror.as_deref(),
             &ctx,
+            origin,
             this.button_drawn.as_deref(),
         ),
         _ => None,
@@ -1255,7 +1266,8 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
             this.local.remove(key)?;
         }
         let after = this.cookie.header()?;
-        Ok(cookie::survivors(&after, &purge.cookies)
+        let declared: Vec<&str> = purge.cookies.iter().map(|c| c.name.as_str()).collect();
+        Ok(cookie::survivors(&after, &declared)
             .into_iter()
             .map(str::to_owned)
             .collect())

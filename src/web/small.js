@@ -210,9 +210,6 @@ function consentGateSmall(WASM, VERSION) {
     var at = x.cg_output();
     return decoder.decode(new Uint8Array(x.memory.buffer, at, length));
   };
-  var text = function (which) {
-    return said("cg_text", [], which);
-  };
 
   // --- Following a plan ---------------------------------------------------------------------
 
@@ -299,7 +296,7 @@ function consentGateSmall(WASM, VERSION) {
       if (!ask("cg_verdict", [category || "", service || ""], flags)) continue;
       if (element.localName === "script" && !ask("cg_script", [], nonce ? 1 : 0, layer.injected(element) ? 1 : 0, element.nonce ? 1 : 0)) {
         element.setAttribute(REFUSED, "");
-        report("error", text(8));
+        report("error", plan.names.injectedKept);
         continue;
       }
       var parts = [element.localName];
@@ -376,6 +373,41 @@ function consentGateSmall(WASM, VERSION) {
     }
   };
 
+  // The Meta pixel's snippet defines fbq only if there is none, so none can be defined first:
+  // until it runs, window.fbq is an accessor that, when the snippet assigns its function, hands
+  // it the latest consent call before the page's first call (its init). The accessor stays after
+  // the handoff: the full gate's next call reads the pixel (or replaces the accessor) through it.
+  var meta = null;
+  var fbq = function (args) {
+    if (meta) {
+      meta.last = args;
+      if (meta.pixel && meta.delivered) meta.pixel.apply(undefined, args);
+      return;
+    }
+    if (typeof win.fbq === "function") {
+      meta = { last: args, pixel: win.fbq, delivered: true };
+      return void meta.pixel.apply(undefined, args);
+    }
+    meta = { last: args, pixel: null, proxy: undefined, delivered: false };
+    Object.defineProperty(win, "fbq", {
+      configurable: true,
+      get: function () { return meta.proxy; },
+      set: function (value) {
+        if (typeof value !== "function") return;
+        meta.pixel = value;
+        meta.proxy = new Proxy(value, {
+          apply: function (pixel, self, args) {
+            if (!meta.delivered) {
+              meta.delivered = true;
+              pixel.apply(undefined, meta.last);
+            }
+            return Reflect.apply(pixel, self, args);
+          },
+        });
+      },
+    });
+  };
+
   // The plan's vendor calls from `from` to `to`, as the full gate makes them.
   var perform = function (from, to) {
     for (var i = from; i < to; i++) {
@@ -389,6 +421,8 @@ function consentGateSmall(WASM, VERSION) {
         } else if (call[0] === "uet") {
           win.uetq = win.uetq || [];
           win.uetq.push.apply(win.uetq, call.slice(1));
+        } else if (call[0] === "fbq") {
+          fbq(call.slice(1));
         }
       } catch (e) {
         report("warn", "a consent call to a tag failed: " + e);
@@ -399,7 +433,7 @@ function consentGateSmall(WASM, VERSION) {
   var purge = function () {
     if (!plan.purge.cookies.length && !plan.purge.storage.length) return;
     try {
-      var deletions = said("cg_purge", [location.hostname, location.protocol, doc.cookie]);
+      var deletions = said("cg_purge", [doc.cookie]);
       if (deletions) deletions.split("\0").forEach(function (line) { doc.cookie = line; });
       var store = win.localStorage;
       var keys = [];
@@ -474,13 +508,21 @@ function consentGateSmall(WASM, VERSION) {
   };
 
   var follow = function () {
-    GATED = text(0);
-    EMBED = text(2);
-    CATEGORY = text(3);
-    SERVICE = text(4);
-    QUEUED = text(5);
-    REFUSED = text(6);
-    var OPENER = text(7);
+    // The lockdown policy first, before anything after this script can load.
+    if (plan.lockdown !== null) {
+      var meta = doc.createElement("meta");
+      meta.setAttribute("http-equiv", "Content-Security-Policy");
+      meta.setAttribute("content", plan.lockdown);
+      (doc.head || doc.documentElement).prepend(meta);
+    }
+    var names = plan.names;
+    GATED = names.gated;
+    EMBED = names.embed;
+    CATEGORY = names.category;
+    SERVICE = names.service;
+    QUEUED = names.queued;
+    REFUSED = names.refused;
+    var OPENER = names.opener;
     policy = function (href) {
       var held = ask("cg_hold", [href]);
       return held ? [plan.services[held - 1][0], plan.services[held - 1][1]] : null;
@@ -553,7 +595,7 @@ function consentGateSmall(WASM, VERSION) {
     }
     for (var k = 0; k < plan.purge.cookies.length; k++) {
       var cookie = plan.purge.cookies[k];
-      ask("cg_cookie", [cookie[0], cookie[1] || "", cookie[2] || ""]);
+      ask("cg_cookie", [cookie[0]].concat(cookie[1]));
     }
     for (var j = 0; j < plan.purge.storage.length; j++) ask("cg_storage", [plan.purge.storage[j]]);
     return inForceNow();

@@ -121,9 +121,18 @@ test("Google Consent Mode: the default (real Arguments) is in dataLayer before g
   assert.deepEqual(later.uet, ["consent", "update", "granted"]);
   assert.equal(later.meta, "consent grant");
 
+  v.requests.length = 0;
   await v.reload();
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
   const returning = await v.page.evaluate(() => dataLayer.filter((e) => e[0] === "consent").map((e) => e[1]));
   assert.deepEqual(returning, ["default", "update"], "a returning visitor's update on every page view");
+  const returningMeta = await v.page.evaluate(() => fbq.queue.map((a) => [...a].join(" ")));
+  assert.deepEqual(returningMeta, ["consent grant", "init 1234", "track PageView"], "the grant reached fbq before init");
+  const gates = v.requests.filter((url) => url.startsWith(env.siteOrigin + "/dist/")).map((url) => new URL(url).pathname);
+  assert.deepEqual(gates, ["/dist/consent-gate.js"], "the small gate made these calls alone");
+  await v.page.evaluate(() => ConsentGate.rejectAll());
+  const taken = await v.page.evaluate(() => fbq.queue.map((a) => [...a].join(" ")).slice(3));
+  assert.deepEqual(taken, ["consent revoke"], "the full gate, taking over, reaches the pixel through the small gate's fbq");
   assert.deepEqual(v.problems, []);
   await v.close();
 });

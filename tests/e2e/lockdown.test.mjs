@@ -83,3 +83,28 @@ test("lockdown meta written by the gate: what scripts request (import() too) is 
   assert.deepEqual(v.problems.filter((p) => !/Content Security Policy|analytics\.js|ERR_FAILED/.test(p)), []);
   await v.close();
 });
+
+test("lockdown meta on a returning visitor's page view: the small gate alone puts the decision's policy first, and it refuses what the decision refuses", async () => {
+  const path = page("meta-lockdown-returning", { meta: true }, "");
+  const ours = (v) => v.requests.filter((url) => url.startsWith(env.siteOrigin + "/dist/")).map((url) => new URL(url).pathname);
+  const v = await visitor(env);
+  await v.open(path);
+  await banner(v.page).rejectAll.click();
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  const policy = await v.page.evaluate(() => document.head.firstElementChild.getAttribute("content"));
+
+  env.trackerLog.length = 0;
+  v.requests.length = 0;
+  await v.reload();
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(v), ["/dist/consent-gate.js"], "the small gate alone");
+  const first = await v.page.evaluate(() => [document.head.firstElementChild.getAttribute("http-equiv"), document.head.firstElementChild.getAttribute("content")]);
+  assert.deepEqual(first, ["Content-Security-Policy", policy], "the full gate's policy, first in <head>");
+  await v.page.evaluate((origin) => fetch(origin + "/collect?via=fetch-through-nothing").catch(() => {}), env.trackerOrigin);
+  await v.page.waitForTimeout(500);
+  assert.deepEqual(env.trackerLog, [], "the tracker received nothing: import() and fetch() refused");
+  assert.equal(await v.page.evaluate(() => document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]').length), 1, "one policy");
+  await v.close();
+});

@@ -3,6 +3,12 @@ use crate::core::consent::{Action, Choices, Source};
 use crate::core::testing::{NOW, SHOP_CONFIG, context, shop_config};
 use proptest::prelude::*;
 
+/// The shop's origin.
+const SHOP: Origin<'static> = Origin {
+    host: "shop.example",
+    protocol: "https:",
+};
+
 /// The cookie value a visitor has after `action` on the shop.
 fn stored_after(action: &Action) -> (Consent, String) {
     let (consent, _) = Consent::default()
@@ -40,6 +46,7 @@ fn a_settled_decision_gets_a_plan_that_answers_as_the_full_gate_would() {
         &value,
         Some(&value),
         &context(NOW),
+        SHOP,
         None,
     )
     .expect("a returning visitor with nothing to show has a plan");
@@ -94,6 +101,7 @@ fn a_plan_is_followed_only_where_everything_it_was_made_for_holds() {
         &value,
         Some(&value),
         &context(NOW),
+        SHOP,
         None,
     )
     .expect("a plan");
@@ -179,7 +187,7 @@ fn no_plan_where_the_next_page_view_must_do_more() {
     let with = |edit: &str| {
         let text = SHOP_CONFIG.replacen("\"revision\": 1,", edit, 1);
         let config = Config::from_json(&text).expect("valid");
-        Plan::next_view(&config, &text, &value, Some(&value), &ctx, None)
+        Plan::next_view(&config, &text, &value, Some(&value), &ctx, SHOP, None)
     };
     assert!(with("\"revision\": 1,").is_some());
     assert!(
@@ -195,15 +203,12 @@ fn no_plan_where_the_next_page_view_must_do_more() {
         "no button unless asked for"
     );
     assert!(
-        with("\"revision\": 1, \"meta\": true,").is_none(),
-        "the Meta pixel's accessor"
-    );
-    assert!(
-        with("\"revision\": 1, \"lockdown\": { \"meta\": true },").is_none(),
-        "the lockdown <meta>"
+        with("\"revision\": 1, \"meta\": true,")
+            .is_some_and(|plan| plan.calls.iter().any(|call| call.target == Target::Fbq)),
+        "the Meta pixel's consent call is the plan's to make"
     );
     let config = shop_config();
-    assert!(Plan::next_view(&config, SHOP_CONFIG, "garbage", None, &ctx, None).is_none());
+    assert!(Plan::next_view(&config, SHOP_CONFIG, "garbage", None, &ctx, SHOP, None).is_none());
 }
 
 #[test]
@@ -283,10 +288,25 @@ fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
     );
     let config = Config::from_json(&text).expect("valid");
     let drawn = button(&config);
-    let plan = Plan::next_view(&config, &text, &value, None, &context(NOW), Some(&drawn))
-        .expect("a returning visitor's settings button is drawn from the plan");
+    let plan = Plan::next_view(
+        &config,
+        &text,
+        &value,
+        None,
+        &context(NOW),
+        SHOP,
+        Some(&drawn),
+    )
+    .expect("a returning visitor's settings button is drawn from the plan");
     assert_eq!(plan.button.as_deref(), Some(drawn.as_str()));
     let parsed: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
+    let names = &parsed["names"];
+    assert_eq!(names["gated"], contract::GATED_SELECTOR);
+    assert_eq!(
+        names["opener"],
+        "[data-consent-action=\"show-preferences\"]"
+    );
+    assert_eq!(names["injectedKept"], gate::INJECTED_SCRIPT_KEPT);
     let button = &parsed["button"];
     assert_eq!(button["host"], contract::ROOT_ELEMENT_ID);
     assert_eq!(button["css"], style::BASE);
@@ -307,4 +327,32 @@ fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
             "{wanted:?} in {attributes:?}"
         );
     }
+}
+
+#[test]
+fn a_lockdown_meta_is_put_first_by_the_plan_with_the_policy_the_decision_allows() {
+    let (consent, value) = stored_after(&analytics_only());
+    let text = SHOP_CONFIG.replacen(
+        "\"revision\": 1,",
+        "\"revision\": 1, \"lockdown\": { \"meta\": true },",
+        1,
+    );
+    let config = Config::from_json(&text).expect("valid");
+    let plan = Plan::next_view(&config, &text, &value, None, &context(NOW), SHOP, None)
+        .expect("a lockdown <meta> is in a plan");
+    let policy = crate::core::lockdown::content_security_policy(&config, &consent);
+    assert_eq!(plan.lockdown.as_deref(), Some(policy.as_str()));
+    let parsed: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
+    assert_eq!(parsed["lockdown"], policy.as_str());
+    let plain = Plan::next_view(
+        &shop_config(),
+        SHOP_CONFIG,
+        &value,
+        None,
+        &context(NOW),
+        SHOP,
+        None,
+    )
+    .expect("a plan");
+    assert_eq!(plain.lockdown, None);
 }
