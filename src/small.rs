@@ -62,6 +62,18 @@ fn input(parts: usize) -> Vec<String> {
     out
 }
 
+/// The input's parts when there are exactly `count`; `None` when one of them holds a NUL itself
+/// (a script can put one in an attribute value), so that the caller holds.
+fn exact(count: usize) -> Option<Vec<String>> {
+    let parts = input(usize::MAX);
+    (parts.len() == count).then_some(parts)
+}
+
+/// What the console says of an element the small gate does not release because one of its
+/// attributes holds a NUL.
+const NUL_KEPT: &str =
+    "a held element has an attribute holding a NUL character: it is not released";
+
 /// Writes `text` to the output buffer; its length in bytes.
 fn answer(text: &str) -> u32 {
     let output = &mut state().output;
@@ -166,7 +178,9 @@ pub extern "C" fn cg_hold() -> u32 {
 /// category, 2 a service.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_verdict(flags: u32) -> u32 {
-    let p = input(2);
+    let Some(p) = exact(2) else {
+        return 0;
+    };
     let category = (flags & 1 != 0).then(|| part(&p, 0));
     let service = (flags & 2 != 0).then(|| part(&p, 1));
     u32::from(state().grants.verdict(category, service) == Verdict::Release)
@@ -190,13 +204,16 @@ fn order_code(order: Order) -> &'static str {
     }
 }
 
-/// How to release one element ([`gate::release`]). Input: its tag, then attribute names and
-/// values. Answer: `S`, the order code, then the new script's attribute names and values; or
-/// `P`, the order code, `1` if its media must load again, the names and values of the attributes
-/// to set, an empty field, then the attributes to remove.
+/// How to release one element ([`gate::release`]). Input: its tag, then its `count` attribute
+/// names and values. Answer: `S`, the order code, then the new script's attribute names and
+/// values; or `P`, the order code, `1` if its media must load again, the names and values of the
+/// attributes to set, an empty field, then the attributes to remove; or `H` and why, where the
+/// input does not hold `count` attributes (a value holds a NUL): the element stays held.
 #[unsafe(no_mangle)]
-pub extern "C" fn cg_release() -> u32 {
-    let p = input(usize::MAX);
+pub extern "C" fn cg_release(count: u32) -> u32 {
+    let Some(p) = exact(1 + 2 * count as usize) else {
+        return answer(&(String::from("H\0") + NUL_KEPT));
+    };
     let attributes: Vec<(String, String)> = p[1..]
         .chunks(2)
         .filter(|pair| pair.len() == 2)

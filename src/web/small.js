@@ -302,7 +302,12 @@ function consentGateSmall(WASM, VERSION) {
       var parts = [element.localName];
       var names = element.getAttributeNames();
       for (var n = 0; n < names.length; n++) if (names[n] !== QUEUED) parts.push(names[n], element.getAttribute(names[n]));
-      var answer = said("cg_release", parts).split("\0");
+      var answer = said("cg_release", parts, (parts.length - 1) / 2).split("\0");
+      if (answer[0] === "H") {
+        element.setAttribute(REFUSED, "");
+        report("error", answer[1]);
+        continue;
+      }
       var planned = { kind: answer[0], order: answer[1], set: [], remove: [], reload: false };
       if (planned.kind === "S") planned.set = answer.slice(2);
       else {

@@ -162,6 +162,26 @@ test("the floating settings button: a returning visitor's page view draws it wit
   await v.close();
 });
 
+test("a returning visitor's small gate holds an element whose mark holds NULs (a script can write them), as the full gate does", async () => {
+  const v = await returning(env);
+  await v.reload();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  env.trackerLog.length = 0;
+  await v.page.evaluate((origin) => {
+    for (const [category, via] of [["analytics\u0000x\u0000y", "nul"], ["analytics", "plain"]]) {
+      const img = document.createElement("img");
+      img.setAttribute("data-category", category);
+      img.setAttribute("data-src", origin + "/pixel.gif?via=" + via);
+      document.body.append(img);
+    }
+  }, env.trackerOrigin);
+  await v.page.waitForTimeout(500);
+  const vias = env.trackerLog.map((e) => new URL(e.url, "http://x").searchParams.get("via"));
+  assert.deepEqual(vias, ["plain"], "the granted category's image loads; the one with a NUL in its mark stays held");
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
+  await v.close();
+});
+
 test("an interface that does not load, is of another version, or is another file, leaves everything held and says why", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);
