@@ -37,12 +37,22 @@ const TARGETS = [
   { name: "consent-gate, classic (dist/)", page: "consent-gate.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "consent-gate, classic, English interface (consent-gate.ui.en.js)", page: "consent-gate-en.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "consent-gate, ESM (pkg/)", page: "consent-gate-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
+  // The demo shop's setup: the floating settings button once the visitor has decided.
+  { name: "consent-gate, classic, settings button", page: "consent-gate-button.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "vanilla-cookieconsent 3.1.0", page: "cookieconsent.html", banner: "#cc-main .cm", accept: '#cc-main .cm [data-role="all"]' },
   { name: "klaro 0.7.22", page: "klaro.html", banner: ".klaro .cookie-notice", accept: ".klaro .cookie-notice .cm-btn-success" },
   { name: "orejime 3.2.1", page: "orejime.html", banner: ".orejime-Banner", accept: ".orejime-Banner-saveButton" },
   { name: "tarteaucitronjs 1.34.0", page: "tarteaucitron.html", banner: "#tarteaucitronAlertBig", accept: "#tarteaucitronPersonalize2" },
 ];
 
+// BENCH_BEFORE=<dir with an earlier build's dist/ files>: that build's classic pages run too, in
+// the same run, for a before/after comparison (served from /bench-before/).
+const BEFORE = process.env.BENCH_BEFORE;
+if (BEFORE) {
+  for (const [name, page] of [["classic", "consent-gate.html"], ["classic, settings button", "consent-gate-button.html"]]) {
+    TARGETS.push({ name: `consent-gate BENCH_BEFORE, ${name}`, page, path: `/bench-generated/before-${page}`, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
+  }
+}
 if (process.env.BENCH_EXTRA) TARGETS.push({ name: process.env.BENCH_EXTRA, page: process.env.BENCH_EXTRA, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
 if (ONLY) TARGETS.splice(0, TARGETS.length, ...TARGETS.filter((t, i) => i === 0 || ONLY.split(",").some((o) => t.name.includes(o))));
 
@@ -90,6 +100,7 @@ const toolFile = (url) => {
   for (const [prefix, dir] of [["/dist/", "dist"], ["/pkg/", "pkg"], ["/node_modules/", "node_modules"]]) {
     if (path.startsWith(prefix)) return join(root, dir, path.slice(prefix.length));
   }
+  if (BEFORE && path.startsWith("/bench-before/")) return join(BEFORE, path.slice("/bench-before/".length));
   return null;
 };
 
@@ -132,7 +143,7 @@ async function load(browser, env, target, profile, { returning = false } = {}) {
   await cdp.send("Performance.enable");
   await throttle(cdp, profile);
   await context.addInitScript(probe, target.banner);
-  const url = `${env.siteOrigin}/bench/${target.page}`;
+  const url = `${env.siteOrigin}${target.path ?? `/bench/${target.page}`}`;
   const result = { files };
   try {
     if (returning) {
@@ -239,15 +250,17 @@ const kib = (b) => (b / 1024).toFixed(1);
 const generated = join(root, "target/bench");
 mkdirSync(generated, { recursive: true });
 writeFileSync(join(generated, "many.html"), manyElementsPage({ images: 1500, scripts: 500 }));
-// BENCH_BEFORE=<dir with an earlier build's consent-gate.js>: the 2,000-element and churn pages
-// also run on that build, in the same run, for a before/after comparison.
-const BEFORE = process.env.BENCH_BEFORE;
+// With BENCH_BEFORE, the 2,000-element and churn pages also run on that build.
 const CHURN = [
   ["no tool", "churn-none.html", churnPage({ gate: null })],
   ["consent-gate (this build)", "churn.html", churnPage({})],
 ];
 const MANY = [["consent-gate (this build)", "many.html"]];
 if (BEFORE) {
+  for (const target of TARGETS.filter((t) => t.path)) {
+    const page = readFileSync(join(root, "bench/pages", target.page), "utf8");
+    writeFileSync(join(generated, `before-${target.page}`), page.replaceAll('src="/dist/', 'src="/bench-before/'));
+  }
   writeFileSync(join(generated, "many-before.html"), manyElementsPage({ images: 1500, scripts: 500, gate: "/bench-before/consent-gate.js" }));
   CHURN.push(["consent-gate (BENCH_BEFORE)", "churn-before.html", churnPage({ gate: "/bench-before/consent-gate.js" })]);
   MANY.push(["consent-gate (BENCH_BEFORE)", "many-before.html"]);
