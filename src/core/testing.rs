@@ -2,6 +2,7 @@
 
 use crate::core::config::Config;
 use crate::core::consent::Context;
+use crate::core::plan::{Origin, Plan};
 use crate::core::view::texts_hash;
 
 /// A moment to decide at: 2025-11-22.
@@ -55,4 +56,23 @@ pub fn context(now: u64) -> Context {
         fresh_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
         texts_hash: texts_hash(&shop_config(), "en"),
     }
+}
+
+/// The origin the shop's plans are made on.
+pub const SHOP_ORIGIN: Origin<'static> = Origin {
+    host: "shop.example",
+    protocol: "https:",
+};
+
+/// The shop's plan, on its origin, for the visitor whose cookie holds `value` and mirror `mirror`.
+pub fn shop_plan(value: &str, mirror: Option<&str>) -> Option<Plan> {
+    Plan::next_view(
+        &shop_config(),
+        SHOP_CONFIG,
+        value,
+        mirror,
+        &context(NOW),
+        SHOP_ORIGIN,
+        None,
+    )
 }

@@ -3,13 +3,8 @@
 
 use super::*;
 use crate::core::consent::{Action, Choices, Consent, Source};
-use crate::core::plan::{Origin, Plan};
-use crate::core::testing::{NOW, SHOP_CONFIG, context, shop_config};
-
-const SHOP: Origin<'static> = Origin {
-    host: "shop.example",
-    protocol: "https:",
-};
+use crate::core::plan::Plan;
+use crate::core::testing::{NOW, SHOP_CONFIG, SHOP_ORIGIN, context, shop_config, shop_plan};
 
 /// The module's state is one static, as on the page: the tests take turns with it.
 static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -50,16 +45,7 @@ fn load() -> Plan {
         )
         .expect("valid");
     let value = crate::core::record::encode(consent.record().expect("decided"));
-    let plan = Plan::next_view(
-        &shop_config(),
-        SHOP_CONFIG,
-        &value,
-        None,
-        &context(NOW),
-        SHOP,
-        None,
-    )
-    .expect("a plan");
+    let plan = shop_plan(&value, None).expect("a plan");
     for (id, granted) in &plan.grants.categories {
         put(&[id]);
         cg_category(u32::from(*granted));
@@ -171,7 +157,8 @@ fn purge_keys_and_messages() {
     let refused = &plan.purge.cookies;
     assert_eq!(
         deletions,
-        crate::core::cookie::deletions(header, SHOP.host, SHOP.protocol, refused).join("\0"),
+        crate::core::cookie::deletions(header, SHOP_ORIGIN.host, SHOP_ORIGIN.protocol, refused)
+            .join("\0"),
         "the plan's tails delete what core deletes on the shop's origin"
     );
     assert!(deletions.starts_with("_fbp=;"), "{deletions}");

@@ -1,13 +1,7 @@
 use super::*;
 use crate::core::consent::{Action, Choices, Source};
-use crate::core::testing::{NOW, SHOP_CONFIG, context, shop_config};
+use crate::core::testing::{NOW, SHOP_CONFIG, SHOP_ORIGIN, context, shop_config, shop_plan};
 use proptest::prelude::*;
-
-/// The shop's origin.
-const SHOP: Origin<'static> = Origin {
-    host: "shop.example",
-    protocol: "https:",
-};
 
 /// The cookie value a visitor has after `action` on the shop.
 fn stored_after(action: &Action) -> (Consent, String) {
@@ -25,6 +19,13 @@ fn analytics_only() -> Action {
     })
 }
 
+/// The shop's config text with `extra` keys after its revision, and what it decodes to.
+fn shop_with(extra: &str) -> (String, Config) {
+    let text = SHOP_CONFIG.replacen("\"revision\": 1,", &format!("\"revision\": 1, {extra}"), 1);
+    let config = Config::from_json(&text).expect("valid");
+    (text, config)
+}
+
 fn seen<'a>(config: &'a str, cookies: &'a str, mirror: Option<&'a str>) -> Seen<'a> {
     Seen {
         config,
@@ -40,16 +41,8 @@ fn seen<'a>(config: &'a str, cookies: &'a str, mirror: Option<&'a str>) -> Seen<
 fn a_settled_decision_gets_a_plan_that_answers_as_the_full_gate_would() {
     let (consent, value) = stored_after(&analytics_only());
     let config = shop_config();
-    let plan = Plan::next_view(
-        &config,
-        SHOP_CONFIG,
-        &value,
-        Some(&value),
-        &context(NOW),
-        SHOP,
-        None,
-    )
-    .expect("a returning visitor with nothing to show has a plan");
+    let plan = shop_plan(&value, Some(&value))
+        .expect("a returning visitor with nothing to show has a plan");
     assert_eq!(plan.keys.record, value);
     assert_eq!(plan.grants, Grants::of(&config, &consent));
     assert_eq!(
@@ -95,16 +88,7 @@ fn a_settled_decision_gets_a_plan_that_answers_as_the_full_gate_would() {
 #[test]
 fn a_plan_is_followed_only_where_everything_it_was_made_for_holds() {
     let (_, value) = stored_after(&analytics_only());
-    let plan = Plan::next_view(
-        &shop_config(),
-        SHOP_CONFIG,
-        &value,
-        Some(&value),
-        &context(NOW),
-        SHOP,
-        None,
-    )
-    .expect("a plan");
+    let plan = shop_plan(&value, Some(&value)).expect("a plan");
     let header = format!("other=1; consent_gate={value}");
     let base = seen(SHOP_CONFIG, &header, Some(&value));
     assert!(in_force(&plan.keys, &base));
@@ -187,7 +171,15 @@ fn no_plan_where_the_next_page_view_must_do_more() {
     let with = |edit: &str| {
         let text = SHOP_CONFIG.replacen("\"revision\": 1,", edit, 1);
         let config = Config::from_json(&text).expect("valid");
-        Plan::next_view(&config, &text, &value, Some(&value), &ctx, SHOP, None)
+        Plan::next_view(
+            &config,
+            &text,
+            &value,
+            Some(&value),
+            &ctx,
+            SHOP_ORIGIN,
+            None,
+        )
     };
     assert!(with("\"revision\": 1,").is_some());
     assert!(
@@ -208,7 +200,18 @@ fn no_plan_where_the_next_page_view_must_do_more() {
         "the Meta pixel's consent call is the plan's to make"
     );
     let config = shop_config();
-    assert!(Plan::next_view(&config, SHOP_CONFIG, "garbage", None, &ctx, SHOP, None).is_none());
+    assert!(
+        Plan::next_view(
+            &config,
+            SHOP_CONFIG,
+            "garbage",
+            None,
+            &ctx,
+            SHOP_ORIGIN,
+            None
+        )
+        .is_none()
+    );
 }
 
 #[test]
@@ -281,12 +284,7 @@ proptest! {
 #[test]
 fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
     let (_, value) = stored_after(&analytics_only());
-    let text = SHOP_CONFIG.replacen(
-        "\"revision\": 1,",
-        "\"revision\": 1, \"preferencesButton\": true, \"theme\": \"dark\",",
-        1,
-    );
-    let config = Config::from_json(&text).expect("valid");
+    let (text, config) = shop_with("\"preferencesButton\": true, \"theme\": \"dark\",");
     let drawn = button(&config);
     let plan = Plan::next_view(
         &config,
@@ -294,7 +292,7 @@ fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
         &value,
         None,
         &context(NOW),
-        SHOP,
+        SHOP_ORIGIN,
         Some(&drawn),
     )
     .expect("a returning visitor's settings button is drawn from the plan");
@@ -332,27 +330,21 @@ fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
 #[test]
 fn a_lockdown_meta_is_put_first_by_the_plan_with_the_policy_the_decision_allows() {
     let (consent, value) = stored_after(&analytics_only());
-    let text = SHOP_CONFIG.replacen(
-        "\"revision\": 1,",
-        "\"revision\": 1, \"lockdown\": { \"meta\": true },",
-        1,
-    );
-    let config = Config::from_json(&text).expect("valid");
-    let plan = Plan::next_view(&config, &text, &value, None, &context(NOW), SHOP, None)
-        .expect("a lockdown <meta> is in a plan");
+    let (text, config) = shop_with("\"lockdown\": { \"meta\": true },");
+    let plan = Plan::next_view(
+        &config,
+        &text,
+        &value,
+        None,
+        &context(NOW),
+        SHOP_ORIGIN,
+        None,
+    )
+    .expect("a lockdown <meta> is in a plan");
     let policy = crate::core::lockdown::content_security_policy(&config, &consent);
     assert_eq!(plan.lockdown.as_deref(), Some(policy.as_str()));
     let parsed: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
     assert_eq!(parsed["lockdown"], policy.as_str());
-    let plain = Plan::next_view(
-        &shop_config(),
-        SHOP_CONFIG,
-        &value,
-        None,
-        &context(NOW),
-        SHOP,
-        None,
-    )
-    .expect("a plan");
+    let plain = shop_plan(&value, None).expect("a plan");
     assert_eq!(plain.lockdown, None);
 }
