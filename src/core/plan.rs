@@ -321,11 +321,7 @@ impl Plan {
             .iter()
             .map(|(name, tails)| format!("[{},{}]", json_string(name), strings(tails)))
             .collect();
-        let opener = format!(
-            "[{}=\"{}\"]",
-            contract::ATTR_ACTION,
-            view::Control::ShowPreferences.name()
-        );
+        let opener = view::opener_selector();
         let names = [
             ("gated", contract::GATED_SELECTOR),
             ("embed", contract::EMBED_SELECTOR),

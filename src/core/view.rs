@@ -531,6 +531,12 @@ pub fn settings_button_visible(config: &Config, consent: &Consent) -> bool {
     config.preferences_button && consent.is_decided() && consent.prompt().is_none()
 }
 
+/// The selector of the page's own openers of the preferences (`data-consent-action=
+/// "show-preferences"`): the full gate's click listener and the small gate's, through the plan.
+pub fn opener_selector() -> String {
+    String::from("[") + contract::ATTR_ACTION + "=\"" + Control::ShowPreferences.name() + "\"]"
+}
+
 /// The floating settings button's attributes (beside `lang` and `dir`), in the config's `theme`:
 /// the interface's button and the one the small gate draws from a plan are the same element.
 pub fn settings_button_attributes(theme: Theme) -> Vec<(&'static str, String)> {

@@ -8,8 +8,8 @@ use crate::core::consent::{
     Action, Change, ChoiceError, Consent, Context, Effect, Grants, Purge, Source,
 };
 use crate::core::contract::{
-    ATTACH_GLOBAL, ATTR_ACTION, ATTR_INTERFACE, EMBED_SELECTOR, EVENT_CHANGE, EVENT_CONSENT,
-    EVENT_HIDE, EVENT_READY, EVENT_SHOW, INTERFACE_FILE, PLAN_KEY, gate_call, interface as method,
+    ATTACH_GLOBAL, ATTR_INTERFACE, EMBED_SELECTOR, EVENT_CHANGE, EVENT_CONSENT, EVENT_HIDE,
+    EVENT_READY, EVENT_SHOW, INTERFACE_FILE, PLAN_KEY, gate_call, interface as method,
 };
 use crate::core::cookie;
 use crate::core::i18n;
@@ -612,7 +612,7 @@ fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: JsValue, b: J
 fn watch_openers(controller: &Rc<RefCell<Controller>>) {
     let weak = Rc::downgrade(controller);
     let document = controller.borrow().document.clone();
-    let selector = format!("[{ATTR_ACTION}=\"{}\"]", Control::ShowPreferences.name());
+    let selector = view::opener_selector();
     let listener = Listener::new(&document, "click", false, move |event| {
         let opener = event
             .target()
