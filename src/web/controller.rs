@@ -263,6 +263,10 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
     watch_expiry(&controller);
     watch_openers(&controller);
     perform(&controller, effects);
+    // A banner is due: the interface downloads while the parser reaches `<body>`, where it shows.
+    if controller.borrow().consent.prompt().is_some() {
+        want_interface(&controller);
+    }
     if moved_on {
         if let Some(current) = stored.into_iter().flatten().next() {
             adopt(&controller, current);

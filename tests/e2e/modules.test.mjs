@@ -50,7 +50,8 @@ test("a first visit fetches the full gate and the interface beside the small gat
   const v = await visitor(env);
   await v.open(PAGE);
   await banner(v.page).region.waitFor();
-  assert.deepEqual(ours(env, v), FULL);
+  assert.deepEqual(ours(env, v), FULL, "the interface once: the small gate's early fetch is the one the full gate uses");
+  assert.equal(await v.page.locator('link[rel="preload"][as="script"][href$="/dist/consent-gate.ui.js"]').count(), 1, "no plan kept: the small gate starts the interface's fetch");
   assertNothingFromTracker(env, v, "before a decision");
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
@@ -211,12 +212,19 @@ test("an interface that does not load, is of another version, or is another file
 
 test("another script calling the interface's attach hook is ignored: only the script the gate inserted attaches", async () => {
   const v = await visitor(env);
-  // Another script on the page calls the attach hook the gate set for its interface.
+  // Another script on the page calls the attach hook the moment the gate sets it for its
+  // interface (which may arrive, fetched early, before any later script of the page runs).
   const forger = `<script>
-    window.__hookWasThere = typeof window.__consentGateAttach === "function";
-    if (window.__hookWasThere) window.__consentGateAttach("0.1.0", function () { document.title = "forged"; return function () {}; });
+    (function () {
+      var hook;
+      Object.defineProperty(window, "__consentGateAttach", { configurable: true, get: function () { return hook; }, set: function (value) {
+        hook = value;
+        window.__hookWasThere = typeof value === "function";
+        if (window.__hookWasThere) value("0.1.0", function () { document.title = "forged"; return function () {}; });
+      } });
+    })();
   </script>`;
-  await v.open(variant("two-modules-forged", GATE, `${GATE}\n  ${forger}`));
+  await v.open(variant("two-modules-forged", GATE, `${forger}\n  ${GATE}`));
   assert.equal(await v.page.evaluate(() => window.__hookWasThere), true, "the hook was there to forge");
   await banner(v.page).region.waitFor();
   assert.notEqual(await v.page.title(), "forged", "the forged interface was started");
@@ -272,6 +280,20 @@ test("a returning visitor's plan is followed only for the config it was made for
   await banner(v.page).region.waitFor();
   assert.deepEqual(ours(env, v), FULL, "a new revision: the full gate decides, and asks");
   assertNothingFromTracker(env, v, "under the new revision, before the visitor answers");
+  await v.close();
+});
+
+test("a config edited in a way that asks nothing new: the full gate decides from the record, and the interface is not fetched", async () => {
+  const v = await returning(env);
+  env.trackerLog.length = 0;
+  await v.open(variant("two-modules-edited", '"reloadOnWithdraw": false,', '"reloadOnWithdraw": true,'));
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.full.js"], "a plan was kept: no early fetch, and nothing to show");
+  assert.equal(await v.page.locator("link[rel=preload]").count(), 0);
+  assert.equal(await v.page.locator("[data-consent-banner]").count(), 0);
+  assert.deepEqual(v.problems, []);
   await v.close();
 });
 
