@@ -27,13 +27,6 @@ function consentGateSmall(WASM, VERSION) {
   } catch (e) {
     // No URL to load it from: the layer below holds every other origin, and the console says so.
   }
-  // The interface's file, as the full gate will ask for it (data-interface, else beside the gates).
-  var uiUrl = null;
-  try {
-    uiUrl = new URL(named || "consent-gate.ui.js", named ? doc.baseURI : fullUrl).href;
-  } catch (e) {
-    // The full gate works it out again, and says so if it cannot.
-  }
   var report = function (level, text) {
     console[level]("consent-gate: " + text);
   };
@@ -51,9 +44,9 @@ function consentGateSmall(WASM, VERSION) {
   }
 
   // Until a plan is followed or the full gate takes over: every other origin is held, except the
-  // files of the gates and the interface.
+  // full gate's own file.
   var holdOthers = function (href, foreign) {
-    return foreign && href !== fullUrl && href !== uiUrl ? ["", ""] : null;
+    return foreign && href !== fullUrl ? ["", ""] : null;
   };
   var policy = holdOthers;
   var parsed = null;
@@ -152,20 +145,6 @@ function consentGateSmall(WASM, VERSION) {
     var html = "<script src=\"" + attribute(fullUrl) + "\"" + (nonce ? " nonce=\"" + attribute(nonce) + "\"" : "") +
       (named ? " data-interface=\"" + attribute(named) + "\"" : "") + "></" + "script>";
     doc.write(tt ? tt.createHTML(html) : html);
-  };
-
-  // No plan is kept here (storage answered): most likely a first visit, where the full gate will want the
-  // interface as soon as it starts. Fetching it now saves a round trip after the full gate; at
-  // low priority, so the full gate's own file comes first. A hint only: the full gate decides.
-  var hintInterface = function () {
-    if (!uiUrl) return;
-    var link = doc.createElement("link");
-    link.rel = "preload";
-    link.as = "script";
-    link.fetchPriority = "low";
-    if (nonce) link.nonce = nonce;
-    link.href = uiUrl;
-    (doc.head || doc.documentElement).appendChild(link);
   };
 
   var pending = [];
@@ -608,9 +587,7 @@ function consentGateSmall(WASM, VERSION) {
     );
   };
   var inForce = function () {
-    var kept = win.localStorage.getItem("consent-gate:plan");
-    neverKept = kept === null;
-    plan = JSON.parse(kept);
+    plan = JSON.parse(win.localStorage.getItem("consent-gate:plan"));
     if (!plan) return false;
     encoder = new TextEncoder();
     decoder = new TextDecoder();
@@ -629,7 +606,6 @@ function consentGateSmall(WASM, VERSION) {
     return inForceNow();
   };
   var chosen = false;
-  var neverKept = false;
   try {
     chosen = inForce();
   } catch (e) {
@@ -647,11 +623,4 @@ function consentGateSmall(WASM, VERSION) {
     }
   }
   writeFull();
-  if (neverKept) {
-    try {
-      hintInterface();
-    } catch (e) {
-      // Then it is fetched when the full gate asks for it.
-    }
-  }
 }
