@@ -4,8 +4,9 @@
 //! module carries nothing but the rules (README, "Two modules").
 //!
 //! The JS side (`src/web/small.js`) hands over the plan it read with `JSON.parse` piece by piece
-//! (`cg_category`, `cg_service`, `cg_cookie`, `cg_storage`), then asks. Texts are UTF-8; a call
-//! that takes several splits its input at NUL bytes, the last part taking the rest.
+//! (`cg_category`, `cg_service`, `cg_cookie`, `cg_storage`), then asks. Every text, in and out,
+//! travels with its length, never between separators: a page script can put any character into
+//! what the gate reads.
 
 use crate::core::contract;
 use crate::core::gate::{self, Order, Release, Verdict};
@@ -44,41 +45,43 @@ fn state() -> &'static mut State {
     unsafe { &mut *STATE.0.get() }
 }
 
-/// The input's parts split at NUL (at most `parts`, the last taking the rest), as text.
-fn input(parts: usize) -> Vec<String> {
-    let text = std::str::from_utf8(&state().input).unwrap_or_default();
-    let mut out = Vec::new();
-    let mut rest = text;
-    while out.len() + 1 < parts {
-        match crate::core::find(rest, 0) {
-            Some(at) => {
-                out.push(rest[..at].to_owned());
-                rest = &rest[at + 1..];
-            }
-            None => break,
-        }
+/// The input's parts. Each is its length in bytes (four, little-endian) and its UTF-8 text, so a
+/// part may hold any character: a NUL a script wrote into an attribute is part of the value.
+fn input() -> Vec<String> {
+    let mut rest: &[u8] = &state().input;
+    let mut parts = Vec::new();
+    while let (Some(&[a, b, c, d]), Some(body)) = (rest.get(..4), rest.get(4..)) {
+        let (text, after) =
+            body.split_at((u32::from_le_bytes([a, b, c, d]) as usize).min(body.len()));
+        parts.push(String::from_utf8(text.to_vec()).unwrap_or_default());
+        rest = after;
     }
-    out.push(rest.to_owned());
-    out
+    parts
 }
 
-/// The input's parts when there are exactly `count`; `None` when one of them holds a NUL itself
-/// (a script can put one in an attribute value), so that the caller holds.
-fn exact(count: usize) -> Option<Vec<String>> {
-    let parts = input(usize::MAX);
-    (parts.len() == count).then_some(parts)
+/// The input's first part (the whole of what most calls take).
+fn first() -> String {
+    input().into_iter().next().unwrap_or_default()
 }
-
-/// What the console says of an element the small gate does not release because one of its
-/// attributes holds a NUL.
-const NUL_KEPT: &str =
-    "a held element has an attribute holding a NUL character: it is not released";
 
 /// Writes `text` to the output buffer; its length in bytes.
 fn answer(text: &str) -> u32 {
     let output = &mut state().output;
     output.clear();
     output.extend_from_slice(text.as_bytes());
+    output.len() as u32
+}
+
+/// Writes `items` as the answer, as the input comes: each its length in bytes (four,
+/// little-endian) and its text, so no text can be read as the boundary of another.
+fn answer_items<S: AsRef<str>>(items: &[S]) -> u32 {
+    let output = &mut state().output;
+    output.clear();
+    for item in items {
+        let item = item.as_ref().as_bytes();
+        output.extend_from_slice(&(item.len() as u32).to_le_bytes());
+        output.extend_from_slice(item);
+    }
     output.len() as u32
 }
 
@@ -104,14 +107,14 @@ pub extern "C" fn cg_output() -> *const u8 {
 /// A category of the plan: input `id`.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_category(granted: u32) {
-    let id = input(1).swap_remove(0);
+    let id = first();
     state().grants.categories.push((id, granted != 0));
 }
 
 /// A service of the plan: input `id`, `category`, then its URL patterns.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_service(granted: u32) {
-    let mut parts = input(usize::MAX);
+    let mut parts = input();
     let urls = parts.split_off(2.min(parts.len()));
     let service = (
         part(&parts, 0).to_owned(),
@@ -126,7 +129,7 @@ pub extern "C" fn cg_service(granted: u32) {
 /// ([`crate::core::cookie::deletion_tails`], worked out when the plan was made).
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_cookie() {
-    let mut parts = input(usize::MAX);
+    let mut parts = input();
     let tails = parts.split_off(1.min(parts.len()));
     let name = parts.pop().unwrap_or_default();
     state().cookies.push((name, tails));
@@ -135,7 +138,7 @@ pub extern "C" fn cg_cookie() {
 /// A `localStorage` key pattern to purge: input the pattern.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_storage() {
-    let key = input(1).swap_remove(0);
+    let key = first();
     state().storage.push(key);
 }
 
@@ -144,7 +147,7 @@ pub extern "C" fn cg_storage() {
 /// 1 the plan has a mirror, 2 one is seen, 4 an outbox is seen.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_in_force(gpc: u32, plan_gpc: u32, now: f64, expires: f64, flags: u32) -> u32 {
-    let p = input(9);
+    let p = input();
     {
         let keys = Keys {
             version: part(&p, 0).to_owned(),
@@ -170,7 +173,7 @@ pub extern "C" fn cg_in_force(gpc: u32, plan_gpc: u32, now: f64, expires: f64, f
 /// The service a URL (as the browser parsed it) is held for: its index + 1, or 0.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_hold() -> u32 {
-    let url = input(1).swap_remove(0);
+    let url = first();
     state().grants.hold(&url).map_or(0, |i| i as u32 + 1)
 }
 
@@ -178,9 +181,7 @@ pub extern "C" fn cg_hold() -> u32 {
 /// category, 2 a service.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_verdict(flags: u32) -> u32 {
-    let Some(p) = exact(2) else {
-        return 0;
-    };
+    let p = input();
     let category = (flags & 1 != 0).then(|| part(&p, 0));
     let service = (flags & 2 != 0).then(|| part(&p, 1));
     u32::from(state().grants.verdict(category, service) == Verdict::Release)
@@ -204,19 +205,17 @@ fn order_code(order: Order) -> &'static str {
     }
 }
 
-/// How to release one element ([`gate::release`]). Input: its tag, then its `count` attribute
-/// names and values. Answer: `S`, the order code, then the new script's attribute names and
-/// values; or `P`, the order code, `1` if its media must load again, the names and values of the
-/// attributes to set, an empty field, then the attributes to remove; or `H` and why, where the
-/// input does not hold `count` attributes (a value holds a NUL): the element stays held.
+/// How to release one element ([`gate::release`]). Input: its tag, then its attribute names and
+/// values. Answer: `S`, the order code, then the new script's attribute names and values; or `P`,
+/// the order code, `1` if its media must load again, then for each held attribute the real
+/// attribute's name, its value and the held attribute to remove.
 #[unsafe(no_mangle)]
-pub extern "C" fn cg_release(count: u32) -> u32 {
-    let Some(p) = exact(1 + 2 * count as usize) else {
-        return answer(&(String::from("H\0") + NUL_KEPT));
-    };
-    let attributes: Vec<(String, String)> = p[1..]
-        .chunks(2)
-        .filter(|pair| pair.len() == 2)
+pub extern "C" fn cg_release() -> u32 {
+    let p = input();
+    let attributes: Vec<(String, String)> = p
+        .get(1..)
+        .unwrap_or_default()
+        .chunks_exact(2)
         .map(|pair| (pair[0].clone(), pair[1].clone()))
         .collect();
     let release = gate::release(part(&p, 0), &attributes);
@@ -239,24 +238,23 @@ pub extern "C" fn cg_release(count: u32) -> u32 {
             out.push("P".into());
             out.push(order.into());
             out.push(if reload_media { "1" } else { "0" }.into());
-            for (name, value) in set {
+            // gate::release sets one real attribute for each held one it removes.
+            for ((name, value), held) in set.into_iter().zip(remove) {
                 out.push(name);
                 out.push(value);
+                out.push(held);
             }
-            out.push(String::new());
-            out.extend(remove);
         }
     }
-    answer(&crate::core::join(&out, "\0"))
+    answer_items(&out)
 }
 
 /// [`gate::batches`] of the input's order codes: for each element, `1` where a batch starts with
 /// it, else `0`.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_batches() -> u32 {
-    let orders: Vec<Order> = state()
-        .input
-        .iter()
+    let orders: Vec<Order> = first()
+        .bytes()
         .map(|code| match code {
             b'L' => Order::Loads,
             b'R' => Order::RunsAtOnce,
@@ -276,25 +274,24 @@ pub extern "C" fn cg_batches() -> u32 {
 /// ([`crate::core::cookie::deletions_by`]). Input: `document.cookie`.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_purge() -> u32 {
-    let header = input(1).swap_remove(0);
+    let header = first();
     let deletions = crate::core::cookie::deletions_by(&header, &state().cookies);
-    answer(&crate::core::join(&deletions, "\0"))
+    answer_items(&deletions)
 }
 
 /// Of the input's `localStorage` keys, those refused services declared.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_keys() -> u32 {
-    let mut keys = input(usize::MAX);
-    keys.retain(|k| !k.is_empty());
+    let keys = input();
     let matching = crate::core::cookie::matching(&keys, &state().storage);
-    answer(&crate::core::join(&matching, "\0"))
+    answer_items(&matching)
 }
 
 /// What the console says of the cookies that survived the purge (input: `document.cookie` after
 /// it), or nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_survivors() -> u32 {
-    let header = input(1).swap_remove(0);
+    let header = first();
     let declared: Vec<&str> = state().cookies.iter().map(|c| c.0.as_str()).collect();
     let survivors = crate::core::cookie::survivors(&header, &declared);
     let warning = crate::core::cookie::survivors_warning(&survivors);
@@ -305,7 +302,7 @@ pub extern "C" fn cg_survivors() -> u32 {
 /// nothing if it is one.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_unknown(kind: u32) -> u32 {
-    let id = input(1).swap_remove(0);
+    let id = first();
     let grants = &state().grants;
     let ids: Vec<&str> = if kind == 0 {
         grants.categories.iter().map(|c| c.0.as_str()).collect()
@@ -327,7 +324,7 @@ pub extern "C" fn cg_unknown(kind: u32) -> u32 {
 /// (space-separated), then `navigator.languages`. `flags`: 1 a display language, 2 a `lang`.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_language(flags: u32) -> u32 {
-    let p = input(usize::MAX);
+    let p = input();
     let offered: Vec<&str> = crate::core::split(part(&p, 2), b' ').collect();
     let navigator = p.get(3..).unwrap_or_default();
     let picked = crate::core::i18n::pick_language(
@@ -342,7 +339,7 @@ pub extern "C" fn cg_language(flags: u32) -> u32 {
 /// The `document` event for the input's short name; `!` and the error for a name that is none.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_event() -> u32 {
-    let short = input(1).swap_remove(0);
+    let short = first();
     match contract::api_event(&short) {
         Some(event) => answer(event),
         None => answer(&(String::from("!") + &contract::unknown_event(&short))),

@@ -15,16 +15,35 @@ fn turn() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn put(parts: &[&str]) {
-    let text = parts.join("\0");
-    let ptr = cg_input(text.len());
+    let mut bytes = Vec::new();
+    for part in parts {
+        bytes.extend_from_slice(&(part.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(part.as_bytes());
+    }
+    let ptr = cg_input(bytes.len());
     // SAFETY: cg_input returned a buffer of exactly this many bytes, owned by this thread's state.
-    unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), ptr, text.len()) };
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
 }
 
 fn read(len: u32) -> String {
     // SAFETY: the output buffer holds `len` bytes until the next call.
     let bytes = unsafe { std::slice::from_raw_parts(cg_output(), len as usize) };
     String::from_utf8(bytes.to_vec()).expect("UTF-8")
+}
+
+/// An answer of several items, read as small.js reads it: each a length in bytes (four,
+/// little-endian), then that many bytes of UTF-8.
+fn items(len: u32) -> Vec<String> {
+    // SAFETY: the output buffer holds `len` bytes until the next call.
+    let mut rest = unsafe { std::slice::from_raw_parts(cg_output(), len as usize) };
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let (head, body) = rest.split_at(4);
+        let count = u32::from_le_bytes(head.try_into().expect("four bytes")) as usize;
+        out.push(String::from_utf8(body[..count].to_vec()).expect("UTF-8"));
+        rest = &body[count..];
+    }
+    out
 }
 
 /// Loads the plan of a visitor who granted analytics only, as the JS does; returns it.
@@ -128,16 +147,36 @@ fn release_plans_and_batches_come_back_as_text() {
         "src",
         "/a.js",
     ]);
-    let script = read(cg_release(3));
     assert_eq!(
-        script,
-        ["S", "L", "data-category", "analytics", "src", "/a.js"].join("\0")
+        items(cg_release()),
+        ["S", "L", "data-category", "analytics", "src", "/a.js"]
     );
     put(&["img", "data-category", "marketing", "data-src", "/p.gif"]);
-    let image = read(cg_release(2));
     assert_eq!(
-        image,
-        ["P", "F", "0", "src", "/p.gif", "", "data-src"].join("\0")
+        items(cg_release()),
+        ["P", "F", "0", "src", "/p.gif", "data-src"]
+    );
+    put(&[
+        "img",
+        "data-srcset",
+        "/p.gif 1x, /q.gif 2x",
+        "data-src",
+        "/p.gif",
+    ]);
+    assert_eq!(
+        items(cg_release()),
+        [
+            "P",
+            "F",
+            "0",
+            "srcset",
+            "/p.gif 1x, /q.gif 2x",
+            "data-srcset",
+            "src",
+            "/p.gif",
+            "data-src"
+        ],
+        "each real attribute with its value, then the held one it comes from"
     );
     put(&["LRF"]);
     assert_eq!(
@@ -153,17 +192,22 @@ fn purge_keys_and_messages() {
     let plan = load();
     let header = "_fbp=1; keep=2";
     put(&[header]);
-    let deletions = read(cg_purge());
+    let deletions = items(cg_purge());
     let refused = &plan.purge.cookies;
     assert_eq!(
         deletions,
-        crate::core::cookie::deletions(header, SHOP_ORIGIN.host, SHOP_ORIGIN.protocol, refused)
-            .join("\0"),
+        crate::core::cookie::deletions(header, SHOP_ORIGIN.host, SHOP_ORIGIN.protocol, refused),
         "the plan's tails delete what core deletes on the shop's origin"
     );
-    assert!(deletions.starts_with("_fbp=;"), "{deletions}");
-    put(&["fb_x", "other"]);
-    assert_eq!(read(cg_keys()), "fb_x");
+    assert!(deletions[0].starts_with("_fbp=;"), "{deletions:?}");
+    put(&["fb_x", "other", "fb_\0é:3"]);
+    assert_eq!(
+        items(cg_keys()),
+        ["fb_x", "fb_\0é:3"],
+        "a key holding a NUL is purged whole"
+    );
+    put(&[]);
+    assert_eq!(items(cg_keys()), Vec::<String>::new());
     put(&["_fbp=1"]);
     assert!(read(cg_survivors()).ends_with(": _fbp"));
     put(&["keep=2"]);
@@ -197,15 +241,38 @@ fn the_buttons_language_is_picked_as_the_interface_picks_it() {
 }
 
 #[test]
-fn a_nul_inside_an_attribute_value_holds_the_element() {
+fn any_character_in_an_attribute_is_part_of_its_value() {
     let _turn = turn();
     load();
-    // data-category="analytics\0x": as two parts it would read as the granted "analytics".
-    put(&["analytics", "x", ""]);
-    assert_eq!(cg_verdict(1), 0);
-    put(&["img", "data-category", "analytics\0x", "data-src", "/p.gif"]);
-    let held = read(cg_release(2));
-    assert!(held.starts_with("H\0"), "{held}");
-    put(&["img", "data-category", "analytics", "data-src", "/p.gif"]);
-    assert!(read(cg_release(2)).starts_with("P\0"));
+    // data-category="analytics\0x": read as separators, it would be the granted "analytics".
+    put(&["analytics\0x", ""]);
+    assert_eq!(cg_verdict(1), 0, "an undeclared category");
+    put(&["analytics", ""]);
+    assert_eq!(cg_verdict(1), 1);
+    // Values holding NULs, colons and digits, and characters beyond one UTF-16 unit, come back
+    // whole and in their places.
+    let url = "/p.gif?a=\0&b=2:3&c=🍪";
+    put(&[
+        "img",
+        "data-category",
+        "analytics\0",
+        "data-src",
+        url,
+        "alt",
+        "1:x",
+    ]);
+    assert_eq!(items(cg_release()), ["P", "F", "0", "src", url, "data-src"]);
+    put(&[
+        "script",
+        "type",
+        "text/plain",
+        "data-x",
+        "\0",
+        "src",
+        "/a.js?🍪",
+    ]);
+    assert_eq!(
+        items(cg_release()),
+        ["S", "L", "data-x", "\0", "src", "/a.js?🍪"]
+    );
 }

@@ -198,17 +198,36 @@ function consentGateSmall(WASM, VERSION) {
   var x = null;
   var encoder;
   var decoder;
+  // Each part goes as its length in bytes and its UTF-8 text: a part may hold any character.
   var ask = function (name, parts, a, b, c, d, e) {
-    var bytes = encoder.encode(parts.join("\0"));
+    var texts = [];
+    var size = 0;
+    for (var i = 0; i < parts.length; i++) size += 4 + (texts[i] = encoder.encode(parts[i])).length;
     // The buffer after the call: making room may grow the memory, which detaches the old one.
-    var at = x.cg_input(bytes.length);
-    new Uint8Array(x.memory.buffer, at, bytes.length).set(bytes);
+    var at = x.cg_input(size);
+    var lengths = new DataView(x.memory.buffer, at, size);
+    var bytes = new Uint8Array(x.memory.buffer, at, size);
+    for (var j = 0, o = 0; j < texts.length; o += 4 + texts[j++].length) {
+      lengths.setUint32(o, texts[j].length, true);
+      bytes.set(texts[j], o + 4);
+    }
     return x[name](a, b, c, d, e);
   };
   var said = function (name, parts, a) {
     var length = ask(name, parts, a);
+    return decoder.decode(new Uint8Array(x.memory.buffer, x.cg_output(), length));
+  };
+  // An answer of several items, each as the parts go in: its length in bytes, then its text.
+  var items = function (name, parts) {
+    var length = ask(name, parts);
     var at = x.cg_output();
-    return decoder.decode(new Uint8Array(x.memory.buffer, at, length));
+    var lengths = new DataView(x.memory.buffer, at, length);
+    var out = [];
+    for (var o = 0, n; o < length; o += 4 + n) {
+      n = lengths.getUint32(o, true);
+      out.push(decoder.decode(new Uint8Array(x.memory.buffer, at + o + 4, n)));
+    }
+    return out;
   };
 
   // --- Following a plan ---------------------------------------------------------------------
@@ -302,19 +321,15 @@ function consentGateSmall(WASM, VERSION) {
       var parts = [element.localName];
       var names = element.getAttributeNames();
       for (var n = 0; n < names.length; n++) if (names[n] !== QUEUED) parts.push(names[n], element.getAttribute(names[n]));
-      var answer = said("cg_release", parts, (parts.length - 1) / 2).split("\0");
-      if (answer[0] === "H") {
-        element.setAttribute(REFUSED, "");
-        report("error", answer[1]);
-        continue;
-      }
+      var answer = items("cg_release", parts);
       var planned = { kind: answer[0], order: answer[1], set: [], remove: [], reload: false };
       if (planned.kind === "S") planned.set = answer.slice(2);
       else {
         planned.reload = answer[2] === "1";
-        var gap = answer.indexOf("", 3);
-        planned.set = answer.slice(3, gap);
-        planned.remove = answer.slice(gap + 1);
+        for (var t = 3; t < answer.length; t += 3) {
+          planned.set.push(answer[t], answer[t + 1]);
+          planned.remove.push(answer[t + 2]);
+        }
       }
       element.setAttribute(QUEUED, "");
       plans.push([element, planned]);
@@ -438,13 +453,11 @@ function consentGateSmall(WASM, VERSION) {
   var purge = function () {
     if (!plan.purge.cookies.length && !plan.purge.storage.length) return;
     try {
-      var deletions = said("cg_purge", [doc.cookie]);
-      if (deletions) deletions.split("\0").forEach(function (line) { doc.cookie = line; });
+      items("cg_purge", [doc.cookie]).forEach(function (line) { doc.cookie = line; });
       var store = win.localStorage;
       var keys = [];
       for (var i = 0; i < store.length; i++) keys.push(store.key(i));
-      var matching = said("cg_keys", keys);
-      if (matching) matching.split("\0").forEach(function (key) { store.removeItem(key); });
+      items("cg_keys", keys).forEach(function (key) { store.removeItem(key); });
       var warning = said("cg_survivors", [doc.cookie]);
       if (warning) report("warn", warning);
     } catch (e) {
