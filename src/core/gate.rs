@@ -81,7 +81,8 @@ pub enum Release {
     InPlace {
         /// Real attributes to set from the held ones, e.g. `("src", url)`.
         set: Vec<(String, String)>,
-        /// Held attributes to remove, so the element is not released twice.
+        /// Held attributes to remove, so the element is not released twice: the one each entry
+        /// of `set` comes from, in the same order (the small module answers them as triples).
         remove: Vec<String>,
         /// A `<source>`: its `<video>`/`<audio>` must `load()` again to see the new URL.
         reload_media: bool,
@@ -220,6 +221,28 @@ mod tests {
 
     fn by_service(consent: &Consent, service: &str) -> Verdict {
         verdict(&shop_config(), consent, Some("marketing"), Some(service))
+    }
+
+    #[test]
+    fn an_in_place_release_removes_the_held_attribute_of_each_one_it_sets() {
+        let mut pairs: Vec<(String, String)> = HELD_ATTRIBUTES
+            .iter()
+            .rev()
+            .map(|(held, _)| ((*held).to_owned(), format!("/{held}")))
+            .collect();
+        pairs.insert(2, ("alt".into(), String::new()));
+        let Release::InPlace { set, remove, .. } = release("img", &pairs) else {
+            panic!("an image is released in place");
+        };
+        assert_eq!(set.len(), HELD_ATTRIBUTES.len());
+        assert_eq!(remove.len(), set.len());
+        for ((real, value), held) in set.iter().zip(&remove) {
+            assert_eq!(value, &format!("/{held}"));
+            assert!(
+                HELD_ATTRIBUTES.contains(&(held.as_str(), real.as_str())),
+                "{held} -> {real}"
+            );
+        }
     }
 
     #[test]
