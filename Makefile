@@ -2,7 +2,7 @@
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
-# wasm-pack runs the first wasm-opt on PATH: binaryen's from npm, never Debian's (see scripts/setup.sh).
+# The build runs the first wasm-opt on PATH: binaryen's from npm, never Debian's (see scripts/setup.sh).
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
@@ -29,8 +29,8 @@ RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
   CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-feature=-reference-types"
 
-# wasm-pack's wasm-opt flags, read from Cargo.toml (the one place they are written, with why), so
-# that the single files are optimised exactly as pkg/ is.
+# The wasm-opt flags, read from Cargo.toml's wasm-pack section (the one place they are written,
+# with why), so that every module is optimised alike.
 WASM_OPT_FLAGS := $(shell sed -n '/^\[package.metadata.wasm-pack.profile.release\]/,/^\[/s/^wasm-opt = \[\(.*\)\]/\1/p' Cargo.toml | tr -d '",')
 
 # A single classic script from a release .wasm: $(1) the .wasm, $(2) a work directory, $(3) the
@@ -44,26 +44,28 @@ endef
 
 # Two modules from one crate (README, "Two modules"): the gate (feature `gate`), which every page
 # view loads, and the interface (feature `interface`), which the gate fetches from beside its own
-# file when something must be shown. pkg/ is the gate as an ES module; dist/consent-gate.js the
-# gate as one classic script; dist/consent-gate.ui.js the interface with all 24 languages, and
-# consent-gate.ui.en.js with English words only (the language list is compiled in, so each
-# build has its own target directory). pkg/ gets copies of both interface files.
+# file when something must be shown. dist/consent-gate.js is the small gate, which follows a
+# returning visitor's plan and loads dist/consent-gate.full.js for anything else;
+# dist/consent-gate.ui.js the interface with all 24 languages, and consent-gate.ui.en.js with
+# English words only (the language list is compiled in, so each build has its own target
+# directory). pkg/ is the small gate as an ES module, with its types and copies of the full gate
+# and both interfaces, which it loads from beside itself.
 build: setup
-	@# wasm-pack runs wasm-opt on every .wasm in pkg/: an interrupted build's leftover
-	@# consent_gate_bg.wasm-opt.wasm would fail every build after it.
-	rm -f pkg/*.wasm-opt.wasm
-	$(RELEASE_ENV) $(WASM_PACK) build --release --target web --mode no-install --out-dir pkg -- --features gate
-	node scripts/shrink.mjs pkg/consent_gate.js pkg/consent_gate_bg.wasm --esm --types pkg/consent_gate_bg.wasm.d.ts
+	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features gate
 	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.full.js,--gate)
 	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features small --target-dir target/small
 	wasm-opt $(WASM_OPT_FLAGS) --strip-debug --strip-producers target/small/wasm32-unknown-unknown/release/consent_gate.wasm -o target/small/consent_gate_small.wasm
 	node scripts/bundle.mjs - target/small/consent_gate_small.wasm dist/consent-gate.js --small
+	@# pkg/ only ever holds this build's files: an older build's consent_gate_bg.wasm must not linger.
+	rm -rf pkg && mkdir -p pkg
+	node scripts/bundle.mjs - target/small/consent_gate_small.wasm pkg/consent_gate.js --small-esm
+	cp src/web/consent_gate.d.ts dist/consent-gate.full.js pkg/
 	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features interface --target-dir target/ui
 	$(call single_file,target/ui/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-ui,dist/consent-gate.ui.js,--interface)
 	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features interface --target-dir target/en
 	$(call single_file,target/en/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-en,dist/consent-gate.ui.en.js,--interface)
 	cp dist/consent-gate.ui.js dist/consent-gate.ui.en.js pkg/
-	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.full.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
+	@node scripts/size.mjs pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.full.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
 # One npm package (target/npm/consent-gate-<version>.tgz): the ES module with its types, the
 # classic gate and interfaces, the config's schema, licences, changelog, an installer's README.
@@ -125,7 +127,7 @@ fuzz:
 	@scripts/fuzz.sh
 
 size:
-	@node scripts/size.mjs pkg/consent_gate_bg.wasm pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.full.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
+	@node scripts/size.mjs pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.full.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
 # The two modules' budgets (README, "Development"). Joins `make test` once the builds are under
 # them; until then it fails and says by how much.

@@ -7,16 +7,18 @@
 //                start, every request to another origin stays held.
 //   --interface  dist/consent-gate.ui.js: the banner and dialog, which the gate inserts when
 //                something must be shown; it hands its `attach` function to the gate.
+//   --small-esm  pkg/consent_gate.js: the small gate as an ES module (`init()` and the API as
+//                exports); it inserts consent-gate.full.js from beside itself when it must.
 //
-// usage: node scripts/bundle.mjs <no-modules glue.js | -> <module.wasm> <out.js> --small|--gate|--interface
+// usage: node scripts/bundle.mjs <no-modules glue.js | -> <module.wasm> <out.js> --small|--gate|--interface|--small-esm
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { transformSync } from "esbuild";
 
 const [gluePath, wasmPath, outPath, kind] = process.argv.slice(2);
-if (!["--small", "--gate", "--interface"].includes(kind)) {
-  console.error("bundle: say --small, --gate or --interface");
+if (!["--small", "--gate", "--interface", "--small-esm"].includes(kind)) {
+  console.error("bundle: say --small, --gate, --interface or --small-esm");
   process.exit(1);
 }
 const glue = gluePath === "-" ? "" : readFileSync(gluePath, "utf8");
@@ -88,6 +90,47 @@ ${intercept}
 })();
 `;
 
+// The API's functions, each answered by window.ConsentGate: the README's stub (a Promise of the
+// answer) until the gate runs, the gate's own object after, as for the classic script.
+const API = ["ready", "get", "accepted", "acceptedService", "acceptAll", "rejectAll", "set", "show", "showPreferences",
+  "hide", "withdraw", "on", "setLanguage", "exportRecord", "forget"];
+const smallModule = `/*! consent-gate | MIT OR Apache-2.0 */
+const api = () => {
+  let gate = window.ConsentGate;
+  if (!gate) {
+    gate = window.ConsentGate = { q: [] };
+    for (const name of ${JSON.stringify(API)}) {
+      gate[name] = (...args) => new Promise((resolve) => gate.q.push([name, args, resolve]));
+    }
+  }
+  return gate;
+};
+let started;
+// Resolves once the gate is in force: a returning visitor's plan followed, or the full gate
+// started (then every call answers at once). Rejects when it cannot be; held markup stays held.
+export default function init() {
+  started = started || new Promise((resolve, reject) => {
+    ${gtag}
+    const before = api();
+    // The literal URL lets bundlers that follow new URL(…, import.meta.url) (Vite) emit the file.
+    const full = new URL("consent-gate.full.js", import.meta.url).href;
+    consentGateSmall("${wasm}", "${version}", {
+      full,
+      settled(error) {
+        if (!error && window.ConsentGate === before) error = new Error("consent-gate: the gate did not start (see the console); held markup stays held");
+        if (error) reject(error);
+        else resolve();
+      },
+    });
+  });
+  return started;
+}
+${API.map((name) => `export function ${name}(...args) { return api().${name}(...args); }`).join("\n")}
+${readFileSync(new URL("../src/web/small.js", import.meta.url), "utf8")}
+${fromHex}
+${intercept}
+`;
+
 const gateLoader = `/*! consent-gate | MIT OR Apache-2.0 */
 (function () {
 "use strict";
@@ -141,6 +184,7 @@ function holdEveryOtherSite() {
 `;
 mkdirSync(dirname(outPath), { recursive: true });
 // Minified as a whole (glue and loader share one function scope); the module stays one literal.
-const loader = { "--small": smallLoader, "--gate": gateLoader, "--interface": interfaceLoader }[kind];
-writeFileSync(outPath, transformSync(loader, { minify: true, target: "es2020" }).code);
+const loader = { "--small": smallLoader, "--gate": gateLoader, "--interface": interfaceLoader, "--small-esm": smallModule }[kind];
+const format = kind === "--small-esm" ? "esm" : undefined;
+writeFileSync(outPath, transformSync(loader, { minify: true, target: "es2020", format }).code);
 

@@ -17,7 +17,6 @@ if (!version) throw new Error("release: Cargo.toml names no version");
 // Every file, from where the build (or the repository) keeps it.
 const files = {
   "consent_gate.js": "pkg/consent_gate.js",
-  "consent_gate_bg.wasm": "pkg/consent_gate_bg.wasm",
   "consent_gate.d.ts": "pkg/consent_gate.d.ts",
   "consent-gate.js": "dist/consent-gate.js",
   "consent-gate.full.js": "dist/consent-gate.full.js",
@@ -57,7 +56,6 @@ const manifest = {
     "./consent-gate.full.js": "./consent-gate.full.js",
     "./consent-gate.ui.js": "./consent-gate.ui.js",
     "./consent-gate.ui.en.js": "./consent-gate.ui.en.js",
-    "./consent_gate_bg.wasm": "./consent_gate_bg.wasm",
     "./consent-gate.schema.json": "./consent-gate.schema.json",
     "./presets.json": "./presets.json",
     "./package.json": "./package.json",

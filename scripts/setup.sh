@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what `make build` and `make demo` need (Rust's wasm target, wasm-bindgen-cli,
-# wasm-pack, the npm tools), and with `--test` what the test targets add (Debian's Chromium), and
+# Installs what `make build` and `make demo` need (Rust's wasm target, wasm-bindgen-cli, the npm
+# tools), and with `--test` what the test targets add (Debian's Chromium, wasm-pack), and
 # nothing that is already there at the right version, so running it twice costs a few seconds.
 # Every download comes from a package registry (rustup's dist server, crates.io, npm, Debian):
 # nothing is fetched from GitHub. The build needs no browser and no apt: it works on macOS and on
@@ -41,7 +41,8 @@ if $tests && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; 
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# 3. wasm-bindgen-cli at exactly the version Cargo.lock pins: wasm-pack refuses any other.
+# 3. wasm-bindgen-cli at exactly the version Cargo.lock pins: it must match the crate, and
+#    wasm-pack (which runs the browser tests) refuses any other.
 #    No --locked: the CLI's own lock file fails to resolve webpki-roots from crates.io.
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
 if [ -z "$bindgen_version" ]; then
@@ -52,7 +53,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_v
   say "installing wasm-bindgen-cli $bindgen_version (about 2 minutes)"
   cargo install -q wasm-bindgen-cli --version "$bindgen_version" --force
 fi
-if [ "$(wasm-pack --version 2>/dev/null || true)" != "wasm-pack $WASM_PACK_VERSION" ]; then
+if $tests && [ "$(wasm-pack --version 2>/dev/null || true)" != "wasm-pack $WASM_PACK_VERSION" ]; then
   say "installing wasm-pack $WASM_PACK_VERSION (about 2 minutes)"
   cargo install -q wasm-pack --version "$WASM_PACK_VERSION" --force
 fi
@@ -64,7 +65,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   touch node_modules/.package-lock.json
 fi
 
-# 5. wasm-pack runs whichever wasm-opt comes first on PATH. Debian's binaryen 108 writes a
+# 5. The build runs whichever wasm-opt comes first on PATH. Debian's binaryen 108 writes a
 #    module that validates and then throws in the browser ("WebAssembly.Table.set(): Argument 1
 #    is invalid" on __wbindgen_externrefs), so refuse anything older than 116.
 wasm_opt_version=$(wasm-opt --version 2>/dev/null | awk '{ print $3 }')
@@ -74,6 +75,6 @@ if [ -z "$wasm_opt_version" ] || [ "$wasm_opt_version" -lt "$MIN_WASM_OPT" ]; th
   say "  Put node_modules/.bin first on PATH (the Makefile does) after 'npm ci' installs binaryen." >&2
   exit 1
 fi
-browser=""
-$tests && browser=", $(/usr/bin/chromium --version 2>/dev/null | head -1)"
-say "ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, wasm-opt $wasm_opt_version$browser"
+testing=""
+$tests && testing=", wasm-pack $WASM_PACK_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+say "ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $bindgen_version, wasm-opt $wasm_opt_version$testing"

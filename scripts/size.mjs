@@ -10,7 +10,7 @@ const rows = process.argv.slice(2).map((file) => {
   }).length;
   return { file, raw: bytes.length, gzip, brotli };
 });
-// No total: the files are alternatives (pkg/ is two files; each dist/ file is a build of its own).
+// No total: which files a page view loads depends on the visitor (README, "Two modules").
 for (const r of rows) {
   console.log(`size ${r.file.padEnd(28)} raw ${String(r.raw).padStart(7)}  gzip ${String(r.gzip).padStart(6)}  brotli ${String(r.brotli).padStart(6)}`);
 }

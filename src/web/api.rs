@@ -1,5 +1,5 @@
-//! The JavaScript API: `window.ConsentGate` (both builds) and the same functions as exports of
-//! `pkg/`. Each call goes to the page's one controller; core checks every name it is given, so a
+//! The JavaScript API: `window.ConsentGate`, which the ES module's exports (`pkg/`) call too.
+//! Each call goes to the page's one controller; core checks every name it is given, so a
 //! mistake (`accepted("analytic")`) throws an `Error` that says what exists.
 //!
 //! ```javascript
@@ -22,180 +22,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-
-#[cfg(feature = "gate")]
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
-/** The record of a visitor's decision, as `get()` returns it. */
-export interface ConsentRecord {
-  consentId: string;
-  firstDecidedAt: number;
-  lastChangedAt: number;
-  expiresAt: number;
-  revision: number;
-  textsHash: string;
-  language: string;
-  method: "accept-all" | "reject-all" | "custom" | "api" | "gpc";
-  gpc: boolean;
-  categories: Record<string, boolean>;
-  services: Record<string, boolean>;
-}
-
-/** Categories and services granted or revoked. */
-export interface ConsentGrants {
-  categories: string[];
-  services: string[];
-}
-
-/** The `detail` of `consent` and `change` events. */
-export interface ConsentChange {
-  first: boolean;
-  method: ConsentRecord["method"];
-  granted: ConsentGrants;
-  revoked: ConsentGrants;
-  survivors: string[];
-}
-
-/** What `ready()` resolves with (and the `ready` event's `detail`). */
-export interface Readiness {
-  /** `complete` is false when the page kept the gate from wrapping something: `refused` names
-   *  each (a frozen prototype, a non-configurable `fetch`, no `MutationObserver`). */
-  protections: { complete: boolean; refused: string[] };
-}
-
-/** Each event's `detail`. */
-export interface ConsentEventDetail {
-  ready: Readiness;
-  consent: ConsentChange;
-  change: ConsentChange;
-  show: null;
-  hide: null;
-}
-
-export type ConsentEvent = keyof ConsentEventDetail;
-
-/** What `set()` takes: ids of optional categories and services, granted or not. */
-export interface ConsentChoices {
-  categories?: Record<string, boolean>;
-  services?: Record<string, boolean>;
-}
-
-/** The consent-gate API once the gate runs (the ES module's exports, and `window.ConsentGate`). */
-export interface ConsentGateApi {
-  ready(): Promise<Readiness>;
-  get(): ConsentRecord | null;
-  accepted(category: string): boolean;
-  acceptedService(service: string): boolean;
-  acceptAll(): void;
-  rejectAll(): void;
-  set(choices: ConsentChoices): void;
-  show(): void;
-  showPreferences(): void;
-  hide(): void;
-  withdraw(): void;
-  on<E extends ConsentEvent>(event: E, listener: (detail: ConsentEventDetail[E]) => void): () => void;
-  setLanguage(code: string): void;
-  exportRecord(): string | null;
-  forget(): void;
-}
-
-type Queued<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<Awaited<R>> : never;
-
-/** `window.ConsentGate`: until the gate runs, the README's stub queues each call and returns a
- *  Promise of its result; after, the calls answer at once. `await` works on both. */
-export type ConsentGateGlobal = { [K in Exclude<keyof ConsentGateApi, "on">]: Queued<ConsentGateApi[K]> } & {
-  on<E extends ConsentEvent>(event: E, listener: (detail: ConsentEventDetail[E]) => void): (() => void) | Promise<() => void>;
-  q?: unknown[];
-};
-
-/** A Google Consent Mode v2 signal. */
-export type ConsentModeSignal =
-  | "ad_storage" | "ad_user_data" | "ad_personalization" | "analytics_storage"
-  | "functionality_storage" | "personalization_storage" | "security_storage";
-
-/** The banner's and dialog's words (`texts`, and each translation). */
-export type ConsentTextKey =
-  | "title" | "description" | "acceptAll" | "rejectAll" | "customize" | "privacyPolicy"
-  | "preferencesTitle" | "preferencesDescription" | "save" | "close" | "alwaysOn" | "servicesLabel"
-  | "cookieName" | "cookieProvider" | "cookiePurpose" | "cookieDuration" | "settingsButton"
-  | "placeholderMessage" | "loadOnce" | "alwaysAllow" | "gpcHonoured";
-
-export interface ConsentItemTexts {
-  title?: string;
-  description?: string;
-}
-
-/** The site's config (the JSON in `<script type="application/json" id="consent-gate-config">`). */
-export interface ConsentGateConfig {
-  $schema?: string;
-  revision?: number;
-  expiryDays?: number;
-  language?: string;
-  displayLanguage?: string;
-  categories: Array<{
-    id: string;
-    required?: boolean;
-    preselected?: boolean;
-    title?: string;
-    description?: string;
-    consentMode?: ConsentModeSignal[];
-  }>;
-  services?: Array<{
-    id: string;
-    category: string;
-    title?: string;
-    description?: string;
-    provider?: string;
-    privacyPolicyUrl?: string;
-    cookies?: Array<{ name: string; domain?: string; path?: string; provider?: string; duration?: string; purpose?: string; thirdParty?: boolean }>;
-    storage?: string[];
-    urls?: string[];
-    consentMode?: ConsentModeSignal[];
-  }>;
-  texts?: Partial<Record<ConsentTextKey, string>>;
-  translations?: Record<string, Partial<Record<ConsentTextKey, string>> & {
-    categories?: Record<string, ConsentItemTexts>;
-    services?: Record<string, ConsentItemTexts>;
-  }>;
-  privacyPolicyUrl?: string;
-  logEndpoint?: string;
-  gpc?: { mode?: "eu" | "us" | "off"; categories?: string[] };
-  cookie?: { name?: string; domain?: string; path?: string; sameSite?: "lax" | "strict" | "none" };
-  layout?: "box" | "bar" | "bar-top" | "modal";
-  theme?: "auto" | "light" | "dark";
-  closeButton?: boolean;
-  preferencesButton?: boolean;
-  reloadOnWithdraw?: boolean;
-  consentMode?: boolean | { enabled?: boolean; waitForUpdate?: number; regions?: string[]; adsDataRedaction?: boolean; urlPassthrough?: boolean };
-  uet?: boolean;
-  meta?: boolean;
-  lockdown?: { meta?: boolean; ownHosts?: string[] };
-}
-
-// The ES module's functions, typed as they answer once `await init()` has resolved. Called
-// before that, each is queued and returns a Promise of its answer (as the classic stub's calls do).
-export function ready(): Promise<Readiness>;
-export function get(): ConsentRecord | null;
-export function accepted(category: string): boolean;
-export function acceptedService(service: string): boolean;
-export function acceptAll(): void;
-export function rejectAll(): void;
-export function set(choices: ConsentChoices): void;
-export function show(): void;
-export function showPreferences(): void;
-export function hide(): void;
-export function withdraw(): void;
-export function on<E extends ConsentEvent>(event: E, listener: (detail: ConsentEventDetail[E]) => void): () => void;
-export function setLanguage(code: string): void;
-export function exportRecord(): string | null;
-export function forget(): void;
-
-declare global {
-  interface Window {
-    ConsentGate: ConsentGateGlobal;
-  }
-}
-"#;
 
 fn fail(message: &str) -> JsValue {
     js_sys::Error::new(&format!("consent-gate: {message}")).into()
@@ -220,8 +46,7 @@ fn decide(action: Action) -> Result<(), JsValue> {
 }
 
 /// `ready()`: a Promise that resolves once the stored decision is applied and the interface is up.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn ready() -> Promise {
+fn ready() -> Promise {
     Promise::new(&mut |resolve: Function, reject: Function| match app() {
         Ok(controller) => controller::when_ready(&controller, resolve),
         Err(e) => {
@@ -231,8 +56,7 @@ pub fn ready() -> Promise {
 }
 
 /// `get()`: the record in force as a plain object, or `null`.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn get() -> Result<JsValue, JsValue> {
+fn get() -> Result<JsValue, JsValue> {
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
     match this.consent().record() {
@@ -242,8 +66,7 @@ pub fn get() -> Result<JsValue, JsValue> {
 }
 
 /// `accepted(category)`: whether elements of `category` may run.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn accepted(category: JsValue) -> Result<bool, JsValue> {
+fn accepted(category: JsValue) -> Result<bool, JsValue> {
     let category = text(&category, "the category")?;
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
@@ -252,8 +75,7 @@ pub fn accepted(category: JsValue) -> Result<bool, JsValue> {
 }
 
 /// `acceptedService(service)`: whether elements of `service` may run.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptedService, skip_typescript))]
-pub fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
+fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
     let service = text(&service, "the service")?;
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
@@ -262,26 +84,22 @@ pub fn accepted_service(service: JsValue) -> Result<bool, JsValue> {
 }
 
 /// `acceptAll()`, recorded as method `api`.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = acceptAll, skip_typescript))]
-pub fn accept_all() -> Result<(), JsValue> {
+fn accept_all() -> Result<(), JsValue> {
     decide(Action::AcceptAll)
 }
 
 /// `rejectAll()`, recorded as method `api`.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = rejectAll, skip_typescript))]
-pub fn reject_all() -> Result<(), JsValue> {
+fn reject_all() -> Result<(), JsValue> {
     decide(Action::RejectAll)
 }
 
 /// `withdraw()`: refuses everything optional and purges it.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn withdraw() -> Result<(), JsValue> {
+fn withdraw() -> Result<(), JsValue> {
     decide(Action::Withdraw)
 }
 
 /// `set({ categories: { id: bool }, services: { id: bool } })`.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn set(choices: JsValue) -> Result<(), JsValue> {
+fn set(choices: JsValue) -> Result<(), JsValue> {
     if !choices.is_object() {
         return Err(fail("set() takes { categories: {...}, services: {...} }"));
     }
@@ -331,36 +149,31 @@ fn own_pairs(choices: &JsValue, key: &str) -> Result<Vec<(String, bool)>, JsValu
 }
 
 /// `show()`: shows the banner again.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn show() -> Result<(), JsValue> {
+fn show() -> Result<(), JsValue> {
     controller::show(&app()?);
     Ok(())
 }
 
 /// `showPreferences()`: opens the preferences dialog.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = showPreferences, skip_typescript))]
-pub fn show_preferences() -> Result<(), JsValue> {
+fn show_preferences() -> Result<(), JsValue> {
     controller::show_preferences(&app()?);
     Ok(())
 }
 
 /// `hide()`: hides the banner and the dialog without deciding.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn hide() -> Result<(), JsValue> {
+fn hide() -> Result<(), JsValue> {
     controller::hide(&app()?);
     Ok(())
 }
 
 /// `setLanguage(code)`: one of the languages the site offers.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = setLanguage, skip_typescript))]
-pub fn set_language(code: JsValue) -> Result<(), JsValue> {
+fn set_language(code: JsValue) -> Result<(), JsValue> {
     let code = text(&code, "the language")?;
     controller::set_language(&app()?, &code).map_err(|e| fail(&e))
 }
 
 /// `exportRecord()`: the visitor's record as JSON (data portability, GDPR Art. 20), or `null`.
-#[cfg_attr(feature = "gate", wasm_bindgen(js_name = exportRecord, skip_typescript))]
-pub fn export_record() -> Result<JsValue, JsValue> {
+fn export_record() -> Result<JsValue, JsValue> {
     let controller = app()?;
     let this = controller.try_borrow().map_err(|_| fail("busy"))?;
     Ok(this
@@ -370,16 +183,14 @@ pub fn export_record() -> Result<JsValue, JsValue> {
 }
 
 /// `forget()`: erases the record, purges, tells the log endpoint (GDPR Art. 17), asks again.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn forget() -> Result<(), JsValue> {
+fn forget() -> Result<(), JsValue> {
     controller::forget(&app()?);
     Ok(())
 }
 
 /// `on(event, listener)`: calls `listener(detail)` on each `consentgate:<event>`; returns a
 /// function that stops it. A listener that throws is reported and does not stop the others.
-#[cfg_attr(feature = "gate", wasm_bindgen(skip_typescript))]
-pub fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
+fn on(event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
     let event = text(&event, "the event")?;
     let Some(name) = api_event(&event) else {
         return Err(fail(&crate::core::contract::unknown_event(&event)));

@@ -37,11 +37,6 @@ use web_sys::{Document, Window};
 
 #[wasm_bindgen]
 extern "C" {
-    /// The URL the gate's glue was loaded from: defined by the ES module build's glue as
-    /// `import.meta.url` (a module script is not `document.currentScript`).
-    #[wasm_bindgen(catch, js_name = __cgBase)]
-    fn glue_url() -> Result<String, JsValue>;
-
     /// What the small gate handed over (the full gate's loader defines it; elsewhere it throws).
     #[wasm_bindgen(catch, js_name = __cgHandoff)]
     fn handoff_object() -> Result<JsValue, JsValue>;
@@ -194,8 +189,8 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         });
     }
     let moved_on = takeover.is_some() && stored != restore_from;
-    // The classic build runs from <head>: the loader is `currentScript`, and its nonce (readable
-    // only as a property, and only now) is the page's.
+    // The full gate is a classic script (written or inserted by the small gate): the loader is
+    // `currentScript`, and its nonce (readable only as a property, and only now) is the page's.
     let script = document
         .current_script()
         .and_then(|script| script.dyn_into::<web_sys::HtmlScriptElement>().ok());
@@ -276,9 +271,9 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
     Some(controller)
 }
 
-/// Adds the interface in a task of its own: from `<head>` (the classic build) once the parser has
-/// added `<body>` (see [`parsed`]; `DOMContentLoaded` if that is never seen), and a start that is
-/// already past parsing (the ES module build) still yields once, so that the gate and the
+/// Adds the interface in a task of its own: from `<head>` once the parser has added `<body>` (see
+/// [`parsed`]; `DOMContentLoaded` if that is never seen), and a start that is already past
+/// parsing (loaded late, or by the ES module) still yields once, so that the gate and the
 /// interface are two shorter tasks instead of one long one.
 fn interface_later(controller: &Rc<RefCell<Controller>>) {
     let weak = Rc::downgrade(controller);
@@ -423,10 +418,7 @@ fn interface_url(
             .ok()
             .map(|url| url.href());
     }
-    let gate = match script.map(|s| s.src()).filter(|src| !src.is_empty()) {
-        Some(src) => src,
-        None => glue_url().ok()?,
-    };
+    let gate = script.map(|s| s.src()).filter(|src| !src.is_empty())?;
     web_sys::Url::new_with_base(INTERFACE_FILE, &gate)
         .ok()
         .map(|url| url.href())

@@ -14,19 +14,27 @@
 //
 // In both cases the layer is in force from here: until the full gate runs (or if it never does),
 // every request to another origin is held.
-function consentGateSmall(WASM, VERSION) {
+//
+// `esm` is given by the ES module build (pkg/consent_gate.js), which runs after the page is
+// parsed and is not `document.currentScript`: `esm.full` is the full gate's URL beside the
+// module, and `esm.settled(error)` is called once the gate is in force (a plan followed, or the
+// full gate started) or cannot be (`error`). The full gate is then inserted, never written.
+function consentGateSmall(WASM, VERSION, esm) {
   "use strict";
   var win = window;
   var doc = document;
-  var script = doc.currentScript;
+  var script = esm ? null : doc.currentScript;
   var nonce = (script && script.nonce) || "";
   var named = script && script.getAttribute("data-interface");
-  var fullUrl = null;
+  var fullUrl = esm ? esm.full : null;
   try {
-    fullUrl = new URL("consent-gate.full.js", (script && script.src) || doc.baseURI).href;
+    fullUrl = fullUrl || new URL("consent-gate.full.js", (script && script.src) || doc.baseURI).href;
   } catch (e) {
     // No URL to load it from: the layer below holds every other origin, and the console says so.
   }
+  var settled = function (error) {
+    if (esm) esm.settled(error);
+  };
   var report = function (level, text) {
     console[level]("consent-gate: " + text);
   };
@@ -161,6 +169,7 @@ function consentGateSmall(WASM, VERSION) {
     if (nonce) full.nonce = nonce;
     if (named) full.setAttribute("data-interface", named);
     var settle = function (failed) {
+      settled(failed || !handedOff ? new Error("consent-gate: " + fullUrl + " did not start; nothing more is released (see the console)") : null);
       var calls = pending.splice(0);
       for (var i = 0; i < calls.length; i++) {
         var api = win.ConsentGate;
@@ -627,6 +636,7 @@ function consentGateSmall(WASM, VERSION) {
   if (chosen) {
     try {
       follow();
+      settled(null);
       return;
     } catch (e) {
       report("error", "following the stored decision failed (" + e + "); the full gate decides");
@@ -635,5 +645,6 @@ function consentGateSmall(WASM, VERSION) {
       parsed = null;
     }
   }
-  writeFull();
+  if (esm) upgrade();
+  else writeFull();
 }

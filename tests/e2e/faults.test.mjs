@@ -219,32 +219,33 @@ test("fault 6: a clock far in the future or the past neither grants nor loops", 
   }
 });
 
-test("the ES module build with the README's preload links: each file fetched once, no preload left unused", async () => {
+test("the ES module build with the README's preload link: each file fetched once, no preload left unused", async () => {
   const v = await visitor(env);
   const fetched = [];
-  v.page.on("request", (r) => /consent_gate/.test(r.url()) && fetched.push(new URL(r.url()).pathname));
+  v.page.on("request", (r) => /consent[-_]gate/.test(r.url()) && fetched.push(new URL(r.url()).pathname));
   await v.page.goto(env.siteOrigin + "/fixtures/esm.html");
   await banner(v.page).region.waitFor();
   // Chromium warns about a preload that nothing used a few seconds after the load.
   await v.page.waitForTimeout(3500);
-  assert.deepEqual(fetched.sort(), ["/pkg/consent_gate.js", "/pkg/consent_gate_bg.wasm"]);
+  assert.deepEqual(fetched.sort(), ["/pkg/consent-gate.full.js", "/pkg/consent-gate.ui.js", "/pkg/consent_gate.js"]);
   assert.deepEqual(v.problems, []);
   await v.close();
 });
 
-test("fault 7: the ES module build's .wasm answers 404 or garbage; held markup stays held", async () => {
-  for (const [what, fulfil] of [
-    ["404", { status: 404, contentType: "text/plain", body: "not found" }],
-    ["garbage", { status: 200, contentType: "application/wasm", body: Buffer.from("\0asm\x01\0\0\0garbage, not a module") }],
+test("fault 7: the ES module build's full gate answers 404 or is another release's; init() rejects, held markup stays held", async () => {
+  for (const [what, fulfil, says] of [
+    ["404", { status: 404, contentType: "text/plain", body: "not found" }, /consent-gate\.full\.js did not load/],
+    ["another release", { status: 200, contentType: "text/javascript", body: 'window.__consentGateHandoff("0.0.1");' }, /is version 0\.0\.1/],
   ]) {
     env.trackerLog.length = 0;
     const v = await visitor(env);
-    await v.context.route("**/consent_gate_bg.wasm", (route) => route.fulfill(fulfil));
+    await v.context.route("**/pkg/consent-gate.full.js", (route) => route.fulfill(fulfil));
     await v.page.goto(env.siteOrigin + "/fixtures/esm.html");
     await v.page.waitForLoadState("networkidle");
     await v.page.waitForTimeout(300);
-    assertNothingFromTracker(env, v, `with a .wasm that answers ${what}`);
+    assertNothingFromTracker(env, v, `with a full gate that answers ${what}`);
     assert.match(v.problems.join("\n"), /consent-gate did not start/, what);
+    assert.match(v.problems.join("\n"), says, what);
     assert.deepEqual(uncaught(v), [], what);
     const held = await v.page.evaluate(() => ({
       script: document.querySelectorAll('script[type="text/plain"]').length,

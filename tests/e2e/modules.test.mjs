@@ -66,13 +66,28 @@ test("a first visit fetches the full gate and the interface beside the small gat
   await v.close();
 });
 
-test("the ES module build: a returning visitor's page view fetches its two files alone", async () => {
+test("the ES module build: a returning visitor's page view fetches the small gate alone", async () => {
   const v = await returning(env, "/fixtures/esm.html");
   await v.reload();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   await v.page.waitForLoadState("load");
   await v.page.waitForTimeout(300);
-  assert.deepEqual(ours(env, v).sort(), ["/pkg/consent_gate.js", "/pkg/consent_gate_bg.wasm"]);
+  assert.deepEqual(ours(env, v), ["/pkg/consent_gate.js"], "a returning visitor needs the small gate alone");
+  assert.equal(await v.page.locator("#consent-gate").count(), 0, "no interface on the page");
+  // After init() the module's functions answer at once, from the plan the small gate follows.
+  const answers = await v.page.evaluate(async () => {
+    const gate = await import("/pkg/consent_gate.js");
+    await gate.default();
+    const record = gate.get();
+    return { promise: record instanceof Promise, method: record?.method, analytics: gate.accepted("analytics") };
+  });
+  assert.deepEqual(answers, { promise: false, method: "accept-all", analytics: true });
+  // A deciding call brings the full gate and the interface from beside the module.
+  await v.page.evaluate(async () => (await import("/pkg/consent_gate.js")).showPreferences());
+  await dialog(v.page).element.waitFor();
+  assert.deepEqual(ours(env, v), ["/pkg/consent_gate.js", "/pkg/consent-gate.full.js", "/pkg/consent-gate.ui.js"]);
+  await dialog(v.page).rejectAll.click();
+  assert.equal(await v.page.evaluate(async () => (await import("/pkg/consent_gate.js")).accepted("analytics")), false);
   assert.deepEqual(v.problems, []);
   await v.close();
 });
