@@ -18,7 +18,7 @@
 
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -46,11 +46,18 @@ const TARGETS = [
 ];
 
 // BENCH_BEFORE=<dir with an earlier build's dist/ files>: that build's classic pages run too, in
-// the same run, for a before/after comparison (served from /bench-before/).
+// the same run, for a before/after comparison (served from /bench-before/). Where the dir sits in
+// a checkout with a built pkg/ beside it, that checkout's ES module page runs too
+// (/bench-before-pkg/).
 const BEFORE = process.env.BENCH_BEFORE;
+const BEFORE_PKG = BEFORE && join(BEFORE, "../pkg");
+const BEFORE_ESM = BEFORE && join(BEFORE, "../bench/pages/consent-gate-esm.html");
 if (BEFORE) {
   for (const [name, page] of [["classic", "consent-gate.html"], ["classic, settings button", "consent-gate-button.html"]]) {
     TARGETS.push({ name: `consent-gate BENCH_BEFORE, ${name}`, page, path: `/bench-generated/before-${page}`, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
+  }
+  if (existsSync(BEFORE_ESM) && existsSync(BEFORE_PKG)) {
+    TARGETS.push({ name: "consent-gate BENCH_BEFORE, ESM", page: "consent-gate-esm.html", path: "/bench-generated/before-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
   }
 }
 if (process.env.BENCH_EXTRA) TARGETS.push({ name: process.env.BENCH_EXTRA, page: process.env.BENCH_EXTRA, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
@@ -101,6 +108,7 @@ const toolFile = (url) => {
     if (path.startsWith(prefix)) return join(root, dir, path.slice(prefix.length));
   }
   if (BEFORE && path.startsWith("/bench-before/")) return join(BEFORE, path.slice("/bench-before/".length));
+  if (BEFORE && path.startsWith("/bench-before-pkg/")) return join(BEFORE_PKG, path.slice("/bench-before-pkg/".length));
   return null;
 };
 
@@ -268,10 +276,11 @@ const CHURN = [
 ];
 const MANY = [["consent-gate (this build)", "many.html"]];
 if (BEFORE) {
-  for (const target of TARGETS.filter((t) => t.path)) {
+  for (const target of TARGETS.filter((t) => t.path?.startsWith("/bench-generated/before-consent-gate"))) {
     const page = readFileSync(join(root, "bench/pages", target.page), "utf8");
     writeFileSync(join(generated, `before-${target.page}`), page.replaceAll('src="/dist/', 'src="/bench-before/'));
   }
+  if (existsSync(BEFORE_ESM)) writeFileSync(join(generated, "before-esm.html"), readFileSync(BEFORE_ESM, "utf8").replaceAll("/pkg/", "/bench-before-pkg/"));
   writeFileSync(join(generated, "many-before.html"), manyElementsPage({ images: 1500, scripts: 500, gate: "/bench-before/consent-gate.js" }));
   CHURN.push(["consent-gate (BENCH_BEFORE)", "churn-before.html", churnPage({ gate: "/bench-before/consent-gate.js" })]);
   MANY.push(["consent-gate (BENCH_BEFORE)", "many-before.html"]);
@@ -295,7 +304,7 @@ const env = await startServers({
     ["/bench/", join(root, "bench/pages")],
     ["/bench-generated/", generated],
     ["/node_modules/", join(root, "node_modules")],
-    ...(BEFORE ? [["/bench-before/", BEFORE]] : []),
+    ...(BEFORE ? [["/bench-before/", BEFORE], ["/bench-before-pkg/", BEFORE_PKG]] : []),
   ],
 });
 const browser = await chromium.launch({
