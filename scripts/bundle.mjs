@@ -32,11 +32,12 @@ const module = readFileSync(wasmPath);
 const wasm = module.toString("hex");
 
 // The module's bytes, checked: a truncated file must not start half a module.
-const bytes = `
+const decode = `
   var text = "${wasm}";
   // Native where the browser has it (Chromium 140+, Firefox 133+, Safari 18.2+).
   var bytes = Uint8Array.fromHex ? Uint8Array.fromHex(text) : fromHex(text);
-  if (bytes.length !== ${module.length}) throw new Error("the module arrived damaged");
+  if (bytes.length !== ${module.length}) throw new Error("the module arrived damaged");`;
+const bytes = `${decode}
   wasm_bindgen.initSync({ module: bytes });`;
 
 // The loop for browsers without Uint8Array.fromHex: two lowercase hex digits per byte.
@@ -95,6 +96,7 @@ ${intercept}
 const API = ["ready", "get", "accepted", "acceptedService", "acceptAll", "rejectAll", "set", "show", "showPreferences",
   "hide", "withdraw", "on", "setLanguage", "exportRecord", "forget"];
 const smallModule = `/*! consent-gate | MIT OR Apache-2.0 */
+const WASM = "${wasm}";
 const api = () => {
   let gate = window.ConsentGate;
   if (!gate) {
@@ -108,13 +110,18 @@ const api = () => {
 let started;
 // Resolves once the gate is in force: a returning visitor's plan followed, or the full gate
 // started (then every call answers at once). Rejects when it cannot be; held markup stays held.
+// The small module is compiled off the main thread first (a module script has no "before the next
+// tag" to win); where WebAssembly is refused the small gate gets null, and the full gate says why.
 export default function init() {
-  started = started || new Promise((resolve, reject) => {
+  started = started || Promise.resolve()
+    .then(() => WebAssembly.compile(Uint8Array.fromHex ? Uint8Array.fromHex(WASM) : fromHex(WASM)))
+    .catch(() => null)
+    .then((module) => new Promise((resolve, reject) => {
     ${gtag}
     const before = api();
     // The literal URL lets bundlers that follow new URL(…, import.meta.url) (Vite) emit the file.
     const full = new URL("consent-gate.full.js", import.meta.url).href;
-    consentGateSmall("${wasm}", "${version}", {
+    consentGateSmall(module, "${version}", {
       full,
       settled(error) {
         if (!error && window.ConsentGate === before) error = new Error("consent-gate: the gate did not start (see the console); held markup stays held");
@@ -122,7 +129,7 @@ export default function init() {
         else resolve();
       },
     });
-  });
+  }));
   return started;
 }
 ${API.map((name) => `export function ${name}(...args) { return api().${name}(...args); }`).join("\n")}
@@ -150,9 +157,30 @@ try {
   // The glue too: its top level needs what an old or stripped browser may lack (TextDecoder),
   // and whatever fails here must end in the fallback, not in a script that stopped half-way.
   ${glue}
-  ${bytes}
-  if (!wasm_bindgen.running()) holdEveryOtherSite();
+  ${decode}
+  // Started, if only to refuse an invalid config (then everything stays held, and the console
+  // names each field).
+  var started = function () {
+    if (!wasm_bindgen.running()) holdEveryOtherSite();
+    if (handoff) handoff.ran(true);
+  };
+  // Inserted by the small gate after the page's tags (a click, an API call, the ES module): no
+  // tag waits for this script, so the module compiles off the main thread. Written in as the
+  // next script, it must be in force before the next tag: compiled here and now.
+  if (handoff && handoff.later) {
+    WebAssembly.compile(bytes).then(function (module) {
+      wasm_bindgen.initSync({ module: module });
+      started();
+    }).catch(failed);
+  } else {
+    wasm_bindgen.initSync({ module: bytes });
+    started();
+  }
 } catch (error) {
+  failed(error);
+}
+
+function failed(error) {
   var refused = /Content.Security.Policy|wasm-unsafe-eval|Refused to compile/i.test(String(error && error.message));
   console.error(
     "consent-gate: WebAssembly could not start (" + error + "). " +
@@ -162,6 +190,7 @@ try {
       "Nothing was released, and every request to another site is held from now on."
   );
   holdEveryOtherSite();
+  if (handoff) handoff.ran(false);
 }
 
 ${fromHex}

@@ -150,7 +150,8 @@ export interface ConsentGateConfig {
  * Starts the gate (the small gate, as an ES module): it follows a returning visitor's stored
  * decision at once, or loads `consent-gate.full.js` from beside this file and resolves once that
  * has started. Rejects when the gate cannot be in force (the full gate did not load or start,
- * WebAssembly refused: the console says why); held markup stays held either way. Calling it
+ * WebAssembly refused: the console says why); held markup stays held either way. An invalid
+ * config resolves it too: the console names each field, and nothing is released. Calling it
  * again returns the same Promise.
  */
 export default function init(): Promise<void>;

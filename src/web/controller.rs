@@ -54,6 +54,9 @@ struct Handoff {
     announced: bool,
     /// The Consent Mode entries the small gate pushed to `dataLayer`.
     data_layer: Vec<JsValue>,
+    /// The full gate's own `<script>`: an inserted one starts after its module compiled, when
+    /// it is no longer `document.currentScript`.
+    script: Option<web_sys::HtmlScriptElement>,
 }
 
 fn handoff() -> Option<Handoff> {
@@ -73,6 +76,7 @@ fn handoff() -> Option<Handoff> {
             .dyn_into::<Array>()
             .map(|a| a.iter().collect())
             .unwrap_or_default(),
+        script: get("script").dyn_into().ok(),
     })
 }
 
@@ -190,10 +194,12 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
     }
     let moved_on = takeover.is_some() && stored != restore_from;
     // The full gate is a classic script (written or inserted by the small gate): the loader is
-    // `currentScript`, and its nonce (readable only as a property, and only now) is the page's.
+    // `currentScript` (or, started after an off-thread compile, the element the small gate
+    // names), and its nonce (readable only as a property) is the page's.
     let script = document
         .current_script()
-        .and_then(|script| script.dyn_into::<web_sys::HtmlScriptElement>().ok());
+        .and_then(|script| script.dyn_into::<web_sys::HtmlScriptElement>().ok())
+        .or_else(|| handoff.as_ref().and_then(|h| h.script.clone()));
     let nonce = script.as_ref().map(|s| s.nonce()).unwrap_or_default();
     let interface_url = interface_url(&document, script.as_ref());
     let controller = Rc::new(RefCell::new(Controller {

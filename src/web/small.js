@@ -15,7 +15,8 @@
 // In both cases the layer is in force from here: until the full gate runs (or if it never does),
 // every request to another origin is held.
 //
-// `esm` is given by the ES module build (pkg/consent_gate.js), which runs after the page is
+// `WASM` is the small module as hex, or compiled (the ES module build; null where it could not
+// be). `esm` is given by the ES module build (pkg/consent_gate.js), which runs after the page is
 // parsed and is not `document.currentScript`: `esm.full` is the full gate's URL beside the
 // module, and `esm.settled(error)` is called once the gate is in force (a plan followed, or the
 // full gate started) or cannot be (`error`). The full gate is then inserted, never written.
@@ -102,8 +103,12 @@ function consentGateSmall(WASM, VERSION, esm) {
     }
   };
 
+  // What an inserted full gate reports once it has started, or failed to (see upgrade).
+  var ran = null;
   // The full gate calls this as it starts, from the script this gate wrote or inserted: it
   // takes the layer, the Trusted Types policy and the Consent Mode entries, and this gate stops.
+  // An inserted one (`later`) may compile its module off the main thread and start a few tasks
+  // on; it reports through `ran`.
   var handoff = function (version) {
     var caller = doc.currentScript;
     if (handedOff || !caller || caller.src !== fullUrl) return null;
@@ -129,6 +134,11 @@ function consentGateSmall(WASM, VERSION, esm) {
       previous: following ? [plan.record, plan.mirror] : null,
       announced: announced,
       dataLayer: ours || [],
+      script: caller,
+      later: upgrading,
+      ran: function (started) {
+        if (ran) ran(started);
+      },
     };
   };
   try {
@@ -168,7 +178,10 @@ function consentGateSmall(WASM, VERSION, esm) {
     full.src = tt ? tt.createScriptURL(fullUrl) : fullUrl;
     if (nonce) full.nonce = nonce;
     if (named) full.setAttribute("data-interface", named);
+    var done = false;
     var settle = function (failed) {
+      if (done) return;
+      done = true;
       settled(failed || !handedOff ? new Error("consent-gate: " + fullUrl + " did not start; nothing more is released (see the console)") : null);
       var calls = pending.splice(0);
       for (var i = 0; i < calls.length; i++) {
@@ -185,7 +198,9 @@ function consentGateSmall(WASM, VERSION, esm) {
         }
       }
     };
-    full.addEventListener("load", function () { settle(false); });
+    ran = function (started) { settle(!started); };
+    // Loaded without being handed the page: not the full gate, or another release's.
+    full.addEventListener("load", function () { if (!handedOff) settle(true); });
     full.addEventListener("error", function () {
       report("error", fullUrl + " did not load; nothing more is released, and what was asked of consent-gate is not done");
       settle(true);
@@ -613,8 +628,9 @@ function consentGateSmall(WASM, VERSION, esm) {
     if (!plan) return false;
     encoder = new TextEncoder();
     decoder = new TextDecoder();
-    var bytes = Uint8Array.fromHex ? Uint8Array.fromHex(WASM) : fromHex(WASM);
-    x = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+    // The ES module compiles it off the main thread before calling: WASM is then the module.
+    var module = typeof WASM === "string" ? new WebAssembly.Module(Uint8Array.fromHex ? Uint8Array.fromHex(WASM) : fromHex(WASM)) : WASM;
+    x = new WebAssembly.Instance(module, {}).exports;
     for (var c = 0; c < plan.categories.length; c++) ask("cg_category", [plan.categories[c][0]], plan.categories[c][1] ? 1 : 0);
     for (var s = 0; s < plan.services.length; s++) {
       var service = plan.services[s];
