@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 const SCHEMA: &str = include_str!("../../../consent-gate.schema.json");
 const DECODER: &str = include_str!("decode.rs");
-const TYPESCRIPT: &str = include_str!("../../web/api.rs");
+const TYPESCRIPT: &str = include_str!("../../web/consent_gate.d.ts");
 const README: &str = include_str!("../../../README.md");
 
 fn schema() -> Value {
@@ -198,7 +198,7 @@ fn the_typescript_type_and_the_readme_table_name_every_top_level_key() {
         .filter(|key| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '$'))
         .map(str::to_owned)
         .collect();
-    assert_eq!(typed, keys, "ConsentGateConfig in src/web/api.rs");
+    assert_eq!(typed, keys, "ConsentGateConfig in src/web/consent_gate.d.ts");
     let section = &README[README.find("### Config keys").expect("the section")..];
     let table = &section[..section
         .find("The config is JSON")
