@@ -198,7 +198,10 @@ fn the_typescript_type_and_the_readme_table_name_every_top_level_key() {
         .filter(|key| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '$'))
         .map(str::to_owned)
         .collect();
-    assert_eq!(typed, keys, "ConsentGateConfig in src/web/consent_gate.d.ts");
+    assert_eq!(
+        typed, keys,
+        "ConsentGateConfig in src/web/consent_gate.d.ts"
+    );
     let section = &README[README.find("### Config keys").expect("the section")..];
     let table = &section[..section
         .find("The config is JSON")
