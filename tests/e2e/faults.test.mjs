@@ -6,9 +6,9 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { artifacts, assertNothingFromTracker, banner, dialog, start, visitor } from "./browser.mjs";
+import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
 import { manyElementsPage } from "./many.mjs";
 
 let env;
@@ -255,6 +255,30 @@ test("fault 7: the ES module build's full gate answers 404 or is another release
     assert.deepEqual(held, { script: 1, img: false, frame: false }, what);
     await v.close();
   }
+});
+
+test("fault 8 in the ES module: WebAssembly refused by CSP; init() rejects, the console names the fix, nothing reaches the tracker", async () => {
+  env.trackerLog.length = 0;
+  // The full gate it inserts compiles off the main thread, so the refusal arrives in a later task.
+  const page = readFileSync(join(root, "tests/e2e/fixtures/esm.html"), "utf8").replace(
+    '<meta charset="utf-8">',
+    `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-inline'">`,
+  );
+  writeFileSync(join(artifacts, "esm-no-wasm.html"), page);
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/generated/esm-no-wasm.html");
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(800);
+  // A request the page makes afterwards, to another site: the fallback holds it.
+  const fetched = await v.page.evaluate((tracker) => fetch(tracker + "/collect?via=esm-fetch").then(() => true, () => false), env.trackerOrigin);
+  assert.equal(fetched, false, "a fetch to another site after the refusal is held");
+  assertNothingFromTracker(env, v, "with WebAssembly refused to the ES module");
+  const errors = v.problems.join("\n");
+  assert.match(errors, /add 'wasm-unsafe-eval' to script-src/);
+  assert.match(errors, /consent-gate did not start/, "init() rejected");
+  assert.equal(await banner(v.page).region.count(), 0);
+  assert.deepEqual(uncaught(v), []);
+  await v.close();
 });
 
 test("fault 10: a host on() listener that throws stops nothing: the decision is stored and released", async () => {
