@@ -89,7 +89,7 @@ pub extern "C" fn visit(action: u32) {
         language: language.clone(),
         gpc: action & 4 != 0,
         fresh_id: crate::core::record::consent_id([action as u8; 16]),
-        texts_hash: crate::core::view::texts_hash(&config, &language),
+        texts_hash: crate::core::texts::texts_hash(&config, &language),
     };
     let (consent, effects) = Consent::restore(&config, [Some(read(2))], &ctx);
     perform(&config, effects);

@@ -45,7 +45,7 @@ pub struct Context {
     pub gpc: bool,
     /// A fresh consent id ([`record::consent_id`]), used if the action starts a new record.
     pub fresh_id: String,
-    /// What the record proves was shown: the texts hash ([`crate::core::view::texts_hash`]) of
+    /// What the record proves was shown: the texts hash ([`crate::core::texts::texts_hash`]) of
     /// the words the visitor decided on, from whoever showed them (the interface module), or
     /// [`UNKNOWN_TEXTS_HASH`] where consent-gate showed none (a decision through the API, made in
     /// the site's own interface; a refusal by the GPC signal). The gate then needs no words.

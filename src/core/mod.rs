@@ -22,6 +22,7 @@ pub mod server;
 pub mod sha256;
 pub mod store;
 pub mod style;
+pub mod texts;
 pub mod view;
 
 /// `items` with `separator` between them. One small loop for every list the messages and the

@@ -20,7 +20,8 @@ use crate::core::gate::{self, Verdict};
 use crate::core::integrations::{self, Arg, Call, Target};
 use crate::core::outbox;
 use crate::core::record::{self, json_string};
-use crate::core::view::{self, Words};
+use crate::core::texts::Words;
+use crate::core::view;
 use crate::core::{contract, cookie, i18n, style};
 
 /// The version a plan must carry: this build's package version and the plan's format.

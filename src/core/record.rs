@@ -12,7 +12,7 @@
 //! - consent id: 22 characters of base64url (16 random bytes): identifies the record in receipts,
 //!   not the visitor.
 //! - times: Unix seconds.
-//! - texts hash: 16 hex digits ([`Config::texts_hash`]) of the words the visitor was shown.
+//! - texts hash: 16 hex digits ([`texts_hash`]) of the words the visitor was shown.
 //! - method: `accept-all`, `reject-all`, `custom`, `api` or `gpc`; gpc: `1` if the browser sent
 //!   Global Privacy Control when the decision was made, else `0`.
 //! - categories and services: the optional ones the visitor decided on, `+`-separated, each
@@ -26,7 +26,7 @@
 //! [`decode`] never panics and accepts only what [`encode`] writes; anything else (truncated,
 //! tampered, a future version) is "no decision", and the visitor is asked again.
 //!
-//! [`Config::texts_hash`]: crate::core::config::Config::texts_hash
+//! [`texts_hash`]: crate::core::texts::texts_hash
 
 use crate::core::config::{is_valid_id, is_valid_language};
 

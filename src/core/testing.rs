@@ -3,7 +3,7 @@
 use crate::core::config::Config;
 use crate::core::consent::Context;
 use crate::core::plan::{Origin, Plan};
-use crate::core::view::texts_hash;
+use crate::core::texts::texts_hash;
 
 /// A moment to decide at: 2025-11-22.
 pub const NOW: u64 = 1_763_780_000;
@@ -44,6 +44,25 @@ pub fn shop_config() -> Config {
         Ok(config) => config,
         Err(errors) => panic!("the shop config is valid: {errors:?}"),
     }
+}
+
+/// [`shop_config`] with a site title and a German translation of one text and one category.
+pub fn translated() -> Config {
+    let mut config = shop_config();
+    config.texts = vec![("title".into(), "Cookies at Northwind".into())];
+    config.translations = vec![crate::core::config::Translation {
+        language: "de".into(),
+        texts: vec![("acceptAll".into(), "Alles klar".into())],
+        categories: vec![(
+            "analytics".into(),
+            crate::core::config::ItemTexts {
+                title: Some("Statistik".into()),
+                description: None,
+            },
+        )],
+        services: vec![],
+    }];
+    config
 }
 
 /// The context of an action at `now`: English, no GPC, a fixed fresh id, the shop's English words

@@ -1,63 +1,14 @@
-//! What the banner and the preferences dialog show, in one language: every word resolved (the
-//! site's translation, the site's own text, consent-gate's built-in text), every toggle's state,
-//! every link checked. The web layer renders these views and decides nothing.
+//! What the banner and the preferences dialog show, in one language: the words
+//! ([`crate::core::texts`]) laid out, every toggle's state, every link checked. The web layer renders these views and decides nothing.
 //!
 //! Toggles start as the decision in force says, and off when there is none: never pre-ticked.
 
-use crate::core::config::{Config, Layout, Theme, is_safe_link};
+use crate::core::config::{Config, Layout, Theme};
 use crate::core::consent::{Action, Choices, Consent};
 use crate::core::contract;
-use crate::core::i18n::{self, Text};
-use crate::core::sha256;
-
-/// The words of the interface in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Words<'a> {
-    /// The language they are in.
-    pub language: &'a str,
-    /// Whether it is written right to left.
-    pub rtl: bool,
-    texts: Vec<&'a str>,
-}
-
-impl<'a> Words<'a> {
-    /// The interface's words in `language`. Each comes from the site's translation for that
-    /// language, else (in the config's own language) the site's `texts`, else consent-gate's
-    /// built-in text for the language, else the site's own text, else English.
-    pub fn new(config: &'a Config, language: &'a str) -> Words<'a> {
-        let own = language == config.language;
-        let translation = config.translations.iter().find(|t| t.language == language);
-        let site = |list: &'a [(String, String)], text: Text| {
-            list.iter()
-                .find(|(key, _)| key == text.key())
-                .map(|(_, value)| value.as_str())
-        };
-        let texts = Text::ALL
-            .iter()
-            .map(|&text| {
-                let translated = translation.and_then(|t| site(&t.texts, text));
-                let site_own = site(&config.texts, text);
-                let built_in = i18n::built_in(language, text);
-                let english = || i18n::built_in("en", text).unwrap_or_default();
-                if own {
-                    translated.or(site_own).or(built_in).unwrap_or_else(english)
-                } else {
-                    translated.or(built_in).or(site_own).unwrap_or_else(english)
-                }
-            })
-            .collect();
-        Words {
-            language,
-            rtl: i18n::is_rtl(language),
-            texts,
-        }
-    }
-
-    /// One of the words.
-    pub fn get(&self, text: Text) -> &'a str {
-        self.texts.get(text as usize).copied().unwrap_or_default()
-    }
-}
+use crate::core::i18n::Text;
+use crate::core::texts::Words;
+use crate::core::texts::{Item, item_texts, safe};
 
 /// `message` with each `{service}` replaced by `name`. By hand: `str::replace` with a string
 /// pattern would be the only user of the standard library's substring search in the module.
@@ -277,46 +228,6 @@ impl<'a> PreferencesView<'a> {
             gpc_note,
         }
     }
-}
-
-#[derive(Clone, Copy)]
-enum Item {
-    Category,
-    Service,
-}
-
-/// A category's or service's title and description in `language`: the site's translation, else
-/// its own text; the id when it has no title.
-fn item_texts<'a>(
-    config: &'a Config,
-    language: &str,
-    kind: Item,
-    id: &'a str,
-    title: &'a Option<String>,
-    description: &'a Option<String>,
-) -> (&'a str, &'a str) {
-    let translated = config
-        .translations
-        .iter()
-        .find(|t| t.language == language)
-        .and_then(|t| {
-            let list = match kind {
-                Item::Category => &t.categories,
-                Item::Service => &t.services,
-            };
-            list.iter()
-                .find(|(key, _)| key == id)
-                .map(|(_, texts)| texts)
-        });
-    let title = translated
-        .and_then(|t| t.title.as_deref())
-        .or(title.as_deref())
-        .unwrap_or(id);
-    let description = translated
-        .and_then(|t| t.description.as_deref())
-        .or(description.as_deref())
-        .unwrap_or_default();
-    (title, description)
 }
 
 /// A control's meaning: the `data-consent-action` value on a button (or, for `show-preferences`,
@@ -552,10 +463,6 @@ pub fn settings_button_attributes(theme: Theme) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn safe(url: &Option<String>) -> Option<&str> {
-    url.as_deref().filter(|u| is_safe_link(u))
-}
-
 /// The offered language `code` names (exactly, or by primary subtag).
 ///
 /// # Errors
@@ -630,86 +537,11 @@ pub fn unknown(id: &str, what: &str, plural: &str, ids: &[&str]) -> String {
     out
 }
 
-/// A fingerprint of everything a visitor is shown in `language` (banner, dialog, every category,
-/// service and cookie row, links): stored in the record and its receipt, so the words agreed to
-/// can be told apart from later ones. 16 hex digits of SHA-256.
-pub fn texts_hash(config: &Config, language: &str) -> String {
-    let banner = BannerView::new(config, language);
-    let dialog = PreferencesView::new(config, &Consent::default(), language);
-    let mut shown = String::new();
-    let mut add = |text: &str| {
-        shown.push_str(text);
-        shown.push('\u{1f}');
-    };
-    add(language);
-    for text in Text::ALL {
-        add(banner.words.get(text));
-    }
-    add(banner.privacy_policy_url.unwrap_or(""));
-    for category in &dialog.categories {
-        for text in [&category.id, &category.title, &category.description] {
-            add(text);
-        }
-        for service in &category.services {
-            for text in [
-                &service.id,
-                &service.title,
-                &service.description,
-                &service.provider,
-            ] {
-                add(text);
-            }
-            add(service.privacy_policy_url.unwrap_or(""));
-            for row in &service.cookies {
-                for text in [&row.name, &row.provider, &row.purpose, &row.duration] {
-                    add(text);
-                }
-            }
-        }
-    }
-    sha256::hex(shown.as_bytes())[..16].to_owned()
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::consent::{Action, Choices, Source};
-    use crate::core::testing::{NOW, context, shop_config};
-
-    fn translated() -> Config {
-        let mut config = shop_config();
-        config.texts = vec![("title".into(), "Cookies at Northwind".into())];
-        config.translations = vec![crate::core::config::Translation {
-            language: "de".into(),
-            texts: vec![("acceptAll".into(), "Alles klar".into())],
-            categories: vec![(
-                "analytics".into(),
-                crate::core::config::ItemTexts {
-                    title: Some("Statistik".into()),
-                    description: None,
-                },
-            )],
-            services: vec![],
-        }];
-        config
-    }
-
-    #[test]
-    fn words_come_from_the_translation_then_built_in_then_the_site() {
-        let config = translated();
-        let english = Words::new(&config, "en");
-        assert_eq!(english.get(Text::Title), "Cookies at Northwind");
-        assert_eq!(english.get(Text::AcceptAll), "Accept all");
-        let german = Words::new(&config, "de");
-        assert_eq!(german.get(Text::AcceptAll), "Alles klar");
-        assert_eq!(german.get(Text::RejectAll), "Alle ablehnen");
-        assert_eq!(german.get(Text::Title), "Ihre Privatsphäre ist uns wichtig");
-        let japanese = Words::new(&config, "ja");
-        assert_eq!(japanese.get(Text::Title), "Cookies at Northwind");
-        assert_eq!(japanese.get(Text::Save), "Save choices");
-        assert!(!german.rtl);
-        assert!(Words::new(&config, "he").rtl);
-    }
+    use crate::core::testing::{NOW, context, shop_config, translated};
 
     #[test]
     fn nothing_is_pre_ticked_before_a_decision() {
@@ -814,27 +646,6 @@ mod tests {
         let view = PreferencesView::new(&config, &Consent::default(), "en");
         assert_eq!(view.privacy_policy_url, None);
         assert_eq!(view.categories[1].services[0].privacy_policy_url, None);
-    }
-
-    #[test]
-    fn the_texts_hash_follows_what_is_shown() {
-        let base = texts_hash(&shop_config(), "en");
-        assert_eq!(base.len(), 16);
-        assert_ne!(texts_hash(&shop_config(), "de"), base, "other words");
-        let mut revised = shop_config();
-        revised.revision = 2;
-        assert_eq!(texts_hash(&revised, "en"), base, "not a text");
-        let edits: [fn(&mut Config); 4] = [
-            |c| c.texts.push(("description".into(), "Other words.".into())),
-            |c| c.categories[1].title = Some("Statistics".into()),
-            |c| c.services[2].provider = None,
-            |c| c.services[1].cookies[0].duration = Some("13 months".into()),
-        ];
-        for edit in edits {
-            let mut config = shop_config();
-            edit(&mut config);
-            assert_ne!(texts_hash(&config, "en"), base);
-        }
     }
 
     #[test]

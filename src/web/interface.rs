@@ -142,7 +142,9 @@ impl Interface {
                 self.ui.hide_preferences();
                 done
             }
-            interface::TEXTS_HASH => Ok(view::texts_hash(&self.config, &self.language).into()),
+            interface::TEXTS_HASH => {
+                Ok(crate::core::texts::texts_hash(&self.config, &self.language).into())
+            }
             interface::SHOWN => {
                 let shown = u32::from(self.ui.banner().is_some())
                     | (u32::from(self.ui.dialog().is_some()) << 1);
@@ -154,7 +156,7 @@ impl Interface {
             }
             interface::SETTINGS_BUTTON => {
                 if a.is_truthy() {
-                    let words = view::Words::new(&self.config, &self.language);
+                    let words = crate::core::texts::Words::new(&self.config, &self.language);
                     let theme = self.config.theme;
                     self.ui.show_settings_button(&words, theme)?;
                     // For the plan: the small gate draws this button on later page views.

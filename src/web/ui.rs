@@ -18,7 +18,8 @@ use crate::core::contract::{
 };
 use crate::core::i18n::Text;
 use crate::core::style;
-use crate::core::view::{self, BannerView, Control, PreferencesView, Surface, Words};
+use crate::core::texts::Words;
+use crate::core::view::{self, BannerView, Control, PreferencesView, Surface};
 pub use crate::web::listener::Listener;
 use std::cell::RefCell;
 use std::rc::Rc;

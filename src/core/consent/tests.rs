@@ -174,7 +174,7 @@ fn accept_all_grants_every_optional_category_and_service_and_records_how() {
     assert_eq!(record.revision, 1);
     assert_eq!(
         record.texts_hash,
-        crate::core::view::texts_hash(&shop_config(), "en")
+        crate::core::texts::texts_hash(&shop_config(), "en")
     );
     assert_eq!(record.language, "en");
     assert_eq!(record.method, Method::AcceptAll);
