@@ -62,6 +62,16 @@ pub fn hold(config: &Config, consent: &Consent, url: &str) -> Option<Held> {
     })
 }
 
+/// What to hold a URL for when the consent in force cannot be read (the gate is in the middle
+/// of a decision): one to another origin (`foreign`) is held with no service, so it is never
+/// released on this page view; the site's own is not held.
+pub fn hold_unread(foreign: bool) -> Option<Held> {
+    foreign.then(|| Held {
+        service: String::new(),
+        category: String::new(),
+    })
+}
+
 /// The lower-case host of an absolute http(s) or scheme-relative URL.
 pub fn host(url: &str) -> Option<String> {
     split(url).map(|(host, _)| host)
@@ -152,6 +162,13 @@ mod tests {
             Some("meta-pixel")
         );
         assert_eq!(service_named_in(&config, "console.log('hello')"), None);
+    }
+
+    #[test]
+    fn an_unread_consent_holds_every_other_origin_and_never_releases_it() {
+        let held = hold_unread(true).expect("another origin is held");
+        assert!(held.service.is_empty() && held.category.is_empty());
+        assert_eq!(hold_unread(false), None, "the site's own");
     }
 
     #[test]

@@ -353,6 +353,30 @@ impl Consent {
         (consent, effects)
     }
 
+    /// [`Consent::restore`] for the full gate taking over a page the small gate started under a
+    /// plan made for the record values `previous` (README, "Two modules"). The page runs under
+    /// `previous`, and what the small gate did (the Consent Mode default and state, the lockdown
+    /// policy) is not done twice. If the stores hold something else now (`stored`: another tab
+    /// decided in between), the third part is that value, to follow as another tab's decision
+    /// ([`Consent::follow`]).
+    pub fn take_over(
+        config: &Config,
+        previous: Vec<Option<String>>,
+        stored: Vec<Option<String>>,
+        ctx: &Context,
+    ) -> (Consent, Vec<Effect>, Option<String>) {
+        let (consent, mut effects) = Consent::restore(config, previous.clone(), ctx);
+        effects.retain(|effect| {
+            !matches!(
+                effect,
+                Effect::ConsentModeDefault(_) | Effect::ConsentMode(_) | Effect::Lockdown(_)
+            )
+        });
+        let moved_on = stored != previous;
+        let follow = stored.into_iter().flatten().next().filter(|_| moved_on);
+        (consent, effects, follow)
+    }
+
     /// What another tab's message about a newly stored `posted` value means here. The stores
     /// (`stored`, most authoritative first, as at page load) keep the last write whichever
     /// message arrives last, so two tabs deciding at once both settle on what the first of them

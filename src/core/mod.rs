@@ -14,6 +14,7 @@ pub mod gate;
 pub mod i18n;
 pub mod integrations;
 pub mod json;
+pub mod lifecycle;
 pub mod lockdown;
 pub mod outbox;
 pub mod plan;

@@ -3,6 +3,7 @@
 //! settings button, placeholders) is another module ([`crate::web::interface`]), fetched only
 //! when one of them must be shown and driven from here through [`Remote`].
 
+use crate::core::autoblock;
 use crate::core::config::Config;
 use crate::core::consent::{
     Action, Change, ChoiceError, Consent, Context, Effect, Grants, Purge, Source,
@@ -13,6 +14,7 @@ use crate::core::contract::{
 };
 use crate::core::cookie;
 use crate::core::i18n;
+use crate::core::lifecycle::{Button, Lifecycle};
 use crate::core::plan::{Origin, Plan};
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, load_each, save_each};
@@ -84,20 +86,6 @@ fn handoff() -> Option<Handoff> {
 /// the interface from their own instance.
 pub type Loader = fn(&Rc<RefCell<Controller>>);
 
-/// Where the interface module stands.
-enum Load {
-    /// Not needed so far.
-    Idle,
-    /// Its `<script>` is on the way.
-    Loading,
-    /// It has loaded (its `attach` function), and waits for `<body>`.
-    Arrived(Function),
-    /// It is up.
-    Up,
-    /// It could not be had: what it would show stays unshown, and everything optional refused.
-    Failed,
-}
-
 /// The consent in force on this page, where it is stored, and the interface.
 pub struct Controller {
     window: Window,
@@ -111,31 +99,24 @@ pub struct Controller {
     cookie: CookieStore,
     local: LocalStore,
     ui: Option<Remote>,
-    load: Load,
+    /// The interface's progress, and readiness: core's to decide.
+    life: Lifecycle,
+    /// The interface's `attach` function, once it arrived.
+    start: Option<Function>,
     loader: Loader,
     /// Where the interface module is fetched from: beside the gate's own file.
     interface_url: Option<String>,
-    /// Shown once the interface is up: asked for before it was.
-    banner_wanted: bool,
-    preferences_wanted: bool,
-    /// The settings button waits for the page's `load` to fetch the interface.
-    button_waits_for_load: bool,
     /// How the small gate draws the settings button, from the interface, for the plan.
     button_drawn: Option<String>,
     /// The page's `data-consent-action="show-preferences"` elements.
     opener: Option<Listener>,
-    /// `<body>` has been parsed: what the consent calls for may be shown.
-    parsed: bool,
-    pub(crate) nonce: String,
+    nonce: String,
     on_visible: Option<Closure<dyn FnMut()>>,
     on_ready: Option<Closure<dyn FnMut()>>,
     interceptor: Option<Interceptor>,
     integrations: Integrations,
     outbox: Option<Outbox>,
     tabs: Option<TabSync>,
-    ready: bool,
-    /// The small gate announced readiness already: this gate does not again.
-    quiet: bool,
     waiting: Vec<js_sys::Function>,
     /// The config element's text, which a returning visitor's plan is made for.
     config_text: String,
@@ -177,22 +158,14 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         .get_element_by_id(crate::core::contract::CONFIG_ELEMENT_ID)
         .and_then(|element| element.text_content())
         .unwrap_or_default();
-    // Taking over from the small gate's plan: the page runs under the record the plan was made
-    // for, and what it already did (Consent Mode) is not done twice; a record stored since (by
-    // another tab) is then followed as another tab's decision is.
-    let takeover = handoff.as_ref().filter(|h| h.takeover);
-    let restore_from = takeover.map_or_else(|| stored.clone(), |h| h.previous.to_vec());
-    let (consent, mut effects) =
-        Consent::restore(&config, restore_from.clone(), &context(&window, &language));
-    if takeover.is_some() {
-        effects.retain(|effect| {
-            !matches!(
-                effect,
-                Effect::ConsentModeDefault(_) | Effect::ConsentMode(_) | Effect::Lockdown(_)
-            )
-        });
-    }
-    let moved_on = takeover.is_some() && stored != restore_from;
+    let ctx = context(&window, &language);
+    let (consent, effects, follow) = match handoff.as_ref().filter(|h| h.takeover) {
+        Some(takeover) => Consent::take_over(&config, takeover.previous.to_vec(), stored, &ctx),
+        None => {
+            let (consent, effects) = Consent::restore(&config, stored, &ctx);
+            (consent, effects, None)
+        }
+    };
     // The full gate is a classic script (written or inserted by the small gate): the loader is
     // `currentScript` (or, started after an off-thread compile, the element the small gate
     // names), and its nonce (readable only as a property) is the page's.
@@ -211,15 +184,12 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         cookie,
         local,
         ui: None,
-        load: Load::Idle,
+        life: Lifecycle::new(handoff.as_ref().is_some_and(|h| h.announced)),
+        start: None,
         loader,
         interface_url,
-        banner_wanted: false,
-        preferences_wanted: false,
-        button_waits_for_load: false,
         button_drawn: None,
         opener: None,
-        parsed: false,
         nonce,
         on_visible: None,
         on_ready: None,
@@ -227,8 +197,6 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         integrations: Integrations::default(),
         outbox: None,
         tabs: None,
-        ready: false,
-        quiet: handoff.as_ref().is_some_and(|h| h.announced),
         waiting: Vec::new(),
         config_text,
     }));
@@ -252,7 +220,26 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         Some(h) => (Some(h.layer), h.data_layer),
         None => (None, Vec::new()),
     };
-    let interceptor = intercept::install(&controller, layer);
+    let interceptor = {
+        let asked = Rc::downgrade(&controller);
+        let told = asked.clone();
+        // The controller is borrowed mutably only while core decides, when no page code runs;
+        // should the layer ask then, core's answer for an unread consent holds.
+        let hold = move |href: &str, foreign: bool| {
+            let controller = asked.upgrade()?;
+            match controller.try_borrow() {
+                Ok(this) => autoblock::hold(&this.config, &this.consent, href),
+                Err(_) => autoblock::hold_unread(foreign),
+            }
+        };
+        let parsed = move || {
+            if let Some(controller) = told.upgrade() {
+                parsed(&controller);
+            }
+        };
+        let nonce = controller.borrow().nonce.clone();
+        intercept::install(hold, parsed, layer, &nonce)
+    };
     {
         let mut this = controller.borrow_mut();
         this.interceptor = Some(interceptor);
@@ -268,10 +255,8 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
     if controller.borrow().consent.prompt().is_some() {
         want_interface(&controller);
     }
-    if moved_on {
-        if let Some(current) = stored.into_iter().flatten().next() {
-            adopt(&controller, current);
-        }
+    if let Some(current) = follow {
+        adopt(&controller, current);
     }
     interface_later(&controller);
     Some(controller)
@@ -323,11 +308,11 @@ fn interface_later(controller: &Rc<RefCell<Controller>>) {
 /// there (its first child, while the rest of the page is still parsed and without waiting for
 /// `DOMContentLoaded`), else the release of what was added.
 pub fn parsed(controller: &Rc<RefCell<Controller>>) {
-    let waiting = {
+    let body = {
         let this = controller.borrow();
-        !this.parsed && this.document.body().is_some()
+        this.life.body_arrives(this.document.body().is_some())
     };
-    if waiting {
+    if body {
         interface_ready(controller);
     } else {
         release_granted(controller);
@@ -338,7 +323,7 @@ pub fn parsed(controller: &Rc<RefCell<Controller>>) {
 /// and announces readiness once that is up. Once: the first of `<body>` parsed and
 /// `DOMContentLoaded` (or, past parsing, a timer).
 fn interface_ready(controller: &Rc<RefCell<Controller>>) {
-    if std::mem::replace(&mut controller.borrow_mut().parsed, true) {
+    if !controller.borrow_mut().life.parse() {
         return;
     }
     // Consented elements first: a returning visitor's scripts do not wait for anything else.
@@ -359,17 +344,19 @@ fn interface_ready(controller: &Rc<RefCell<Controller>>) {
 /// Announces readiness once `<body>` is parsed and the interface, if it was needed, is up (or
 /// could not be had).
 fn settle(controller: &Rc<RefCell<Controller>>) {
-    let (document, waiting) = {
+    let (document, waiting, announced) = {
         let mut this = controller.borrow_mut();
-        let pending = matches!(this.load, Load::Loading | Load::Arrived(_));
-        if !this.parsed || pending || this.ready {
+        let Some(announced) = this.life.settle() else {
             return;
-        }
-        this.ready = true;
-        (this.document.clone(), std::mem::take(&mut this.waiting))
+        };
+        (
+            this.document.clone(),
+            std::mem::take(&mut this.waiting),
+            announced,
+        )
     };
     let readiness = readiness(&controller.borrow());
-    if !controller.borrow().quiet {
+    if announced {
         announce(&document, EVENT_READY, Some(&readiness));
     }
     for resolve in waiting {
@@ -403,10 +390,9 @@ fn readiness(this: &Controller) -> JsValue {
 fn want_interface(controller: &Rc<RefCell<Controller>>) {
     let loader = {
         let mut this = controller.borrow_mut();
-        if !matches!(this.load, Load::Idle) {
+        if !this.life.fetch() {
             return;
         }
-        this.load = Load::Loading;
         this.loader
     };
     loader(controller);
@@ -495,7 +481,7 @@ pub fn load_script(controller: &Rc<RefCell<Controller>>) {
             let weak = Rc::downgrade(controller);
             let done = Closure::once_into_js(move || {
                 if let Some(controller) = weak.upgrade() {
-                    if matches!(controller.borrow().load, Load::Loading) {
+                    if controller.borrow().life.script_done() {
                         failed(&controller, &why);
                     }
                 }
@@ -524,31 +510,26 @@ pub fn attach(controller: &Rc<RefCell<Controller>>, version: String, start: JsVa
     let Ok(start) = start.dyn_into::<Function>() else {
         return failed(controller, &version);
     };
-    if version != crate::web::interface::VERSION {
-        return failed(
-            controller,
-            &format!(
-                "it is version {}, the gate {}: serve both files from the same release",
-                crate::core::config::quoted(&version),
-                crate::web::interface::VERSION
-            ),
-        );
+    let arrived = {
+        let mut this = controller.borrow_mut();
+        let arrived = this.life.arrive(&version, crate::web::interface::VERSION);
+        this.start = arrived.is_ok().then_some(start);
+        arrived
+    };
+    match arrived {
+        Ok(()) => connect(controller),
+        Err(why) => failed(controller, &why),
     }
-    controller.borrow_mut().load = Load::Arrived(start);
-    connect(controller);
 }
 
 /// Starts the interface that arrived, once `<body>` is there, and shows what was asked for.
 fn connect(controller: &Rc<RefCell<Controller>>) {
     let (start, language) = {
         let this = controller.borrow();
-        let Load::Arrived(start) = &this.load else {
+        let Some(start) = this.start.clone().filter(|_| this.life.may_start()) else {
             return;
         };
-        if !this.parsed {
-            return;
-        }
-        (start.clone(), this.language.clone())
+        (start, this.language.clone())
     };
     let weak = Rc::downgrade(controller);
     let gate = Closure::<Callback>::new(move |kind: JsValue, a: JsValue, b: JsValue| {
@@ -562,16 +543,16 @@ fn connect(controller: &Rc<RefCell<Controller>>) {
         Ok(call) => call,
         Err(e) => return failed(controller, &describe(&e)),
     };
-    let (banner, preferences) = {
+    let wanted = {
         let mut this = controller.borrow_mut();
         this.ui = Some(Remote::new(call));
-        this.load = Load::Up;
-        (this.banner_wanted, this.preferences_wanted)
+        this.start = None;
+        this.life.started()
     };
-    if banner {
+    if wanted.banner {
         show_banner(controller);
     }
-    if preferences {
+    if wanted.preferences {
         show_preferences(controller);
     }
     sync_placeholders(controller);
@@ -582,7 +563,7 @@ fn connect(controller: &Rc<RefCell<Controller>>) {
 /// The interface could not be had: said on the console; what it would have shown stays unshown
 /// and every optional category stays refused (nothing is released for it).
 fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
-    controller.borrow_mut().load = Load::Failed;
+    controller.borrow_mut().life.fail();
     report::error(&format!(
         "the consent interface could not be loaded ({why}); nothing more is released, and every optional category stays refused"
     ));
@@ -709,7 +690,7 @@ pub fn set_language(controller: &Rc<RefCell<Controller>>, code: &str) -> Result<
 
 /// Resolves `resolve` once consent-gate is ready (at once if it is).
 pub fn when_ready(controller: &Rc<RefCell<Controller>>, resolve: js_sys::Function) {
-    let ready = controller.borrow().ready;
+    let ready = controller.borrow().life.is_ready();
     if ready {
         let readiness = readiness(&controller.borrow());
         let _ = resolve.call1(&JsValue::UNDEFINED, &readiness);
@@ -869,7 +850,7 @@ pub fn use_control(
             Ok(())
         }
         Command::ClosePreferences => {
-            controller.borrow_mut().preferences_wanted = false;
+            controller.borrow_mut().life.close_preferences();
             let remote = controller.borrow().ui.clone();
             if let Some(remote) = remote {
                 let (_, dialog) = remote.shown();
@@ -897,23 +878,20 @@ pub fn use_control(
 /// Opens the preferences dialog with the toggles as the consent in force has them, fetching the
 /// interface first if it is not here.
 pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
-    let (remote, value, gpc) = {
+    let (now, remote, value, gpc) = {
         let mut this = controller.borrow_mut();
-        if this.ui.is_none() {
-            this.preferences_wanted = true;
-        }
+        let now = this.life.show_preferences();
         let gpc = context(&this.window, &this.language).gpc;
         let value = this
             .consent
             .record()
             .map(record::encode)
             .unwrap_or_default();
-        (this.ui.clone(), value, gpc)
+        (now, this.ui.clone(), value, gpc)
     };
-    let Some(remote) = remote else {
+    let Some(remote) = remote.filter(|_| now) else {
         return want_interface(controller);
     };
-    controller.borrow_mut().preferences_wanted = false;
     match remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into()) {
         Ok(_) => {
             let document = controller.borrow().document.clone();
@@ -1045,15 +1023,14 @@ fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
         }
         return;
     }
-    let (visible, remote) = {
-        let this = controller.borrow();
-        (
-            view::settings_button_visible(&this.config, &this.consent),
-            this.ui.clone(),
-        )
+    let (button, remote) = {
+        let mut this = controller.borrow_mut();
+        let visible = view::settings_button_visible(&this.config, &this.consent);
+        let loaded = this.document.ready_state() == "complete";
+        (this.life.button(visible, loaded), this.ui.clone())
     };
-    match remote {
-        Some(remote) => {
+    match (button, remote) {
+        (Button::Draw(visible), Some(remote)) => {
             match remote.call(
                 method::SETTINGS_BUTTON,
                 &visible.into(),
@@ -1070,8 +1047,9 @@ fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
                 )),
             }
         }
-        None if visible => want_interface_after_load(controller),
-        None => {}
+        (Button::Fetch, _) => want_interface(controller),
+        (Button::FetchOnLoad, _) => want_interface_on_load(controller),
+        _ => {}
     }
     remember(controller);
 }
@@ -1115,20 +1093,10 @@ fn remember(controller: &Rc<RefCell<Controller>>) {
     };
 }
 
-/// Fetches the interface once the page has loaded: for the settings button alone, which must
-/// not hold up a returning visitor's page (its consented scripts, its first paint).
-fn want_interface_after_load(controller: &Rc<RefCell<Controller>>) {
-    let (window, document, waiting) = {
-        let mut this = controller.borrow_mut();
-        let waiting = std::mem::replace(&mut this.button_waits_for_load, true);
-        (this.window.clone(), this.document.clone(), waiting)
-    };
-    if waiting {
-        return;
-    }
-    if document.ready_state() == "complete" {
-        return want_interface(controller);
-    }
+/// Fetches the interface at the page's `load` (for the settings button alone: see
+/// [`Button::FetchOnLoad`]).
+fn want_interface_on_load(controller: &Rc<RefCell<Controller>>) {
+    let window = controller.borrow().window.clone();
     let weak = Rc::downgrade(controller);
     let on_load = Closure::once_into_js(move || {
         if let Some(controller) = weak.upgrade() {
@@ -1223,8 +1191,7 @@ fn consent_calls(
 fn hide_interface(controller: &Rc<RefCell<Controller>>) {
     let remote = {
         let mut this = controller.borrow_mut();
-        this.banner_wanted = false;
-        this.preferences_wanted = false;
+        this.life.hide();
         this.ui.clone()
     };
     let Some(remote) = remote else {
@@ -1293,8 +1260,8 @@ fn remove_traces(this: &Controller, purge: &Purge) -> Vec<String> {
 fn show_banner(controller: &Rc<RefCell<Controller>>) {
     let remote = {
         let mut this = controller.borrow_mut();
-        this.banner_wanted = this.ui.is_none();
-        this.ui.clone()
+        let now = this.life.show_banner();
+        this.ui.clone().filter(|_| now)
     };
     let Some(remote) = remote else {
         return want_interface(controller);

@@ -1,7 +1,8 @@
 //! Auto-blocking: holds back what a tag would fetch from a service that is not granted, without any
 //! change to the site's markup. The wrapping is one JS layer (`intercept.js`, which the loaders put
 //! beside the module's glue) shared with the loader's fail-closed fallback; this module hands it
-//! the policy, core's [`autoblock::hold`], and takes its report of what it could not install.
+//! the policy it is given (the controller asks core's [`crate::core::autoblock::hold`]) and takes
+//! its report of what it could not install. It knows nothing of the controller.
 //!
 //! What the layer holds, in short (README, "Auto-blocking"): URL setters and attributes of every
 //! element that fetches (`src`, `srcset`, `href`, `poster`, `data`, `ping`, SVG `href`), by property,
@@ -10,12 +11,10 @@
 //! parsed inertly and held before they reach the page; every insertion path, and nodes adopted
 //! from another document; `fetch`, `sendBeacon`, `XMLHttpRequest`; parser-inserted elements.
 
-use crate::core::autoblock;
+use crate::core::autoblock::Held;
 use crate::core::contract::BODY_OR_GATED_SELECTOR;
-use crate::web::controller::Controller;
 use js_sys::{Array, Function, Reflect};
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::cell::Cell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -82,42 +81,30 @@ pub fn allowing<R>(release: impl FnOnce() -> R) -> R {
     result
 }
 
-/// The held service for `href` (a URL the browser parsed) under the consent in force, as the
-/// layer reads it: `[service, category]`, or null. If the controller cannot be asked (it is busy
-/// deciding), a URL to another origin is held with no service: the gate stays closed, and that
-/// element is never released on this page view.
-fn policy(controller: &Weak<RefCell<Controller>>, href: &str, foreign: bool) -> JsValue {
-    if ALLOWING.with(Cell::get) {
-        return JsValue::NULL;
-    }
-    let Some(controller) = controller.upgrade() else {
-        return JsValue::NULL;
-    };
-    let held = match controller.try_borrow() {
-        Ok(this) => autoblock::hold(this.config(), this.consent(), href)
-            .map(|held| (held.service, held.category)),
-        Err(_) => foreign.then(|| (String::new(), String::new())),
-    };
-    match held {
-        Some((service, category)) => Array::of2(&service.into(), &category.into()).into(),
-        None => JsValue::NULL,
-    }
-}
-
-/// Installs the layer with core's policy, or gives the small gate's `layer` (already in force,
-/// since the page's first tag) core's policy. Each piece the browser refuses is reported and
-/// skipped; the rest still hold.
-pub fn install(controller: &Rc<RefCell<Controller>>, layer: Option<JsValue>) -> Interceptor {
-    let weak = Rc::downgrade(controller);
-    let asked = weak.clone();
+/// Installs the layer, or gives the small gate's `layer` (already in force, since the page's
+/// first tag) the policy. `hold` answers for `href` (a URL the browser parsed; `foreign`: to
+/// another origin) what it is held for, if anything; `parsed` hears, in a task after them, that
+/// the parser inserted elements. Each piece the browser refuses is reported and skipped; the rest
+/// still hold.
+pub fn install(
+    hold: impl Fn(&str, bool) -> Option<Held> + 'static,
+    parsed: impl Fn() + 'static,
+    layer: Option<JsValue>,
+    nonce: &str,
+) -> Interceptor {
+    // As the layer reads it: `[service, category]`, or null.
     let policy = Closure::<crate::web::Callback>::new(move |href: JsValue, foreign: JsValue, _| {
+        if ALLOWING.with(Cell::get) {
+            return Ok(JsValue::NULL);
+        }
         let href = href.as_string().unwrap_or_default();
-        Ok(policy(&asked, &href, foreign.is_truthy()))
+        Ok(match hold(&href, foreign.is_truthy()) {
+            Some(held) => Array::of2(&held.service.into(), &held.category.into()).into(),
+            None => JsValue::NULL,
+        })
     });
     let parsed = Closure::<crate::web::Callback>::new(move |_, _, _| {
-        if let Some(controller) = weak.upgrade() {
-            crate::web::controller::parsed(&controller);
-        }
+        parsed();
         Ok(JsValue::UNDEFINED)
     });
     let mut interceptor = Interceptor {
@@ -143,7 +130,7 @@ pub fn install(controller: &Rc<RefCell<Controller>>, layer: Option<JsValue>) -> 
             interceptor._parsed.as_ref(),
             BODY_OR_GATED_SELECTOR,
             &crate::web::gate::trusted_types(),
-            &controller.borrow().nonce,
+            nonce,
         ),
     };
     match installed {

@@ -1084,3 +1084,57 @@ fn security_storage_goes_with_the_required_categories_unless_the_config_maps_it(
     assert_eq!(signal(&Consent::default(), &config), Some(false));
     assert_eq!(signal(&accepted, &config), Some(true));
 }
+
+#[test]
+fn the_full_gate_taking_over_runs_under_the_plans_record_and_does_not_signal_twice() {
+    let config = shop_config();
+    let (_, effects) = act(&first_visit(), Action::AcceptAll, NOW);
+    let accepted = persisted(&effects);
+    let previous = vec![Some(accepted.clone()), Some(accepted.clone())];
+    let (alone, alone_effects) = Consent::restore(&config, previous.clone(), &context(NOW + DAY));
+    let (consent, effects, follow) = Consent::take_over(
+        &config,
+        previous.clone(),
+        previous.clone(),
+        &context(NOW + DAY),
+    );
+    assert_eq!(consent, alone);
+    assert_eq!(follow, None, "nothing stored since");
+    assert!(effects.contains(&Effect::Activate(everything())));
+    let signalled = |e: &Effect| {
+        matches!(
+            e,
+            Effect::ConsentModeDefault(_) | Effect::ConsentMode(_) | Effect::Lockdown(_)
+        )
+    };
+    assert!(alone_effects.iter().any(signalled), "a gate alone signals");
+    assert!(!effects.iter().any(signalled), "the small gate did");
+    assert_eq!(
+        effects,
+        alone_effects
+            .into_iter()
+            .filter(|e| !signalled(e))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_record_stored_since_the_plan_is_followed_as_another_tabs() {
+    let config = shop_config();
+    let (_, effects) = act(&first_visit(), Action::AcceptAll, NOW);
+    let accepted = persisted(&effects);
+    let (_, effects) = act(&first_visit(), Action::RejectAll, NOW + 1);
+    let rejected = persisted(&effects);
+    let (consent, _, follow) = Consent::take_over(
+        &config,
+        vec![Some(accepted.clone()), Some(accepted)],
+        vec![Some(rejected.clone()), None],
+        &context(NOW + 2),
+    );
+    assert_eq!(
+        consent.grants(&config),
+        everything(),
+        "the page ran under it"
+    );
+    assert_eq!(follow, Some(rejected));
+}
