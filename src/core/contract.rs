@@ -22,12 +22,26 @@ pub const BLOCKED_SCRIPT_TYPE: &str = "text/plain";
 /// On a blocked script: the `type` it gets when released (e.g. `module`).
 pub const ATTR_TYPE: &str = "data-type";
 
+/// A held `src`: on a script held by auto-blocking, the URL it is released with.
+pub const ATTR_HELD_SRC: &str = "data-src";
+
+/// A held `href`: on an SVG `<script href>` held by auto-blocking, the URL it is released with.
+pub const ATTR_HELD_HREF: &str = "data-href";
+
+/// The held attribute that stands for `real` (`data-src` for `src`), if the gate holds it.
+pub fn held_attribute(real: &str) -> Option<&'static str> {
+    HELD_ATTRIBUTES
+        .iter()
+        .find(|(_, name)| *name == real)
+        .map(|(held, _)| *held)
+}
+
 /// On a blocked non-script element: attributes held back until release, and the real attribute
 /// each one becomes (`imagesrcset` on a preload link, `data` on an `<object>`, `ping` on a link).
 pub const HELD_ATTRIBUTES: [(&str, &str); 7] = [
-    ("data-src", "src"),
+    (ATTR_HELD_SRC, "src"),
     ("data-srcset", "srcset"),
-    ("data-href", "href"),
+    (ATTR_HELD_HREF, "href"),
     ("data-poster", "poster"),
     ("data-imagesrcset", "imagesrcset"),
     ("data-data", "data"),
@@ -231,6 +245,17 @@ pub const FULL_FILE: &str = "consent-gate.full.js";
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_url_attribute_the_gate_holds_has_one_data_attribute() {
+        assert_eq!(held_attribute("src"), Some("data-src"));
+        assert_eq!(held_attribute("href"), Some("data-href"));
+        assert_eq!(held_attribute("imagesrcset"), Some("data-imagesrcset"));
+        assert_eq!(held_attribute("style"), None);
+        for (held, real) in HELD_ATTRIBUTES {
+            assert_eq!(held.strip_prefix("data-"), Some(real));
+        }
+    }
 
     #[test]
     fn every_data_consent_mark_the_js_layer_writes_is_named_here() {

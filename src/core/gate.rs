@@ -17,7 +17,7 @@
 
 use crate::core::config::Config;
 use crate::core::consent::Consent;
-use crate::core::contract::{ATTR_TYPE, HELD_ATTRIBUTES};
+use crate::core::contract::{ATTR_HELD_HREF, ATTR_HELD_SRC, ATTR_TYPE, HELD_ATTRIBUTES};
 
 /// Whether a held element may run now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +160,7 @@ pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {
         let has_src = attributes.iter().any(|(name, _)| name == "src");
         // A script held by auto-blocking keeps its URL in data-src (it never had a src), or in
         // data-href for an SVG <script href>; either is released as a script's src.
-        let held_url = |name: &str| !has_src && (name == "data-src" || name == "data-href");
+        let held_url = |name: &str| !has_src && (name == ATTR_HELD_SRC || name == ATTR_HELD_HREF);
         let held_src = attributes
             .iter()
             .find(|(name, _)| held_url(name))

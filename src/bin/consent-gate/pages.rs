@@ -5,6 +5,9 @@
 
 use consent_gate::core::autoblock;
 use consent_gate::core::config::{Config, Service};
+use consent_gate::core::contract::{
+    ATTR_CATEGORY, ATTR_SERVICE, ATTR_TYPE, BLOCKED_SCRIPT_TYPE, held_attribute,
+};
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str, text};
 use std::cell::RefCell;
@@ -49,11 +52,11 @@ fn line_of(html: &str, element: &Element<'_, '_>) -> usize {
 
 /// Whether an element is already held (markup consent-gate releases, or that it never loads).
 fn held(element: &Element<'_, '_>) -> bool {
-    element.has_attribute("data-category")
-        || element.has_attribute("data-service")
+    element.has_attribute(ATTR_CATEGORY)
+        || element.has_attribute(ATTR_SERVICE)
         || element
             .get_attribute("type")
-            .is_some_and(|t| t.eq_ignore_ascii_case("text/plain"))
+            .is_some_and(|t| t.eq_ignore_ascii_case(BLOCKED_SCRIPT_TYPE))
 }
 
 /// The service an element's URL attributes would reach, with the attribute.
@@ -92,8 +95,8 @@ fn scan(config: &Config, html: &str) -> Result<Scan, String> {
                     let mut scan = scan.borrow_mut();
                     if held(el) {
                         for (attribute, known) in [
-                            ("data-category", config.category(&el.get_attribute("data-category").unwrap_or_default()).is_some()),
-                            ("data-service", config.service(&el.get_attribute("data-service").unwrap_or_default()).is_some()),
+                            (ATTR_CATEGORY, config.category(&el.get_attribute(ATTR_CATEGORY).unwrap_or_default()).is_some()),
+                            (ATTR_SERVICE, config.service(&el.get_attribute(ATTR_SERVICE).unwrap_or_default()).is_some()),
                         ] {
                             if let Some(value) = el.get_attribute(attribute).filter(|_| !known) {
                                 scan.findings.push(Finding {
@@ -158,15 +161,15 @@ pub fn hold(config: &Config, html: &str) -> Result<String, String> {
     let mark = |el: &mut Element<'_, '_>,
                 service: &Service|
      -> Result<(), lol_html::errors::AttributeNameError> {
-        el.set_attribute("data-category", &service.category)?;
-        el.set_attribute("data-service", &service.id)
+        el.set_attribute(ATTR_CATEGORY, &service.category)?;
+        el.set_attribute(ATTR_SERVICE, &service.id)
     };
     let make_inert =
         |el: &mut Element<'_, '_>| -> Result<(), lol_html::errors::AttributeNameError> {
             if let Some(kind) = el.get_attribute("type") {
-                el.set_attribute("data-type", &kind)?;
+                el.set_attribute(ATTR_TYPE, &kind)?;
             }
-            el.set_attribute("type", "text/plain")
+            el.set_attribute("type", BLOCKED_SCRIPT_TYPE)
         };
     rewrite_str(
         html,
@@ -191,8 +194,9 @@ pub fn hold(config: &Config, html: &str) -> Result<String, String> {
                             .find(|(t, _)| *t == tag)
                             .map_or(&[][..], |(_, n)| *n);
                         for name in names {
-                            if let Some(value) = el.get_attribute(name) {
-                                el.set_attribute(&format!("data-{name}"), &value)?;
+                            let held = held_attribute(name);
+                            if let (Some(value), Some(held)) = (el.get_attribute(name), held) {
+                                el.set_attribute(held, &value)?;
                                 el.remove_attribute(name);
                             }
                         }
