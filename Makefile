@@ -84,6 +84,9 @@ lint:
 	cargo clippy --all-targets --all-features -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown --all-features -- -D warnings
 	cargo clippy --manifest-path bench/core-size/Cargo.toml --target wasm32-unknown-unknown --target-dir target/core-size-check -- -D warnings
+	@# Doc links are how modules point at the rule they follow: a broken one is a wrong pointer.
+	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --features serde,cli
+	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown --features gate
 	@# The browser can refuse anything: src/web never unwraps or expects.
 	@if grep -rnE '\.(unwrap|expect)\(' src/web; then echo "unwrap/expect in src/web: handle the error instead" >&2; exit 1; fi
 

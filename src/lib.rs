@@ -2,7 +2,7 @@
 //!
 //! The crate has two layers that depend in one direction:
 //!
-//! - [`core`](crate::core) is pure Rust. It owns every decision: what the site's config means,
+//! - [`core`] is pure Rust. It owns every decision: what the site's config means,
 //!   whether a stored consent record is still valid, what a visitor's click changes, and whether a
 //!   blocked element may run. It builds and is tested natively, and a server can use it to read the
 //!   consent cookie.

@@ -1,6 +1,6 @@
 //! The interface's base stylesheet: the custom properties, the themes, focus, and the floating
 //! settings button. In core because the small gate draws that button from a returning visitor's
-//! plan ([`crate::core::plan::Button`]) with the same rules as the interface (which adds the rest).
+//! plan ([`crate::core::plan::button`]) with the same rules as the interface (which adds the rest).
 
 /// Everything the settings button needs; the interface's stylesheet starts with it.
 pub const BASE: &str = "\

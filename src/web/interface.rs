@@ -3,9 +3,9 @@
 //! ([`crate::web::controller`]) fetches it only when one of them must be shown.
 //!
 //! The two modules are two WebAssembly instances with two memories, so they speak through two
-//! JS functions of one signature ([`Callback`]): the gate calls `interface(method, a, b)` with a
-//! name from [`contract::interface`], and the interface reports each control used with
-//! `gate(kind, a, b)` ([`contract::gate_call`]). The interface decides nothing: the gate's core
+//! JS functions of one signature (`Callback`): the gate calls `interface(method, a, b)` with a
+//! name from [`crate::core::contract::interface`], and the interface reports each control used with
+//! `gate(kind, a, b)` ([`crate::core::contract::gate_call`]). The interface decides nothing: the gate's core
 //! says what a control means, and what is shown.
 //!
 //! ```javascript
@@ -198,7 +198,7 @@ fn switches(switches: &Switches) -> Array {
         .collect()
 }
 
-/// The toggles as the interface reported them (the inverse of [`switches`]); anything else
+/// The toggles as the interface reported them (the inverse of `switches`); anything else
 /// reads as no toggles.
 pub fn switches_from(value: &JsValue) -> Switches {
     let Some(list) = value.dyn_ref::<Array>() else {

@@ -1,0 +1,468 @@
+//! The interface module's life on the page: fetched when something must be shown, attached,
+//! started once `<body>` is there, or failed; what it is asked to show; and readiness. Core's
+//! [`Lifecycle`] decides each step; this performs it.
+
+use super::effects::{announce, perform};
+use super::{Controller, act, release_granted, show_preferences, use_control};
+use crate::core::consent::Source;
+use crate::core::contract::{
+    ATTACH_GLOBAL, ATTR_INTERFACE, EMBED_SELECTOR, EVENT_HIDE, EVENT_READY, EVENT_SHOW,
+    INTERFACE_FILE, gate_call, interface as method,
+};
+use crate::core::view::{self, Command, Control, Surface};
+use crate::web::Callback;
+use crate::web::gate;
+use crate::web::intercept;
+use crate::web::remote::Remote;
+use crate::web::report::{self, describe};
+use js_sys::{Function, Reflect};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::Document;
+
+/// Adds the interface in a task of its own: from `<head>` once the parser has added `<body>` (see
+/// [`parsed`]; `DOMContentLoaded` if that is never seen), and a start that is already past
+/// parsing (loaded late, or by the ES module) still yields once, so that the gate and the
+/// interface are two shorter tasks instead of one long one.
+pub(super) fn interface_later(controller: &Rc<RefCell<Controller>>) {
+    let weak = Rc::downgrade(controller);
+    let (window, document) = {
+        let this = controller.borrow();
+        (this.window.clone(), this.document.clone())
+    };
+    if document.ready_state() != "loading" {
+        // Owned by the timer's function and freed by its one call; a controller gone by then
+        // (never on a page, which keeps its one) is not brought back.
+        let next = Closure::once_into_js(move || {
+            if let Some(controller) = weak.upgrade() {
+                interface_ready(&controller);
+            }
+        });
+        if window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(next.unchecked_ref(), 0)
+            .is_err()
+        {
+            interface_ready(controller);
+        }
+        return;
+    }
+    let listener = Closure::<dyn FnMut()>::new(move || {
+        if let Some(controller) = weak.upgrade() {
+            interface_ready(&controller);
+        }
+    });
+    let added = document
+        .add_event_listener_with_callback("DOMContentLoaded", listener.as_ref().unchecked_ref());
+    match added {
+        Ok(()) => controller.borrow_mut().on_ready = Some(listener),
+        Err(e) => report::error(&format!(
+            "cannot wait for the page to be parsed ({}); the banner is not shown and every optional category stays refused",
+            describe(&e)
+        )),
+    }
+}
+
+/// Shows what the consent in force calls for (fetching the interface if anything must be shown)
+/// and announces readiness once that is up. Once: the first of `<body>` parsed and
+/// `DOMContentLoaded` (or, past parsing, a timer).
+pub(super) fn interface_ready(controller: &Rc<RefCell<Controller>>) {
+    if !controller.borrow_mut().life.parse() {
+        return;
+    }
+    // Consented elements first: a returning visitor's scripts do not wait for anything else.
+    release_granted(controller);
+    let asking = controller.borrow().consent.prompt().is_some();
+    if asking {
+        show_banner(controller);
+    }
+    perform(controller, Vec::new());
+    connect(controller);
+    let outbox = controller.borrow().outbox.clone();
+    if let Some(outbox) = outbox {
+        outbox.flush();
+    }
+    settle(controller);
+}
+
+/// Announces readiness once `<body>` is parsed and the interface, if it was needed, is up (or
+/// could not be had).
+pub(super) fn settle(controller: &Rc<RefCell<Controller>>) {
+    let (document, waiting, announced) = {
+        let mut this = controller.borrow_mut();
+        let Some(announced) = this.life.settle() else {
+            return;
+        };
+        (
+            this.document.clone(),
+            std::mem::take(&mut this.waiting),
+            announced,
+        )
+    };
+    let readiness = readiness(&controller.borrow());
+    if announced {
+        announce(&document, EVENT_READY, Some(&readiness));
+    }
+    for resolve in waiting {
+        let _ = resolve.call1(&JsValue::UNDEFINED, &readiness);
+    }
+}
+
+/// What `ready()` resolves with: `{ protections: { complete, refused } }`, the names of the
+/// wrappers the page did not let the gate install (a frozen prototype, a fixed `fetch`), so a page
+/// can tell that its environment weakened the gate.
+pub(super) fn readiness(this: &Controller) -> JsValue {
+    let refused = js_sys::Array::new();
+    if let Some(interceptor) = &this.interceptor {
+        for name in &interceptor.refused {
+            refused.push(&name.into());
+        }
+    }
+    let protections = js_sys::Object::new();
+    let _ = Reflect::set(
+        &protections,
+        &"complete".into(),
+        &(refused.length() == 0).into(),
+    );
+    let _ = Reflect::set(&protections, &"refused".into(), &refused);
+    let out = js_sys::Object::new();
+    let _ = Reflect::set(&out, &"protections".into(), &protections);
+    out.into()
+}
+
+/// Starts fetching the interface module, unless it is here or on the way.
+pub(super) fn want_interface(controller: &Rc<RefCell<Controller>>) {
+    let loader = {
+        let mut this = controller.borrow_mut();
+        if !this.life.fetch() {
+            return;
+        }
+        this.loader
+    };
+    loader(controller);
+}
+
+/// The interface module's URL: the gate's `<script data-interface>`, else [`INTERFACE_FILE`]
+/// beside the gate's own file.
+pub(super) fn interface_url(
+    document: &Document,
+    script: Option<&web_sys::HtmlScriptElement>,
+) -> Option<String> {
+    let base = document.base_uri().ok().flatten()?;
+    if let Some(named) = script.and_then(|s| s.get_attribute(ATTR_INTERFACE)) {
+        return web_sys::Url::new_with_base(&named, &base)
+            .ok()
+            .map(|url| url.href());
+    }
+    let gate = script.map(|s| s.src()).filter(|src| !src.is_empty())?;
+    web_sys::Url::new_with_base(INTERFACE_FILE, &gate)
+        .ok()
+        .map(|url| url.href())
+}
+
+/// Inserts the interface module's `<script>` (with the page's nonce, through the Trusted Types
+/// policy), and waits for it to call [`ATTACH_GLOBAL`].
+pub fn load_script(controller: &Rc<RefCell<Controller>>) {
+    let (window, document, url, nonce) = {
+        let this = controller.borrow();
+        (
+            this.window.clone(),
+            this.document.clone(),
+            this.interface_url.clone(),
+            this.nonce.clone(),
+        )
+    };
+    let Some(url) = url else {
+        return failed(controller, "its URL could not be worked out");
+    };
+    let inserted = (|| -> Result<(), JsValue> {
+        let script: web_sys::HtmlScriptElement =
+            document.create_element("script")?.unchecked_into();
+        // Only the script inserted here may attach: it calls the hook while it runs, so it is
+        // `document.currentScript` then. Another script calling the global (to report
+        // "visitor" clicks the visitor never made) is ignored.
+        let ours = script.clone();
+        let weak = Rc::downgrade(controller);
+        let once = Cell::new(false);
+        let hook = Closure::<Callback>::new(move |version: JsValue, start: JsValue, _| {
+            let caller = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.current_script());
+            let ours: &JsValue = ours.as_ref();
+            if caller.is_none_or(|caller| AsRef::<JsValue>::as_ref(&caller) != ours) {
+                report::warn(
+                    "a call to the interface's attach hook from another script was ignored",
+                );
+                return Ok(JsValue::UNDEFINED);
+            }
+            if once.replace(true) {
+                return Ok(JsValue::UNDEFINED);
+            }
+            if let Some(window) = web_sys::window() {
+                let _ = Reflect::delete_property(&window, &ATTACH_GLOBAL.into());
+            }
+            if let Some(controller) = weak.upgrade() {
+                attach(&controller, version.as_string().unwrap_or_default(), start);
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+        Reflect::set(&window, &ATTACH_GLOBAL.into(), &hook.into_js_value())?;
+        script.set_nonce(&nonce);
+        Reflect::set(
+            &script,
+            &"src".into(),
+            &gate::trusted("createScriptURL", &url),
+        )?;
+        // The interface attaches while its script runs, so by `load` it has; a file that loaded
+        // but never attached (an HTML error page, a script of something else) is a failure too.
+        for (event, why) in [
+            ("error", format!("{url} did not load")),
+            (
+                "load",
+                format!("{url} loaded but did not attach: is it consent-gate.ui.js?"),
+            ),
+        ] {
+            let weak = Rc::downgrade(controller);
+            let done = Closure::once_into_js(move || {
+                if let Some(controller) = weak.upgrade() {
+                    if controller.borrow().life.script_done() {
+                        failed(&controller, &why);
+                    }
+                }
+            });
+            script.add_event_listener_with_callback(event, done.unchecked_ref())?;
+        }
+        let parent = document
+            .query_selector("head")
+            .ok()
+            .flatten()
+            .or_else(|| document.document_element())
+            .ok_or_else(|| JsValue::from_str("the page has no element to load it into"))?;
+        intercept::allowing(|| parent.append_child(&script))?;
+        Ok(())
+    })();
+    if let Err(e) = inserted {
+        failed(controller, &describe(&e));
+    }
+}
+
+/// The interface module has loaded: it starts once `<body>` is there.
+///
+/// `start` is the interface's `attach` function; where the interface could not start, it is
+/// `null` and `version` says why.
+pub fn attach(controller: &Rc<RefCell<Controller>>, version: String, start: JsValue) {
+    let Ok(start) = start.dyn_into::<Function>() else {
+        return failed(controller, &version);
+    };
+    let arrived = {
+        let mut this = controller.borrow_mut();
+        let arrived = this.life.arrive(&version, crate::web::interface::VERSION);
+        this.start = arrived.is_ok().then_some(start);
+        arrived
+    };
+    match arrived {
+        Ok(()) => connect(controller),
+        Err(why) => failed(controller, &why),
+    }
+}
+
+/// Starts the interface that arrived, once `<body>` is there, and shows what was asked for.
+pub(super) fn connect(controller: &Rc<RefCell<Controller>>) {
+    let (start, language) = {
+        let this = controller.borrow();
+        let Some(start) = this.start.clone().filter(|_| this.life.may_start()) else {
+            return;
+        };
+        (start, this.language.clone())
+    };
+    let weak = Rc::downgrade(controller);
+    let gate = Closure::<Callback>::new(move |kind: JsValue, a: JsValue, b: JsValue| {
+        if let Some(controller) = weak.upgrade() {
+            reported(&controller, kind.as_string().unwrap_or_default(), a, b);
+        }
+        Ok(JsValue::UNDEFINED)
+    });
+    let started = start.call2(&JsValue::UNDEFINED, &gate.into_js_value(), &language.into());
+    let call = match started.and_then(|f| f.dyn_into::<Function>()) {
+        Ok(call) => call,
+        Err(e) => return failed(controller, &describe(&e)),
+    };
+    let wanted = {
+        let mut this = controller.borrow_mut();
+        this.ui = Some(Remote::new(call));
+        this.start = None;
+        this.life.started()
+    };
+    if wanted.banner {
+        show_banner(controller);
+    }
+    if wanted.preferences {
+        show_preferences(controller);
+    }
+    sync_placeholders(controller);
+    perform(controller, Vec::new());
+    settle(controller);
+}
+
+/// The interface could not be had: said on the console; what it would have shown stays unshown
+/// and every optional category stays refused (nothing is released for it).
+pub(super) fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
+    controller.borrow_mut().life.fail();
+    report::error(&format!(
+        "the consent interface could not be loaded ({why}); nothing more is released, and every optional category stays refused"
+    ));
+    settle(controller);
+}
+
+/// A control the interface reports.
+pub(super) fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: JsValue, b: JsValue) {
+    let control = a.as_string().and_then(|name| Control::from_name(&name));
+    let trusted = matches!(kind.as_str(), gate_call::CONTROL | gate_call::PLACEHOLDER);
+    let source = Source::of_event(trusted);
+    match (kind.as_str(), control) {
+        (gate_call::CONTROL | gate_call::SCRIPTED_CONTROL, Some(control)) => {
+            if let Some(surface) = b.as_string().and_then(|name| Surface::from_name(&name)) {
+                use_control(controller, control, surface, source);
+            }
+        }
+        (gate_call::PLACEHOLDER | gate_call::SCRIPTED_PLACEHOLDER, Some(control)) => {
+            if let Ok(embed) = b.dyn_into::<web_sys::Element>() {
+                use_placeholder(controller, control, &embed, source);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Puts a placeholder on every held embed, and takes them off released ones (once the page has a
+/// body to show them in); a held embed on the page brings the interface in.
+pub(super) fn sync_placeholders(controller: &Rc<RefCell<Controller>>) {
+    let (remote, document) = {
+        let this = controller.borrow();
+        (this.ui.clone(), this.document.clone())
+    };
+    match remote {
+        Some(remote) => {
+            if let Err(e) = remote.call(
+                method::PLACEHOLDERS,
+                &JsValue::UNDEFINED,
+                &JsValue::UNDEFINED,
+            ) {
+                report::warn(&format!(
+                    "placeholders for blocked embeds could not be shown: {}",
+                    describe(&e)
+                ));
+            }
+        }
+        None => {
+            if let Ok(Some(_)) = document.query_selector(EMBED_SELECTOR) {
+                want_interface(controller);
+            }
+        }
+    }
+}
+
+/// "Load once" releases that embed alone; "Always allow" grants its service.
+pub(super) fn use_placeholder(
+    controller: &Rc<RefCell<Controller>>,
+    control: Control,
+    embed: &web_sys::Element,
+    source: Source,
+) {
+    match view::command(control, Surface::Page) {
+        Command::LoadOnce => {
+            let (document, nonce) = {
+                let this = controller.borrow();
+                (this.document.clone(), this.nonce.clone())
+            };
+            if let Err(e) = intercept::allowing(|| gate::release_one(&document, embed, &nonce)) {
+                report::error(&format!("loading the embed failed: {}", describe(&e)));
+            }
+            sync_placeholders(controller);
+        }
+        Command::AllowEmbed => {
+            let action = {
+                let this = controller.borrow();
+                view::always_allow(
+                    &this.config,
+                    embed
+                        .get_attribute(crate::core::contract::ATTR_CATEGORY)
+                        .as_deref(),
+                    embed
+                        .get_attribute(crate::core::contract::ATTR_SERVICE)
+                        .as_deref(),
+                )
+            };
+            if let Some(action) = action {
+                if let Err(e) = act(controller, &action, source) {
+                    report::error(&e.to_string());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Fetches the interface at the page's `load` (for the settings button alone: see
+/// [`Button::FetchOnLoad`]).
+pub(super) fn want_interface_on_load(controller: &Rc<RefCell<Controller>>) {
+    let window = controller.borrow().window.clone();
+    let weak = Rc::downgrade(controller);
+    let on_load = Closure::once_into_js(move || {
+        if let Some(controller) = weak.upgrade() {
+            want_interface(&controller);
+        }
+    });
+    if window
+        .add_event_listener_with_callback("load", on_load.unchecked_ref())
+        .is_err()
+    {
+        want_interface(controller);
+    }
+}
+
+pub(super) fn hide_interface(controller: &Rc<RefCell<Controller>>) {
+    let remote = {
+        let mut this = controller.borrow_mut();
+        this.life.hide();
+        this.ui.clone()
+    };
+    let Some(remote) = remote else {
+        return;
+    };
+    let (banner, dialog) = remote.shown();
+    let none = JsValue::UNDEFINED;
+    let _ = remote.call(method::HIDE_BANNER, &none, &none);
+    let _ = remote.call(method::HIDE_PREFERENCES, &none, &none);
+    if banner || dialog {
+        let document = controller.borrow().document.clone();
+        announce(&document, EVENT_HIDE, None);
+    }
+}
+
+/// Shows the banner, fetching the interface first if it is not here.
+pub(super) fn show_banner(controller: &Rc<RefCell<Controller>>) {
+    let remote = {
+        let mut this = controller.borrow_mut();
+        let now = this.life.show_banner();
+        this.ui.clone().filter(|_| now)
+    };
+    let Some(remote) = remote else {
+        return want_interface(controller);
+    };
+    match remote.call(
+        method::SHOW_BANNER,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+    ) {
+        Ok(_) => {
+            let document = controller.borrow().document.clone();
+            announce(&document, EVENT_SHOW, None);
+        }
+        Err(e) => report::error(&format!(
+            "the banner could not be shown ({}); every optional category stays refused",
+            describe(&e)
+        )),
+    }
+}
