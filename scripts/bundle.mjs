@@ -92,9 +92,11 @@ ${intercept}
 `;
 
 // The API's functions, each answered by window.ConsentGate: the README's stub (a Promise of the
-// answer) until the gate runs, the gate's own object after, as for the classic script.
-const API = ["ready", "get", "accepted", "acceptedService", "acceptAll", "rejectAll", "set", "show", "showPreferences",
-  "hide", "withdraw", "on", "setLanguage", "exportRecord", "forget"];
+// answer) until the gate runs, the gate's own object after, as for the classic script. They are
+// the declarations' (held to core::contract::API_FUNCTIONS by a unit test).
+const API = [...readFileSync(new URL("../src/web/consent_gate.d.ts", import.meta.url), "utf8")
+  .matchAll(/^export function (\w+)/gm)].map((match) => match[1]);
+if (!API.length) throw new Error("src/web/consent_gate.d.ts declares no functions");
 const smallModule = `/*! consent-gate | MIT OR Apache-2.0 */
 const WASM = "${wasm}";
 const api = () => {

@@ -5,7 +5,8 @@
 use consent_gate::core::config::{Config, CookieSettings};
 use consent_gate::core::consent::{Action, Consent, Context, Source};
 use consent_gate::core::contract::{
-    CONFIG_ELEMENT_ID, COOKIE_NAME, EVENT_CHANGE, ROOT_ELEMENT_ID, STORAGE_KEY,
+    API_FUNCTIONS, API_GLOBAL, CONFIG_ELEMENT_ID, COOKIE_NAME, EVENT_CHANGE, ROOT_ELEMENT_ID,
+    STORAGE_KEY,
 };
 use consent_gate::core::store::RecordStore;
 use consent_gate::core::view::{BannerView, Control, PreferencesView, Surface};
@@ -112,6 +113,24 @@ fn find(root: &web_sys::ShadowRoot, selector: &str) -> Element {
 
 fn click(root: &web_sys::ShadowRoot, selector: &str) {
     find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
+#[wasm_bindgen_test]
+fn the_full_gates_api_object_has_the_api_functions_and_no_others() {
+    consent_gate::web::api::install();
+    let api = global(API_GLOBAL);
+    let mut names: Vec<String> = js_sys::Object::keys(api.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|name| name.as_string())
+        .collect();
+    names.sort_unstable();
+    let mut expected = API_FUNCTIONS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+    for name in API_FUNCTIONS {
+        let f = js_sys::Reflect::get(&api, &name.into()).expect("reflect");
+        assert!(f.is_function(), "{name} is a function");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -226,6 +226,27 @@ pub fn api_event(short: &str) -> Option<&'static str> {
         .map(|(_, event)| *event)
 }
 
+/// The JavaScript API's functions (README, "JavaScript API"), reading half first: the full
+/// gate's `window.ConsentGate`, the small gate's and the ES module's exports and its declarations
+/// (`src/web/consent_gate.d.ts`) have exactly these; tests hold each list to this one.
+pub const API_FUNCTIONS: [&str; 15] = [
+    "ready",
+    "get",
+    "accepted",
+    "acceptedService",
+    "exportRecord",
+    "on",
+    "acceptAll",
+    "rejectAll",
+    "set",
+    "show",
+    "showPreferences",
+    "hide",
+    "withdraw",
+    "setLanguage",
+    "forget",
+];
+
 /// What `on()` answers for a name that is not one of its events.
 pub fn unknown_event(short: &str) -> String {
     let names: Vec<&str> = API_EVENTS.iter().map(|(short, _)| *short).collect();
@@ -305,6 +326,48 @@ mod tests {
                 .collect();
             assert_eq!(mark, ATTR_INTERFACE, "{mark} is not in contract.rs");
         }
+    }
+
+    /// The names after each `marker` in `text`, up to the first character that cannot be in one.
+    fn names_after<'a>(text: &'a str, marker: &str) -> Vec<&'a str> {
+        text.match_indices(marker)
+            .map(|(at, _)| {
+                let rest = &text[at + marker.len()..];
+                let end = rest
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            })
+            .collect()
+    }
+
+    fn sorted(mut names: Vec<&str>) -> Vec<&str> {
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn the_declarations_and_the_small_gate_have_the_api_functions_and_no_others() {
+        let all = sorted(API_FUNCTIONS.to_vec());
+        let declared = include_str!("../web/consent_gate.d.ts");
+        assert_eq!(sorted(names_after(declared, "\nexport function ")), all);
+        // The small gate answers the reading half itself and queues the deciding half.
+        let small = include_str!("../web/small.js");
+        let reading = names_after(small, "reading(\"");
+        let start = small
+            .find("].forEach(function (name) {\n      small[name] = later(name);")
+            .expect("small.js queues the deciding half");
+        let list_start = small[..start].rfind('[').expect("a list") + 1;
+        let deciding: Vec<&str> = small[list_start..start]
+            .split(',')
+            .map(|name| name.trim().trim_matches('"'))
+            .collect();
+        assert_eq!(sorted([reading.clone(), deciding].concat()), all);
+        assert_eq!(
+            sorted(reading),
+            sorted(API_FUNCTIONS[..6].to_vec()),
+            "the reading half"
+        );
     }
 
     #[test]
