@@ -110,11 +110,13 @@ const api = () => {
   return gate;
 };
 let started;
+// Its options stand for the classic tag's nonce and data-interface, which a module cannot read.
 // Resolves once the gate is in force: a returning visitor's plan followed, or the full gate
 // started (then every call answers at once). Rejects when it cannot be; held markup stays held.
 // The small module is compiled off the main thread first (a module script has no "before the next
 // tag" to win); where WebAssembly is refused the small gate gets null, and the full gate says why.
-export default function init() {
+export default function init(options) {
+  const { nonce = "", interface: named = "" } = options || {};
   started = started || Promise.resolve()
     .then(() => WebAssembly.compile(Uint8Array.fromHex ? Uint8Array.fromHex(WASM) : fromHex(WASM)))
     .catch(() => null)
@@ -125,6 +127,8 @@ export default function init() {
     const full = new URL("consent-gate.full.js", import.meta.url).href;
     consentGateSmall(module, "${version}", {
       full,
+      nonce,
+      interface: named,
       settled(error) {
         if (!error && window.ConsentGate === before) error = new Error("consent-gate: the gate did not start (see the console); held markup stays held");
         if (error) reject(error);

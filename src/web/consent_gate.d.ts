@@ -152,9 +152,20 @@ export interface ConsentGateConfig {
  * has started. Rejects when the gate cannot be in force (the full gate did not load or start,
  * WebAssembly refused: the console says why); held markup stays held either way. An invalid
  * config resolves it too: the console names each field, and nothing is released. Calling it
- * again returns the same Promise.
+ * again returns the same Promise (the first call's options hold).
  */
-export default function init(): Promise<void>;
+export default function init(options?: InitOptions): Promise<void>;
+
+/** What the classic `<script>` tag would say in its attributes, which a module cannot read. */
+export interface InitOptions {
+  /**
+   * The page's CSP nonce: the full gate and the interface are inserted with it, and so are the
+   * scripts consent releases. Needed under a nonce-based `script-src` without `'strict-dynamic'`.
+   */
+  nonce?: string;
+  /** The interface module's URL, as `data-interface` on the classic tag (default: beside the gate). */
+  interface?: string;
+}
 
 // The ES module's functions, typed as they answer once `await init()` has resolved. Called
 // before that, each is queued and returns a Promise of its answer (as the classic stub's calls do).

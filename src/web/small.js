@@ -20,13 +20,15 @@
 // parsed and is not `document.currentScript`: `esm.full` is the full gate's URL beside the
 // module, and `esm.settled(error)` is called once the gate is in force (a plan followed, or the
 // full gate started) or cannot be (`error`). The full gate is then inserted, never written.
+// `esm.nonce` and `esm.interface` stand for the classic tag's nonce and `data-interface`, which a
+// module script cannot read from itself.
 function consentGateSmall(WASM, VERSION, esm) {
   "use strict";
   var win = window;
   var doc = document;
   var script = esm ? null : doc.currentScript;
-  var nonce = (script && script.nonce) || "";
-  var named = script && script.getAttribute("data-interface");
+  var nonce = (esm ? esm.nonce : script && script.nonce) || "";
+  var named = esm ? esm.interface : script && script.getAttribute("data-interface");
   var fullUrl = esm ? esm.full : null;
   try {
     fullUrl = fullUrl || new URL("consent-gate.full.js", (script && script.src) || doc.baseURI).href;
@@ -123,7 +125,12 @@ function consentGateSmall(WASM, VERSION, esm) {
     } catch (e) {
       // Kept, but it answers no one again.
     }
-    while (stops.length) stops.pop()();
+    // An inserted full gate starts after its compile: until it has, this gate's listeners still
+    // hear the settings links and queue what they ask for it.
+    var stop = function () {
+      while (stops.length) stops.pop()();
+    };
+    if (!upgrading) stop();
     // The interface draws its own button once the full gate wants it.
     if (buttonHost) buttonHost.remove();
     if (ours) Object.defineProperty(win, "dataLayer", { configurable: true, enumerable: true, writable: true, value: dataLayerNow });
@@ -137,6 +144,7 @@ function consentGateSmall(WASM, VERSION, esm) {
       script: caller,
       later: upgrading,
       ran: function (started) {
+        stop();
         if (ran) ran(started);
       },
     };
@@ -167,6 +175,11 @@ function consentGateSmall(WASM, VERSION, esm) {
 
   var pending = [];
   var upgrading = false;
+  // The upgrade: 0 not settled, 1 the full gate started, 2 it did not.
+  var done = 0;
+  var undecided = function () {
+    return new Error("consent-gate: " + fullUrl + " did not start; nothing was decided");
+  };
   // The full gate, fetched now: it takes over and answers what was asked meanwhile.
   var upgrade = function () {
     if (upgrading || handedOff) return;
@@ -178,17 +191,16 @@ function consentGateSmall(WASM, VERSION, esm) {
     full.src = tt ? tt.createScriptURL(fullUrl) : fullUrl;
     if (nonce) full.nonce = nonce;
     if (named) full.setAttribute("data-interface", named);
-    var done = false;
     var settle = function (failed) {
       if (done) return;
-      done = true;
+      done = failed || !handedOff ? 2 : 1;
       settled(failed || !handedOff ? new Error("consent-gate: " + fullUrl + " did not start; nothing more is released (see the console)") : null);
       var calls = pending.splice(0);
       for (var i = 0; i < calls.length; i++) {
         var api = win.ConsentGate;
         var call = calls[i];
         if (failed || !handedOff || !api || api === small) {
-          call[3](new Error("consent-gate: " + fullUrl + " did not start; nothing was decided"));
+          call[3](undecided());
           continue;
         }
         try {
@@ -211,6 +223,8 @@ function consentGateSmall(WASM, VERSION, esm) {
     return function () {
       var args = arguments;
       if (handedOff && win.ConsentGate !== small) return win.ConsentGate[name].apply(win.ConsentGate, args);
+      // The full gate did not start: nothing will answer.
+      if (done > 1) return Promise.reject(undecided());
       return new Promise(function (resolve, reject) {
         pending.push([name, args, resolve, reject]);
         upgrade();

@@ -92,6 +92,84 @@ test("the ES module build: a returning visitor's page view fetches the small gat
   await v.close();
 });
 
+test("the ES module under a nonce-only CSP: init({ nonce }) inserts the full gate and the interface with it, and released scripts run; without it the full gate is refused and everything stays held", async () => {
+  const esm = readFileSync(join(root, "tests/e2e/fixtures/esm.html"), "utf8");
+  const page = (name, init) => {
+    const pairs = [
+      ['<meta charset="utf-8">', `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="script-src 'nonce-n0nce' 'wasm-unsafe-eval'">`],
+      ['<link rel="modulepreload" href', '<link rel="modulepreload" nonce="n0nce" href'],
+      ['<script type="module">', '<script type="module" nonce="n0nce">'],
+      ["init().catch", `${init}.catch`],
+    ];
+    let html = esm;
+    for (const [from, to] of pairs) {
+      if (!html.includes(from)) throw new Error(`the ES module page has no ${from}`);
+      html = html.replace(from, to);
+    }
+    writeFileSync(join(artifacts, `${name}.html`), html);
+    return `/generated/${name}.html`;
+  };
+
+  env.trackerLog.length = 0;
+  const refused = await visitor(env);
+  await refused.page.goto(env.siteOrigin + page("esm-nonce-missing", "init()"));
+  await refused.page.waitForLoadState("load");
+  await refused.page.waitForTimeout(800);
+  assert.match(refused.problems.join("\n"), /consent-gate did not start/, "init() rejected");
+  assert.match(refused.problems.join("\n"), /consent-gate\.full\.js/, "the console names the refused file");
+  assert.equal(await banner(refused.page).region.count(), 0);
+  assertNothingFromTracker(env, refused, "with the full gate refused");
+  await refused.close();
+
+  const v = await visitor(env);
+  await v.open(page("esm-nonce", 'init({ nonce: "n0nce" })'));
+  await banner(v.page).region.waitFor();
+  assert.deepEqual(ours(env, v), ["/pkg/consent_gate.js", "/pkg/consent-gate.full.js", "/pkg/consent-gate.ui.js"]);
+  assertNothingFromTracker(env, v, "before a decision");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("a settings link clicked while the inserted full gate compiles still opens the preferences; once the full gate could not start, a deciding call rejects at once", async () => {
+  const v = await returning(env);
+  await v.reload();
+  // The click comes right after the small gate hands the page over, before the full gate's
+  // module has compiled: the moment neither gate's listener used to be there.
+  await v.page.evaluate(() => {
+    const handoff = window.__consentGateHandoff;
+    Object.defineProperty(window, "__consentGateHandoff", {
+      configurable: true,
+      value(...args) {
+        const given = handoff.apply(this, args);
+        if (given) queueMicrotask(() => document.getElementById("settings").click());
+        return given;
+      },
+    });
+  });
+  await v.page.evaluate(() => ConsentGate.hide());
+  await dialog(v.page).element.waitFor();
+  assert.deepEqual(ours(env, v), FULL);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+
+  const failed = await returning(env);
+  await failed.context.route("**/dist/consent-gate.full.js", (route) => route.fulfill({ status: 404, body: "" }));
+  await failed.reload();
+  const answers = await failed.page.evaluate(async () => {
+    const first = await ConsentGate.acceptAll().then(() => "resolved", (e) => e.message);
+    const second = await Promise.race([
+      ConsentGate.rejectAll().then(() => "resolved", (e) => e.message),
+      new Promise((resolve) => setTimeout(() => resolve("still pending"), 2000)),
+    ]);
+    return [first, second];
+  });
+  assert.match(answers[0], /did not start/);
+  assert.match(answers[1], /did not start/, "a later call is refused, not left pending");
+  await failed.close();
+});
+
 test("each thing that must be shown brings the full gate and the interface in: a cookie-settings link, showPreferences(), show(), a held embed", async () => {
   const v = await returning(env);
 

@@ -1,7 +1,10 @@
 // What must not compile: each line below is a mistake the types catch. `@ts-expect-error` makes
 // tsc fail if a line compiles after all (make types).
 
-import { accepted, on, set, type ConsentGateConfig } from "../../pkg/consent_gate.js";
+import init, { accepted, on, set, type ConsentGateConfig } from "../../pkg/consent_gate.js";
+
+// @ts-expect-error: the nonce is a string, as the attribute is
+void init({ nonce: 1234 });
 
 // @ts-expect-error: not an event
 on("changed", () => undefined);

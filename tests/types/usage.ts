@@ -25,6 +25,7 @@ import init, {
 
 export async function esModule(): Promise<void> {
   await init();
+  await init({ nonce: "r4nd0m", interface: "/static/consent-gate.ui.en.js" });
   const readiness: Readiness = await ready();
   const complete: boolean = readiness.protections.complete;
   const record: ConsentRecord | null = get();
