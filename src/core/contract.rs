@@ -207,6 +207,28 @@ pub mod gate_call {
     pub const PLACEHOLDER: &str = "placeholder";
     /// As [`PLACEHOLDER`], from a script's event.
     pub const SCRIPTED_PLACEHOLDER: &str = "scripted-placeholder";
+
+    /// Where a reported control was used.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Used {
+        /// The banner, the dialog or the settings button: the second argument names the surface.
+        Interface,
+        /// A placeholder: the second argument is its embed.
+        Placeholder,
+    }
+
+    /// What a report of `kind` is: where the control was used, and whether the visitor used it
+    /// (a trusted event; else a script did, and what it decides is the API's). `None` for a kind
+    /// the gate does not know, which it ignores.
+    pub fn read(kind: &str) -> Option<(Used, bool)> {
+        match kind {
+            CONTROL => Some((Used::Interface, true)),
+            SCRIPTED_CONTROL => Some((Used::Interface, false)),
+            PLACEHOLDER => Some((Used::Placeholder, true)),
+            SCRIPTED_PLACEHOLDER => Some((Used::Placeholder, false)),
+            _ => None,
+        }
+    }
 }
 
 /// The events `ConsentGate.on(name, ...)` takes, by their short names.
@@ -368,6 +390,21 @@ mod tests {
             sorted(API_FUNCTIONS[..6].to_vec()),
             "the reading half"
         );
+    }
+
+    #[test]
+    fn only_the_browsers_own_events_report_the_visitor() {
+        use gate_call::{Used, read};
+        assert_eq!(read("control"), Some((Used::Interface, true)));
+        assert_eq!(read("scripted-control"), Some((Used::Interface, false)));
+        assert_eq!(read("placeholder"), Some((Used::Placeholder, true)));
+        assert_eq!(
+            read("scripted-placeholder"),
+            Some((Used::Placeholder, false))
+        );
+        for unknown in ["", "Control", "visitor", "control "] {
+            assert_eq!(read(unknown), None, "{unknown:?}");
+        }
     }
 
     #[test]

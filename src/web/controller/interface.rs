@@ -3,12 +3,13 @@
 //! [`Lifecycle`] decides each step; this performs it.
 
 use super::effects::{announce, perform};
-use super::{Controller, act, release_granted, show_preferences, use_control};
+use super::{Controller, act, context, release_granted, use_control};
 use crate::core::consent::Source;
 use crate::core::contract::{
     ATTACH_GLOBAL, ATTR_INTERFACE, EMBED_SELECTOR, EVENT_HIDE, EVENT_READY, EVENT_SHOW,
-    INTERFACE_FILE, gate_call, interface as method,
+    INTERFACE_FILE, gate_call, gate_call::Used, interface as method,
 };
+use crate::core::record;
 use crate::core::view::{self, Command, Control, Surface};
 use crate::web::Callback;
 use crate::web::gate;
@@ -317,21 +318,24 @@ pub(super) fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
 
 /// A control the interface reports.
 pub(super) fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: JsValue, b: JsValue) {
-    let control = a.as_string().and_then(|name| Control::from_name(&name));
-    let trusted = matches!(kind.as_str(), gate_call::CONTROL | gate_call::PLACEHOLDER);
+    let Some((used, trusted)) = gate_call::read(&kind) else {
+        return;
+    };
+    let Some(control) = a.as_string().and_then(|name| Control::from_name(&name)) else {
+        return;
+    };
     let source = Source::of_event(trusted);
-    match (kind.as_str(), control) {
-        (gate_call::CONTROL | gate_call::SCRIPTED_CONTROL, Some(control)) => {
+    match used {
+        Used::Interface => {
             if let Some(surface) = b.as_string().and_then(|name| Surface::from_name(&name)) {
                 use_control(controller, control, surface, source);
             }
         }
-        (gate_call::PLACEHOLDER | gate_call::SCRIPTED_PLACEHOLDER, Some(control)) => {
+        Used::Placeholder => {
             if let Ok(embed) = b.dyn_into::<web_sys::Element>() {
                 use_placeholder(controller, control, &embed, source);
             }
         }
-        _ => {}
     }
 }
 
@@ -438,6 +442,35 @@ pub(super) fn hide_interface(controller: &Rc<RefCell<Controller>>) {
     if banner || dialog {
         let document = controller.borrow().document.clone();
         announce(&document, EVENT_HIDE, None);
+    }
+}
+
+/// Opens the preferences dialog with the toggles as the consent in force has them, fetching the
+/// interface first if it is not here.
+pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
+    let (now, remote, value, gpc) = {
+        let mut this = controller.borrow_mut();
+        let now = this.life.show_preferences();
+        let gpc = context(&this.window, &this.language).gpc;
+        let value = this
+            .consent
+            .record()
+            .map(record::encode)
+            .unwrap_or_default();
+        (now, this.ui.clone(), value, gpc)
+    };
+    let Some(remote) = remote.filter(|_| now) else {
+        return want_interface(controller);
+    };
+    match remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into()) {
+        Ok(_) => {
+            let document = controller.borrow().document.clone();
+            announce(&document, EVENT_SHOW, None);
+        }
+        Err(e) => report::error(&format!(
+            "the preferences could not be shown: {}",
+            describe(&e)
+        )),
     }
 }
 

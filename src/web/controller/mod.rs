@@ -6,7 +6,7 @@
 use crate::core::autoblock;
 use crate::core::config::Config;
 use crate::core::consent::{Action, ChoiceError, Consent, Context, Source};
-use crate::core::contract::{EVENT_HIDE, EVENT_SHOW, interface as method};
+use crate::core::contract::{EVENT_HIDE, interface as method};
 use crate::core::i18n;
 use crate::core::lifecycle::Lifecycle;
 use crate::core::record;
@@ -40,7 +40,7 @@ mod effects;
 mod interface;
 
 use effects::{announce, perform};
-pub use interface::{attach, load_script};
+pub use interface::{attach, load_script, show_preferences};
 use interface::{
     hide_interface, interface_later, interface_ready, interface_url, readiness, show_banner,
     sync_placeholders, want_interface,
@@ -492,35 +492,6 @@ pub fn use_control(
     };
     if let Err(e) = decided {
         report::error(&e.to_string());
-    }
-}
-
-/// Opens the preferences dialog with the toggles as the consent in force has them, fetching the
-/// interface first if it is not here.
-pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
-    let (now, remote, value, gpc) = {
-        let mut this = controller.borrow_mut();
-        let now = this.life.show_preferences();
-        let gpc = context(&this.window, &this.language).gpc;
-        let value = this
-            .consent
-            .record()
-            .map(record::encode)
-            .unwrap_or_default();
-        (now, this.ui.clone(), value, gpc)
-    };
-    let Some(remote) = remote.filter(|_| now) else {
-        return want_interface(controller);
-    };
-    match remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into()) {
-        Ok(_) => {
-            let document = controller.borrow().document.clone();
-            announce(&document, EVENT_SHOW, None);
-        }
-        Err(e) => report::error(&format!(
-            "the preferences could not be shown: {}",
-            describe(&e)
-        )),
     }
 }
 
