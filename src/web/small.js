@@ -175,8 +175,8 @@ function consentGateSmall(WASM, VERSION, esm) {
 
   var pending = [];
   var upgrading = false;
-  // The upgrade: 0 not settled, 1 the full gate started, 2 it did not.
-  var done = 0;
+  // The upgrade has settled: the full gate answers from then on, if it started.
+  var done = false;
   var undecided = function () {
     return new Error("consent-gate: " + fullUrl + " did not start; nothing was decided");
   };
@@ -193,7 +193,7 @@ function consentGateSmall(WASM, VERSION, esm) {
     if (named) full.setAttribute("data-interface", named);
     var settle = function (failed) {
       if (done) return;
-      done = failed || !handedOff ? 2 : 1;
+      done = true;
       settled(failed || !handedOff ? new Error("consent-gate: " + fullUrl + " did not start; nothing more is released (see the console)") : null);
       var calls = pending.splice(0);
       for (var i = 0; i < calls.length; i++) {
@@ -223,8 +223,9 @@ function consentGateSmall(WASM, VERSION, esm) {
     return function () {
       var args = arguments;
       if (handedOff && win.ConsentGate !== small) return win.ConsentGate[name].apply(win.ConsentGate, args);
-      // The full gate did not start: nothing will answer.
-      if (done > 1) return Promise.reject(undecided());
+      // Settled, and the full gate did not take the API (it failed, or the config is invalid):
+      // nothing will answer.
+      if (done) return Promise.reject(undecided());
       return new Promise(function (resolve, reject) {
         pending.push([name, args, resolve, reject]);
         upgrade();

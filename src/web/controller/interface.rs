@@ -462,16 +462,10 @@ pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
     let Some(remote) = remote.filter(|_| now) else {
         return want_interface(controller);
     };
-    match remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into()) {
-        Ok(_) => {
-            let document = controller.borrow().document.clone();
-            announce(&document, EVENT_SHOW, None);
-        }
-        Err(e) => report::error(&format!(
-            "the preferences could not be shown: {}",
-            describe(&e)
-        )),
-    }
+    let shown = remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into());
+    announce_shown(controller, shown, |why| {
+        format!("the preferences could not be shown: {why}")
+    });
 }
 
 /// Shows the banner, fetching the interface first if it is not here.
@@ -484,18 +478,24 @@ pub(super) fn show_banner(controller: &Rc<RefCell<Controller>>) {
     let Some(remote) = remote else {
         return want_interface(controller);
     };
-    match remote.call(
-        method::SHOW_BANNER,
-        &JsValue::UNDEFINED,
-        &JsValue::UNDEFINED,
-    ) {
+    let none = JsValue::UNDEFINED;
+    let shown = remote.call(method::SHOW_BANNER, &none, &none);
+    announce_shown(controller, shown, |why| {
+        format!("the banner could not be shown ({why}); every optional category stays refused")
+    });
+}
+
+/// Announces `show` once the interface has shown something; else reports why it could not.
+fn announce_shown(
+    controller: &Rc<RefCell<Controller>>,
+    shown: Result<JsValue, JsValue>,
+    failed: impl FnOnce(&str) -> String,
+) {
+    match shown {
         Ok(_) => {
             let document = controller.borrow().document.clone();
             announce(&document, EVENT_SHOW, None);
         }
-        Err(e) => report::error(&format!(
-            "the banner could not be shown ({}); every optional category stays refused",
-            describe(&e)
-        )),
+        Err(e) => report::error(&failed(&describe(&e))),
     }
 }
