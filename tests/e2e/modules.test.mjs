@@ -375,6 +375,54 @@ test("a returning visitor's plan is followed only for the config it was made for
   await v.close();
 });
 
+test("a returning visitor's page view under a config edited into an invalid one releases nothing and names the field; the valid config back, the decision is still there", async () => {
+  const v = await returning(env);
+  env.trackerLog.length = 0;
+  // No `open`: an invalid config never announces readiness.
+  await v.page.goto(env.siteOrigin + variant("two-modules-invalid", '"reloadOnWithdraw": false,', '"reloadOnWithdraw": "no",'));
+  await v.page.waitForLoadState("load");
+  await v.page.evaluate((tracker) => {
+    new Image().src = tracker + "/pixel.gif?via=image";
+    fetch(tracker + "/collect?via=fetch").catch(() => {});
+  }, env.trackerOrigin);
+  await v.page.waitForTimeout(500);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.full.js"], "the plan was made for another config text: the full gate reads this one");
+  assert.match(v.problems.join("\n"), /reloadOnWithdraw/, "the console names the field");
+  assert.match(v.problems.join("\n"), /every gated element stays blocked until the config is fixed/);
+  assert.equal(await v.page.evaluate(() => window.demoAnalytics?.loaded === true), false, "the accepted analytics script is held");
+  assertNothingFromTracker(env, v, "under an invalid config, though the visitor accepted everything");
+
+  v.requests.length = 0;
+  v.problems.length = 0;
+  await v.open(PAGE);
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "the record and the plan were left as they were");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("a withdrawal that reloads the page stores the plan first: the page view it reloads into fetches the small gate alone, and holds what was withdrawn", async () => {
+  const page = variant("two-modules-reload", '"reloadOnWithdraw": false,', '"reloadOnWithdraw": true,');
+  const v = await visitor(env);
+  await v.open(page);
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  v.requests.length = 0;
+  env.trackerLog.length = 0;
+  const reloaded = v.page.waitForNavigation();
+  await v.page.evaluate(() => window.ConsentGate.rejectAll());
+  await reloaded;
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"], "the reloaded page view follows the plan written before the reload");
+  assert.equal(await v.page.evaluate(() => window.demoAnalytics?.loaded === true), false);
+  assert.equal(await v.page.evaluate(() => window.ConsentGate.accepted("analytics")), false);
+  assertNothingFromTracker(env, v, "after the withdrawal's reload");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
 test("a config edited in a way that asks nothing new: the full gate decides from the record, and the interface is not fetched", async () => {
   const v = await returning(env);
   env.trackerLog.length = 0;

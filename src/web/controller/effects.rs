@@ -22,7 +22,6 @@ use web_sys::Document;
 /// (released scripts run synchronously when inserted; event listeners run on dispatch).
 pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>) {
     let mut survivors = Vec::new();
-    let mut reload = false;
     for effect in effects {
         match effect {
             Effect::Purge(purge) => survivors = remove_traces(&controller.borrow(), &purge),
@@ -34,20 +33,22 @@ pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>
                 }
                 announce(&document, EVENT_CHANGE, Some(&detail));
             }
-            Effect::Reload => reload = true,
+            // Core puts it last, after the events: listeners have heard of the withdrawal before
+            // the page goes. The plan goes first, so the page view it reloads into is the small
+            // gate's alone.
+            Effect::Reload => {
+                remember(controller);
+                let location = controller.borrow().window.location();
+                if let Err(e) = location.reload() {
+                    report::warn(&format!(
+                        "reload the page to stop what was withdrawn: {}",
+                        describe(&e)
+                    ));
+                }
+                return;
+            }
             other => perform_one(controller, other),
         }
-    }
-    if reload {
-        // After the events: listeners have heard of the withdrawal before the page goes.
-        let location = controller.borrow().window.location();
-        if let Err(e) = location.reload() {
-            report::warn(&format!(
-                "reload the page to stop what was withdrawn: {}",
-                describe(&e)
-            ));
-        }
-        return;
     }
     let (button, remote) = {
         let mut this = controller.borrow_mut();
