@@ -48,16 +48,18 @@ const TARGETS = [
 // BENCH_BEFORE=<dir with an earlier build's dist/ files>: that build's classic pages run too, in
 // the same run, for a before/after comparison (served from /bench-before/). Where the dir sits in
 // a checkout with a built pkg/ beside it, that checkout's ES module page runs too
-// (/bench-before-pkg/).
+// (/bench-before-pkg/). BENCH_BEFORE_NAME names its rows where it is not an earlier build (a
+// prototype of a design).
 const BEFORE = process.env.BENCH_BEFORE;
+const BEFORE_NAME = process.env.BENCH_BEFORE_NAME ?? "BENCH_BEFORE";
 const BEFORE_PKG = BEFORE && join(BEFORE, "../pkg");
 const BEFORE_ESM = BEFORE && join(BEFORE, "../bench/pages/consent-gate-esm.html");
 if (BEFORE) {
   for (const [name, page] of [["classic", "consent-gate.html"], ["classic, settings button", "consent-gate-button.html"]]) {
-    TARGETS.push({ name: `consent-gate BENCH_BEFORE, ${name}`, page, path: `/bench-generated/before-${page}`, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
+    TARGETS.push({ name: `consent-gate ${BEFORE_NAME}, ${name}`, page, path: `/bench-generated/before-${page}`, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
   }
   if (existsSync(BEFORE_ESM) && existsSync(BEFORE_PKG)) {
-    TARGETS.push({ name: "consent-gate BENCH_BEFORE, ESM", page: "consent-gate-esm.html", path: "/bench-generated/before-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
+    TARGETS.push({ name: `consent-gate ${BEFORE_NAME}, ESM`, page: "consent-gate-esm.html", path: "/bench-generated/before-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
   }
 }
 if (process.env.BENCH_EXTRA) TARGETS.push({ name: process.env.BENCH_EXTRA, page: process.env.BENCH_EXTRA, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
@@ -282,8 +284,8 @@ if (BEFORE) {
   }
   if (existsSync(BEFORE_ESM)) writeFileSync(join(generated, "before-esm.html"), readFileSync(BEFORE_ESM, "utf8").replaceAll("/pkg/", "/bench-before-pkg/"));
   writeFileSync(join(generated, "many-before.html"), manyElementsPage({ images: 1500, scripts: 500, gate: "/bench-before/consent-gate.js" }));
-  CHURN.push(["consent-gate (BENCH_BEFORE)", "churn-before.html", churnPage({ gate: "/bench-before/consent-gate.js" })]);
-  MANY.push(["consent-gate (BENCH_BEFORE)", "many-before.html"]);
+  CHURN.push([`consent-gate (${BEFORE_NAME})`, "churn-before.html", churnPage({ gate: "/bench-before/consent-gate.js" })]);
+  MANY.push([`consent-gate (${BEFORE_NAME})`, "many-before.html"]);
 }
 for (const [, file, html] of CHURN) writeFileSync(join(generated, file), html);
 // openssl is Debian's (the base system has it); without it the bench cannot serve HTTPS.
