@@ -34,38 +34,33 @@ RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
 WASM_OPT_FLAGS := $(shell sed -n '/^\[package.metadata.wasm-pack.profile.release\]/,/^\[/s/^wasm-opt = \[\(.*\)\]/\1/p' Cargo.toml | tr -d '",')
 
 # A single classic script from a release .wasm: $(1) the .wasm, $(2) a work directory, $(3) the
-# file, $(4) --gate or --interface (scripts/bundle.mjs).
+# file (scripts/bundle.mjs --gate).
 define single_file
 	wasm-bindgen --target no-modules --no-typescript --out-dir $(2) $(1)
 	wasm-opt $(WASM_OPT_FLAGS) $(2)/consent_gate_bg.wasm -o $(2)/consent_gate_bg.wasm
 	node scripts/shrink.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm
-	node scripts/bundle.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm $(3) $(4)
+	node scripts/bundle.mjs $(2)/consent_gate.js $(2)/consent_gate_bg.wasm $(3) --gate
 endef
 
-# Two modules from one crate (README, "Two modules"): the gate (feature `gate`), which every page
-# view loads, and the interface (feature `interface`), which the gate fetches from beside its own
-# file when something must be shown. dist/consent-gate.js is the small gate, which follows a
-# returning visitor's plan and loads dist/consent-gate.full.js for anything else;
-# dist/consent-gate.ui.js the interface with all 24 languages, and consent-gate.ui.en.js with
-# English words only (the language list is compiled in, so each build has its own target
-# directory). pkg/ is the small gate as an ES module, with its types and copies of the full gate
-# and both interfaces, which it loads from beside itself.
+# Two modules from one crate (README, "Two modules"): dist/consent-gate.js, the small gate
+# (feature `small`), which every page view loads and which follows a returning visitor's plan;
+# and the interface module (feature `gate`: the full gate with the banner and dialog), which the
+# small gate loads from beside its own file for anything else: dist/consent-gate.ui.js with all
+# 24 languages, consent-gate.ui.en.js with English words only (the language list is compiled in,
+# so each build has its own target directory). pkg/ is the small gate as an ES module, with its
+# types and copies of both interface modules, which it loads from beside itself.
 build: setup
 	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features gate
-	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.full.js,--gate)
+	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.ui.js)
+	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features gate --target-dir target/en
+	$(call single_file,target/en/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-en,dist/consent-gate.ui.en.js)
 	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features small --target-dir target/small
 	wasm-opt $(WASM_OPT_FLAGS) --strip-debug --strip-producers target/small/wasm32-unknown-unknown/release/consent_gate.wasm -o target/small/consent_gate_small.wasm
 	node scripts/bundle.mjs - target/small/consent_gate_small.wasm dist/consent-gate.js --small
-	@# pkg/ only ever holds this build's files: an older build's consent_gate_bg.wasm must not linger.
 	rm -rf pkg && mkdir -p pkg
 	node scripts/bundle.mjs - target/small/consent_gate_small.wasm pkg/consent_gate.js --small-esm
-	cp src/web/consent_gate.d.ts dist/consent-gate.full.js pkg/
-	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features interface --target-dir target/ui
-	$(call single_file,target/ui/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-ui,dist/consent-gate.ui.js,--interface)
-	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features interface --target-dir target/en
-	$(call single_file,target/en/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-en,dist/consent-gate.ui.en.js,--interface)
-	cp dist/consent-gate.ui.js dist/consent-gate.ui.en.js pkg/
-	@node scripts/size.mjs pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.full.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
+	cp src/web/consent_gate.d.ts dist/consent-gate.ui.js dist/consent-gate.ui.en.js pkg/
+	@node scripts/size.mjs pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
 # One npm package (target/npm/consent-gate-<version>.tgz): the ES module with its types, the
 # classic gate and interfaces, the config's schema, licences, changelog, an installer's README.
@@ -130,7 +125,7 @@ fuzz:
 	@scripts/fuzz.sh
 
 size:
-	@node scripts/size.mjs pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.full.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
+	@node scripts/size.mjs pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
 # The two modules' budgets (README, "Development"). Joins `make test` once the builds are under
 # them; until then it fails and says by how much.
@@ -143,4 +138,4 @@ size-check: build
 	@node scripts/size-budget.mjs --ceiling
 
 clean:
-	rm -rf pkg dist target/e2e target/dist target/dist-ui target/dist-en target/small
+	rm -rf pkg dist target/e2e target/dist target/dist-en target/small

@@ -1,24 +1,23 @@
 // Writes one classic script that carries a module inline and starts it synchronously. Three kinds:
 //   --small      dist/consent-gate.js: the small gate (src/web/small.js) with the interception
 //                layer and the small module (src/small.rs, no wasm-bindgen glue: pass - for the
-//                glue). It follows a returning visitor's plan, or writes the full gate in.
-//   --gate       dist/consent-gate.full.js: the full gate (wasm-bindgen's `initSync`), which the
-//                small gate loads; it takes over the small gate's layer. Where WebAssembly cannot
-//                start, every request to another origin stays held.
-//   --interface  dist/consent-gate.ui.js: the banner and dialog, which the gate inserts when
-//                something must be shown; it hands its `attach` function to the gate.
+//                glue). It follows a returning visitor's plan, or writes the interface module in.
+//   --gate       dist/consent-gate.ui.js (and .ui.en.js): the interface module, the full gate
+//                with the banner and dialog (wasm-bindgen's `initSync`), which the small gate
+//                loads; it takes over the small gate's layer. Where WebAssembly cannot start,
+//                every request to another origin stays held.
 //   --small-esm  pkg/consent_gate.js: the small gate as an ES module (`init()` and the API as
-//                exports); it inserts consent-gate.full.js from beside itself when it must.
+//                exports); it inserts consent-gate.ui.js from beside itself when it must.
 //
-// usage: node scripts/bundle.mjs <no-modules glue.js | -> <module.wasm> <out.js> --small|--gate|--interface|--small-esm
+// usage: node scripts/bundle.mjs <no-modules glue.js | -> <module.wasm> <out.js> --small|--gate|--small-esm
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { transformSync } from "esbuild";
 
 const [gluePath, wasmPath, outPath, kind] = process.argv.slice(2);
-if (!["--small", "--gate", "--interface", "--small-esm"].includes(kind)) {
-  console.error("bundle: say --small, --gate, --interface or --small-esm");
+if (!["--small", "--gate", "--small-esm"].includes(kind)) {
+  console.error("bundle: say --small, --gate or --small-esm");
   process.exit(1);
 }
 const glue = gluePath === "-" ? "" : readFileSync(gluePath, "utf8");
@@ -51,25 +50,6 @@ function fromHex(text) {
   for (var i = 0; i < bytes.length; i++) bytes[i] = (digit(2 * i) << 4) | digit(2 * i + 1);
   return bytes;
 }`;
-
-const interfaceLoader = `/*! consent-gate interface | MIT OR Apache-2.0 */
-(function () {
-"use strict";
-${glue}
-// The gate defined this just before it inserted this script, and removes it at the first call.
-var attach = window.__consentGateAttach;
-try {
-  ${bytes}
-  if (typeof attach !== "function") throw new Error("no consent-gate on this page is waiting for it: load consent-gate.js, which loads this file");
-  attach(wasm_bindgen.version(), wasm_bindgen.attach);
-} catch (error) {
-  // The gate stays as it is: everything held stays held, and it says so.
-  if (typeof attach === "function") attach("the interface module could not start (" + error + ")", null);
-  else console.error("consent-gate: " + error);
-}
-${fromHex}
-})();
-`;
 
 // Google Consent Mode needs a gtag that pushes a real Arguments object (gtag.js ignores arrays);
 // the page's own, if it has one, is kept.
@@ -111,8 +91,9 @@ const api = () => {
 };
 let started;
 // Its options stand for the classic tag's nonce and data-interface, which a module cannot read.
-// Resolves once the gate is in force: a returning visitor's plan followed, or the full gate
-// started (then every call answers at once). Rejects when it cannot be; held markup stays held.
+// Resolves once the gate is in force: a returning visitor's plan followed, or the interface
+// module's full gate started (then every call answers at once). Rejects when it cannot be; held
+// markup stays held.
 // The small module is compiled off the main thread first (a module script has no "before the next
 // tag" to win); where WebAssembly is refused the small gate gets null, and the full gate says why.
 export default function init(options) {
@@ -124,7 +105,7 @@ export default function init(options) {
     ${gtag}
     const before = api();
     // The literal URL lets bundlers that follow new URL(…, import.meta.url) (Vite) emit the file.
-    const full = new URL("consent-gate.full.js", import.meta.url).href;
+    const full = new URL("consent-gate.ui.js", import.meta.url).href;
     consentGateSmall(module, "${version}", {
       full,
       nonce,
@@ -219,7 +200,7 @@ function holdEveryOtherSite() {
 `;
 mkdirSync(dirname(outPath), { recursive: true });
 // Minified as a whole (glue and loader share one function scope); the module stays one literal.
-const loader = { "--small": smallLoader, "--gate": gateLoader, "--interface": interfaceLoader, "--small-esm": smallModule }[kind];
+const loader = { "--small": smallLoader, "--gate": gateLoader, "--small-esm": smallModule }[kind];
 const format = kind === "--small-esm" ? "esm" : undefined;
 writeFileSync(outPath, transformSync(loader, { minify: true, target: "es2020", format }).code);
 

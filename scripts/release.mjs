@@ -19,7 +19,6 @@ const files = {
   "consent_gate.js": "pkg/consent_gate.js",
   "consent_gate.d.ts": "pkg/consent_gate.d.ts",
   "consent-gate.js": "dist/consent-gate.js",
-  "consent-gate.full.js": "dist/consent-gate.full.js",
   "consent-gate.ui.js": "dist/consent-gate.ui.js",
   "consent-gate.ui.en.js": "dist/consent-gate.ui.en.js",
   "consent-gate.schema.json": "consent-gate.schema.json",
@@ -53,7 +52,6 @@ const manifest = {
     "./classic": "./consent-gate.js",
     "./schema": "./consent-gate.schema.json",
     "./consent-gate.js": "./consent-gate.js",
-    "./consent-gate.full.js": "./consent-gate.full.js",
     "./consent-gate.ui.js": "./consent-gate.ui.js",
     "./consent-gate.ui.en.js": "./consent-gate.ui.en.js",
     "./consent-gate.schema.json": "./consent-gate.schema.json",
@@ -62,7 +60,7 @@ const manifest = {
   },
   files: Object.keys(files).filter((name) => !["README.md"].includes(name)),
   // The classic scripts act when loaded; the ES module only when init() is called.
-  sideEffects: ["./consent-gate.js", "./consent-gate.full.js", "./consent-gate.ui.js", "./consent-gate.ui.en.js"],
+  sideEffects: ["./consent-gate.js", "./consent-gate.ui.js", "./consent-gate.ui.en.js"],
   engines: { node: ">=18" },
 };
 writeFileSync(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);

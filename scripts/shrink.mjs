@@ -6,7 +6,7 @@
 //
 // usage: node scripts/shrink.mjs <glue.js> <module.wasm>
 //   the glue is a classic script (wasm-bindgen --target no-modules), minified later as part of
-//   dist/consent-gate.full.js or dist/consent-gate.ui.js.
+//   dist/consent-gate.ui.js or dist/consent-gate.ui.en.js.
 
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";

@@ -12,10 +12,9 @@ use consent_gate::core::store::RecordStore;
 use consent_gate::core::view::{BannerView, Control, PreferencesView, Surface};
 use consent_gate::web::storage::{CookieStore, LocalStore};
 use consent_gate::web::ui::Ui;
-use consent_gate::web::{controller, gate, interface};
+use consent_gate::web::{controller, gate};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Document, Element, HtmlDocument, HtmlElement, HtmlInputElement};
@@ -468,21 +467,6 @@ fn gate_keeps_undeclared_categories_held_after_accept_all() {
     container.remove();
 }
 
-/// The interface from this instance, attached as the gate attaches the module it fetched.
-fn attach_here(controller: &Rc<RefCell<controller::Controller>>) {
-    let start = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
-        |gate: JsValue, language: JsValue| {
-            interface::attach(
-                gate.unchecked_into(),
-                language.as_string().unwrap_or_default(),
-            )
-            .map(JsValue::from)
-        },
-    )
-    .into_js_value();
-    controller::attach(controller, interface::VERSION.to_owned(), start);
-}
-
 /// Removes what interfaces attached in earlier tests left on the page (an interface lives as long
 /// as the page, as it does in production).
 fn remove_interfaces() {
@@ -522,7 +506,7 @@ async fn boot_shows_the_banner_and_a_scripted_click_stores_an_api_decision_in_bo
            <img id="t-boot" data-category="analytics" data-src="{PIXEL}" alt="">"#
     ));
     remove_interfaces();
-    let controller = controller::boot_with(attach_here).expect("a valid config boots");
+    let controller = controller::boot().expect("a valid config boots");
     assert!(!controller.borrow().consent().is_decided());
     assert!(
         controller.borrow().ui().is_none(),
@@ -575,7 +559,7 @@ async fn boot_shows_the_banner_and_a_scripted_click_stores_an_api_decision_in_bo
     );
     assert_eq!(cookie, mirror);
 
-    let again = controller::boot_with(attach_here).expect("boots");
+    let again = controller::boot().expect("boots");
     assert!(
         again.borrow().consent().is_decided(),
         "restored on the next boot"
@@ -598,7 +582,7 @@ async fn a_cookie_settings_link_brings_the_interface_in_and_opens_the_preference
            <a id="t-opener" href="#" data-consent-action="show-preferences">Cookie settings</a>"##
     ));
     remove_interfaces();
-    let controller = controller::boot_with(attach_here).expect("boots");
+    let controller = controller::boot().expect("boots");
     controller::act(&controller, &Action::RejectAll, Source::Visitor).expect("valid");
     next_task().await;
     find_in_document(&container, "#t-opener").click();
@@ -621,7 +605,7 @@ async fn the_interface_comes_once_whichever_of_body_parsed_and_the_timer_is_firs
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"necessary","required":true}},{{"id":"analytics"}}]}}</script>"#
     ));
     remove_interfaces();
-    let controller = controller::boot_with(attach_here).expect("boots");
+    let controller = controller::boot().expect("boots");
     assert!(controller.borrow().ui().is_none());
     // The parser added <body> (here it is long there): the interface comes in this call.
     controller::parsed(&controller);
@@ -658,7 +642,7 @@ fn boot_refuses_an_invalid_config_and_releases_nothing() {
            <img id="t-invalid" data-category="Bad" data-src="{PIXEL}" alt="">"#
     ));
     remove_interfaces();
-    assert!(controller::boot_with(attach_here).is_none());
+    assert!(controller::boot().is_none());
     assert!(document().get_element_by_id(ROOT_ELEMENT_ID).is_none());
     assert!(
         !document()
@@ -705,7 +689,7 @@ fn withdrawing_purges_the_services_cookies_and_keys_and_reports_the_change() {
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{CONFIG}</script>"#
     ));
     remove_interfaces();
-    let controller = controller::boot_with(attach_here).expect("boots");
+    let controller = controller::boot().expect("boots");
     controller::act(&controller, &Action::AcceptAll, Source::Visitor).expect("valid");
 
     // What the analytics service left behind once it ran.
@@ -769,7 +753,7 @@ fn the_cookie_name_comes_from_the_config() {
         r#"<script type="application/json" id="{CONFIG_ELEMENT_ID}">{{"categories":[{{"id":"analytics"}}],"cookie":{{"name":"cg_test"}}}}</script>"#
     ));
     remove_interfaces();
-    let controller = controller::boot_with(attach_here).expect("boots");
+    let controller = controller::boot().expect("boots");
     controller::act(&controller, &Action::RejectAll, Source::Visitor).expect("valid");
     let html: HtmlDocument = document().unchecked_into();
     let cookies = html.cookie().expect("cookies");

@@ -152,25 +152,19 @@ pub const API_GLOBAL: &str = "ConsentGate";
 /// `{ first, method, granted: { categories, services }, revoked: { categories, services } }`.
 pub const EVENT_CHANGE: &str = "consentgate:change";
 
-/// The interface module's file, beside the gate's own (`consent-gate.js` in `dist/`,
-/// `consent_gate.js` in `pkg/`), unless the gate's `<script>` names another in
-/// [`ATTR_INTERFACE`].
+/// The interface module's file: the full gate with the banner, the dialog and the placeholders'
+/// controls, which the small gate loads from beside its own file (`consent-gate.js` in `dist/`,
+/// `consent_gate.js` in `pkg/`) when a page view needs more than a plan, unless its `<script>`
+/// names another in [`ATTR_INTERFACE`].
 pub const INTERFACE_FILE: &str = "consent-gate.ui.js";
 
-/// On the gate's `<script>`: where to fetch the interface module from (for example the
+/// On the small gate's `<script>`: where to fetch the interface module from (for example the
 /// English-only `consent-gate.ui.en.js`).
 pub const ATTR_INTERFACE: &str = "data-interface";
 
-/// The one-shot global the interface module calls when it has loaded:
-/// `__consentGateAttach(version, attach)`. The gate defines it just before it inserts the
-/// interface's `<script>`, and removes it at the first call.
-pub const ATTACH_GLOBAL: &str = "__consentGateAttach";
-
-/// What the gate asks of the interface module, as the first argument of the interface's one
-/// function (`interface(method, a, b)`).
+/// What the gate asks of the interface, as the first argument of the interface's one function
+/// (`interface(method, a, b)`).
 pub mod interface {
-    /// `()`: the interface module's version; the gate attaches only its own.
-    pub const VERSION: &str = "version";
     /// `()`: shows the banner (replacing one shown).
     pub const SHOW_BANNER: &str = "showBanner";
     /// `()`: removes the banner.
@@ -194,7 +188,7 @@ pub mod interface {
     pub const PLACEHOLDERS: &str = "placeholders";
 }
 
-/// What the interface module reports to the gate, as the first argument of the gate's one
+/// What the interface reports to the gate, as the first argument of the gate's one
 /// function (`gate(kind, a, b)`).
 pub mod gate_call {
     /// `(control name, surface name)`: the visitor used a control of the banner, dialog or
@@ -281,10 +275,6 @@ pub fn unknown_event(short: &str) -> String {
 /// The `localStorage` key of a returning visitor's plan ([`crate::core::plan`]).
 pub const PLAN_KEY: &str = "consent-gate:plan";
 
-/// The full gate's file, which the small gate (`consent-gate.js`) loads from beside itself when a
-/// page view needs more than a plan.
-pub const FULL_FILE: &str = "consent-gate.full.js";
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -331,7 +321,7 @@ mod tests {
         let small = include_str!("../web/small.js");
         for name in [
             ATTR_INTERFACE,
-            FULL_FILE,
+            INTERFACE_FILE,
             PLAN_KEY,
             CONFIG_ELEMENT_ID,
             API_GLOBAL,

@@ -1,20 +1,19 @@
-//! The gate's page view as one state machine: when the interface module is fetched, when it may
-//! start, what it shows once it is up, and when consent-gate is ready (README, "Two modules").
+//! The full gate's page view as one state machine: when the interface (banner, dialog, settings
+//! button, placeholders' controls) is attached, when it may start, what it shows once it is up,
+//! and when consent-gate is ready (README, "Two modules").
 //!
-//! The web layer reports each browser input (the parser reached `<body>`, the interface arrived,
-//! started or failed, something asked for the banner, the preferences or the settings button) and
-//! does what the answer says; every "whether" and "when" is decided here.
+//! The web layer reports each browser input (the parser reached `<body>`, the interface started
+//! or failed, something asked for the banner, the preferences or the settings button) and does
+//! what the answer says; every "whether" and "when" is decided here.
 
-/// Where the interface module stands.
+/// Where the interface stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Load {
     /// Not needed so far.
     #[default]
     Idle,
-    /// Its `<script>` is on the way.
-    Loading,
-    /// It has loaded and attached, and waits for `<body>`.
-    Arrived,
+    /// Attached, and waiting for `<body>`.
+    Attached,
     /// It is up.
     Up,
     /// It could not be had: what it would show stays unshown, and everything optional refused.
@@ -35,12 +34,12 @@ pub struct Wanted {
 pub enum Button {
     /// Tell the interface (it is up) whether to show it.
     Draw(bool),
-    /// Fetch the interface now: the page has loaded.
-    Fetch,
-    /// Fetch the interface when the page's `load` event fires: the button must not hold up a
+    /// Attach the interface now: the page has loaded.
+    Attach,
+    /// Attach the interface when the page's `load` event fires: the button must not hold up a
     /// returning visitor's consented scripts or first paint.
-    FetchOnLoad,
-    /// Nothing: not shown, or the fetch is already arranged.
+    AttachOnLoad,
+    /// Nothing: not shown, or the interface is already arranged.
     Nothing,
 }
 
@@ -49,7 +48,7 @@ pub enum Button {
 pub struct Lifecycle {
     load: Load,
     wanted: Wanted,
-    /// The fetch for the settings button is arranged.
+    /// The interface for the settings button is arranged.
     button_arranged: bool,
     /// `<body>` is there: what the consent calls for may be shown.
     parsed: bool,
@@ -77,40 +76,19 @@ impl Lifecycle {
         self.load == Load::Up
     }
 
-    /// Something needs the interface: returns whether to start fetching it now (not when it is
-    /// here, on the way, or failed).
-    pub fn fetch(&mut self) -> bool {
+    /// Something needs the interface: returns whether to attach it now (not when it is
+    /// attached, up, or failed).
+    pub fn attach(&mut self) -> bool {
         if self.load != Load::Idle {
             return false;
         }
-        self.load = Load::Loading;
+        self.load = Load::Attached;
         true
     }
 
-    /// The interface's script finished loading (its `load` or `error` event): returns whether
-    /// that is a failure, because it did not attach while it ran.
-    pub fn script_done(&self) -> bool {
-        self.load == Load::Loading
-    }
-
-    /// The interface attached as `version`; the gate is `ours`.
-    ///
-    /// # Errors
-    /// It is another release's (nothing else may drive this gate): the message says what to fix.
-    pub fn arrive(&mut self, version: &str, ours: &str) -> Result<(), String> {
-        if version != ours {
-            return Err(format!(
-                "it is version {}, the gate {ours}: serve both files from the same release",
-                crate::core::config::quoted(version),
-            ));
-        }
-        self.load = Load::Arrived;
-        Ok(())
-    }
-
-    /// Whether the interface that arrived may start now: `<body>` is there.
+    /// Whether the attached interface may start now: `<body>` is there.
     pub fn may_start(&self) -> bool {
-        self.load == Load::Arrived && self.parsed
+        self.load == Load::Attached && self.parsed
     }
 
     /// The interface started: returns what it is to show now, which was asked for before.
@@ -119,7 +97,7 @@ impl Lifecycle {
         std::mem::take(&mut self.wanted)
     }
 
-    /// The interface could not be loaded or started.
+    /// The interface could not be started.
     pub fn fail(&mut self) {
         self.load = Load::Failed;
     }
@@ -140,8 +118,7 @@ impl Lifecycle {
     /// not be had. Returns, once, `Some(announce)`: ready now, and whether to dispatch the ready
     /// event (not when the small gate did).
     pub fn settle(&mut self) -> Option<bool> {
-        let pending = matches!(self.load, Load::Loading | Load::Arrived);
-        if !self.parsed || pending || self.ready {
+        if !self.parsed || self.load == Load::Attached || self.ready {
             return None;
         }
         self.ready = true;
@@ -154,7 +131,7 @@ impl Lifecycle {
     }
 
     /// The banner is to be shown: returns whether the interface can show it now; if not, it is
-    /// shown when the interface starts (fetch it).
+    /// shown when the interface starts (attach it).
     pub fn show_banner(&mut self) -> bool {
         self.wanted.banner = !self.is_up();
         self.is_up()
@@ -187,9 +164,9 @@ impl Lifecycle {
             return Button::Nothing;
         }
         if loaded {
-            Button::Fetch
+            Button::Attach
         } else {
-            Button::FetchOnLoad
+            Button::AttachOnLoad
         }
     }
 }
@@ -199,7 +176,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_returning_visitor_is_ready_once_the_body_is_parsed_and_fetches_nothing() {
+    fn a_returning_visitor_is_ready_once_the_body_is_parsed_and_attaches_nothing() {
         let mut page = Lifecycle::new(false);
         assert_eq!(page.settle(), None, "not before <body>");
         assert!(page.parse());
@@ -210,15 +187,15 @@ mod tests {
     }
 
     #[test]
-    fn a_first_visit_fetches_at_once_and_is_ready_when_the_banner_is_up() {
+    fn a_first_visit_attaches_at_once_and_is_ready_when_the_banner_is_up() {
         let mut page = Lifecycle::new(false);
-        assert!(!page.show_banner(), "not up: fetch first");
-        assert!(page.fetch());
-        assert!(!page.fetch(), "one fetch");
+        assert!(!page.show_banner(), "not up: attach first");
+        assert!(page.attach());
+        assert!(!page.attach(), "attached once");
+        assert!(!page.may_start(), "not before <body>");
+        assert_eq!(page.settle(), None, "not before <body>");
         assert!(page.parse());
-        assert_eq!(page.settle(), None, "the interface is on the way");
-        assert_eq!(page.arrive("1.0.0", "1.0.0"), Ok(()));
-        assert_eq!(page.settle(), None, "arrived, not started");
+        assert_eq!(page.settle(), None, "attached, not started");
         assert!(page.may_start());
         assert_eq!(
             page.started(),
@@ -232,43 +209,15 @@ mod tests {
     }
 
     #[test]
-    fn an_interface_that_arrives_before_the_body_waits_for_it() {
+    fn an_interface_that_could_not_start_is_not_attached_again_and_the_page_is_ready() {
         let mut page = Lifecycle::new(false);
-        assert!(page.fetch());
-        assert_eq!(page.arrive("1.0.0", "1.0.0"), Ok(()));
-        assert!(!page.may_start());
+        assert!(page.attach());
         assert!(page.parse());
-        assert!(page.may_start());
-    }
-
-    #[test]
-    fn another_release_of_the_interface_fails_and_says_what_to_fix() {
-        let mut page = Lifecycle::new(false);
-        assert!(page.fetch());
-        assert_eq!(
-            page.arrive("0.9.0", "1.0.0"),
-            Err(
-                r#"it is version "0.9.0", the gate 1.0.0: serve both files from the same release"#
-                    .into()
-            )
-        );
-        assert!(
-            page.script_done(),
-            "the script's load event is then a failure"
-        );
         page.fail();
-        assert!(!page.fetch(), "not fetched again");
-        assert!(page.parse());
+        assert!(!page.attach(), "not attached again");
+        assert!(!page.may_start());
         assert_eq!(page.settle(), Some(true), "ready, with everything held");
         assert!(!page.show_banner());
-    }
-
-    #[test]
-    fn a_script_that_attached_is_not_failed_by_its_load_event() {
-        let mut page = Lifecycle::new(false);
-        assert!(page.fetch());
-        assert_eq!(page.arrive("1.0.0", "1.0.0"), Ok(()));
-        assert!(!page.script_done());
     }
 
     #[test]
@@ -277,9 +226,8 @@ mod tests {
         page.show_banner();
         page.show_preferences();
         page.hide();
-        page.fetch();
+        page.attach();
         page.parse();
-        page.arrive("1", "1").ok();
         assert_eq!(page.started(), Wanted::default());
 
         let mut page = Lifecycle::new(false);
@@ -296,16 +244,15 @@ mod tests {
     }
 
     #[test]
-    fn the_settings_button_fetches_the_interface_after_load_once() {
+    fn the_settings_button_attaches_the_interface_after_load_once() {
         let mut page = Lifecycle::new(false);
         assert_eq!(page.button(false, false), Button::Nothing);
-        assert_eq!(page.button(true, false), Button::FetchOnLoad);
+        assert_eq!(page.button(true, false), Button::AttachOnLoad);
         assert_eq!(page.button(true, false), Button::Nothing, "arranged");
         let mut page = Lifecycle::new(false);
-        assert_eq!(page.button(true, true), Button::Fetch);
-        page.fetch();
+        assert_eq!(page.button(true, true), Button::Attach);
+        page.attach();
         page.parse();
-        page.arrive("1", "1").ok();
         page.started();
         assert_eq!(page.button(false, true), Button::Draw(false));
     }

@@ -148,18 +148,18 @@ export interface ConsentGateConfig {
 
 /**
  * Starts the gate (the small gate, as an ES module): it follows a returning visitor's stored
- * decision at once, or loads `consent-gate.full.js` from beside this file and resolves once that
- * has started. Rejects when the gate cannot be in force (the full gate did not load or start,
- * WebAssembly refused: the console says why); held markup stays held either way. An invalid
- * config resolves it too: the console names each field, and nothing is released. Calling it
- * again returns the same Promise (the first call's options hold).
+ * decision at once, or loads the interface module (`consent-gate.ui.js`) from beside this file and
+ * resolves once that has started. Rejects when the gate cannot be in force (the interface module
+ * did not load or start, WebAssembly refused: the console says why); held markup stays held
+ * either way. An invalid config resolves it too: the console names each field, and nothing is
+ * released. Calling it again returns the same Promise (the first call's options hold).
  */
 export default function init(options?: InitOptions): Promise<void>;
 
 /** What the classic `<script>` tag would say in its attributes, which a module cannot read. */
 export interface InitOptions {
   /**
-   * The page's CSP nonce: the full gate and the interface are inserted with it, and so are the
+   * The page's CSP nonce: the interface module is inserted with it, and so are the
    * scripts consent releases. Needed under a nonce-based `script-src` without `'strict-dynamic'`.
    */
   nonce?: string;

@@ -1,17 +1,13 @@
-//! The interface module: the banner, the preferences dialog, the settings button and the
-//! placeholders' controls, with every language's words and the config's full messages. The gate
-//! ([`crate::web::controller`]) fetches it only when one of them must be shown.
+//! The interface: the banner, the preferences dialog, the settings button and the placeholders'
+//! controls, with every language's words and the config's full messages. It is part of the
+//! interface module (`consent-gate.ui.js`) with the full gate ([`crate::web::controller`]), which
+//! attaches it only when one of them must be shown.
 //!
-//! The two modules are two WebAssembly instances with two memories, so they speak through two
-//! JS functions of one signature (`Callback`): the gate calls `interface(method, a, b)` with a
-//! name from [`crate::core::contract::interface`], and the interface reports each control used with
-//! `gate(kind, a, b)` ([`crate::core::contract::gate_call`]). The interface decides nothing: the gate's core
-//! says what a control means, and what is shown.
-//!
-//! ```javascript
-//! // The interface bundle's last lines (scripts/bundle.mjs):
-//! window.__consentGateAttach(wasm_bindgen.version(), wasm_bindgen.attach);
-//! ```
+//! The two speak through two functions of one signature (`Callback`), as if they were apart: the
+//! gate calls `interface(method, a, b)` with a name from [`crate::core::contract::interface`], and
+//! the interface reports each control used with `gate(kind, a, b)`
+//! ([`crate::core::contract::gate_call`]). The interface decides nothing: the gate's core says what
+//! a control means, and what is shown.
 
 use crate::core::config::Config;
 use crate::core::consent::{Consent, Context};
@@ -29,9 +25,6 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
-
-/// The interface module's version: the gate attaches only the one built with it.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// What the interface shows, in which language, and the gate it reports to.
 struct Interface {
@@ -113,7 +106,6 @@ impl Interface {
     fn call(&mut self, method: &str, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
         let done = Ok(JsValue::UNDEFINED);
         match method {
-            interface::VERSION => Ok(VERSION.into()),
             interface::SHOW_BANNER => {
                 let view = BannerView::new(&self.config, &self.language);
                 self.ui.show_banner(&view).map(|()| JsValue::UNDEFINED)
@@ -210,18 +202,4 @@ pub fn switches_from(value: &JsValue) -> Switches {
             Some((pair.get(0).as_string()?, pair.get(1).as_bool()?))
         })
         .collect()
-}
-
-/// The interface module's entry: `attach(gate, language)` (see [`attach`]).
-#[cfg(feature = "interface")]
-#[wasm_bindgen(js_name = attach)]
-pub fn attach_export(gate: Function, language: String) -> Result<Function, JsValue> {
-    attach(gate, language)
-}
-
-/// The interface module's version (see [`VERSION`]).
-#[cfg(feature = "interface")]
-#[wasm_bindgen(js_name = version)]
-pub fn version_export() -> String {
-    VERSION.to_owned()
 }

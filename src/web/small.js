@@ -6,20 +6,22 @@
 // Where a plan made by the full gate on an earlier page view is in force (core says so), the
 // small gate follows it: it holds what the plan holds, releases what it releases, sends the same
 // Consent Mode calls, purges the same traces and answers the API's reading half. Every decision
-// is the module's; this file performs. Where no plan is in force it writes the full gate
-// (consent-gate.full.js, beside this file) into the page as the next script, so that it runs
-// before any later tag, as one script did before; where the page asks for more than a plan covers
-// (a decision, the preferences, a placeholder, another tab's decision) it loads the full gate,
-// which takes over this layer and decides from the record the page runs under.
+// is the module's; this file performs. Where no plan is in force it writes the interface module
+// (the full gate with the banner and dialog: consent-gate.ui.js beside this file, or the file
+// data-interface names) into the page as the next script, so that it runs before any later tag;
+// where the page asks for more than a plan covers (a decision, the preferences, a placeholder,
+// another tab's decision) it loads that module, whose full gate takes over this layer and decides
+// from the record the page runs under.
 //
 // In both cases the layer is in force from here: until the full gate runs (or if it never does),
 // every request to another origin is held.
 //
 // `WASM` is the small module as hex, or compiled (the ES module build; null where it could not
 // be). `esm` is given by the ES module build (pkg/consent_gate.js), which runs after the page is
-// parsed and is not `document.currentScript`: `esm.full` is the full gate's URL beside the
-// module, and `esm.settled(error)` is called once the gate is in force (a plan followed, or the
-// full gate started) or cannot be (`error`). The full gate is then inserted, never written.
+// parsed and is not `document.currentScript`: `esm.full` is the interface module's URL beside
+// the module, and `esm.settled(error)` is called once the gate is in force (a plan followed, or
+// the full gate started) or cannot be (`error`). The interface module is then inserted, never
+// written.
 // `esm.nonce` and `esm.interface` stand for the classic tag's nonce and `data-interface`, which a
 // module script cannot read from itself.
 function consentGateSmall(WASM, VERSION, esm) {
@@ -29,9 +31,10 @@ function consentGateSmall(WASM, VERSION, esm) {
   var script = esm ? null : doc.currentScript;
   var nonce = (esm ? esm.nonce : script && script.nonce) || "";
   var named = esm ? esm.interface : script && script.getAttribute("data-interface");
-  var fullUrl = esm ? esm.full : null;
+  var fullUrl = null;
   try {
-    fullUrl = fullUrl || new URL("consent-gate.full.js", (script && script.src) || doc.baseURI).href;
+    fullUrl = named ? new URL(named, doc.baseURI).href :
+      esm ? esm.full : new URL("consent-gate.ui.js", (script && script.src) || doc.baseURI).href;
   } catch (e) {
     // No URL to load it from: the layer below holds every other origin, and the console says so.
   }
@@ -107,6 +110,8 @@ function consentGateSmall(WASM, VERSION, esm) {
 
   // What an inserted full gate reports once it has started, or failed to (see upgrade).
   var ran = null;
+  // The script this gate wrote or inserted asked for the page (whether or not it was given it).
+  var asked = false;
   // The full gate calls this as it starts, from the script this gate wrote or inserted: it
   // takes the layer, the Trusted Types policy and the Consent Mode entries, and this gate stops.
   // An inserted one (`later`) may compile its module off the main thread and start a few tasks
@@ -114,6 +119,7 @@ function consentGateSmall(WASM, VERSION, esm) {
   var handoff = function (version) {
     var caller = doc.currentScript;
     if (handedOff || !caller || caller.src !== fullUrl) return null;
+    asked = true;
     if (version !== VERSION) {
       report("error", fullUrl + " is version " + version + ", consent-gate.js " + VERSION + ": serve both files from the same release. Nothing more is released, and every request to another site is held");
       policy = holdOthers;
@@ -158,18 +164,22 @@ function consentGateSmall(WASM, VERSION, esm) {
   var attribute = function (text) {
     return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   };
-  // The full gate as the next script the parser runs.
+  // The interface module as the next script the parser runs.
   var writeFull = function () {
-    if (!fullUrl) return report("error", "the full gate's URL could not be worked out; every request to another site is held");
-    var failed = function (event) {
-      if (event.target && event.target.src === fullUrl && !handedOff) {
-        report("error", fullUrl + " did not load: nothing is released, and every request to another site is held");
-      }
+    if (!fullUrl) return report("error", "the interface module's URL could not be worked out; every request to another site is held");
+    var held = ": nothing is released, and every request to another site is held";
+    // Failed to load, or loaded without asking for the page (another file: an error page, a
+    // script of something else). Listened for on the document: a script's events do not bubble.
+    var done = function (event) {
+      if (!event.target || event.target.src !== fullUrl || asked) return;
+      report("error", fullUrl + (event.type === "error" ? " did not load" : " loaded but did not start (is it consent-gate.ui.js?)") + held);
     };
-    doc.addEventListener("error", failed, true);
-    stops.push(function () { doc.removeEventListener("error", failed, true); });
-    var html = "<script src=\"" + attribute(fullUrl) + "\"" + (nonce ? " nonce=\"" + attribute(nonce) + "\"" : "") +
-      (named ? " data-interface=\"" + attribute(named) + "\"" : "") + "></" + "script>";
+    for (var e = 0; e < 2; e++) doc.addEventListener(e ? "load" : "error", done, true);
+    stops.push(function () {
+      doc.removeEventListener("error", done, true);
+      doc.removeEventListener("load", done, true);
+    });
+    var html = "<script src=\"" + attribute(fullUrl) + "\"" + (nonce ? " nonce=\"" + attribute(nonce) + "\"" : "") + "></" + "script>";
     doc.write(tt ? tt.createHTML(html) : html);
   };
 
@@ -190,7 +200,6 @@ function consentGateSmall(WASM, VERSION, esm) {
     var full = doc.createElement("script");
     full.src = tt ? tt.createScriptURL(fullUrl) : fullUrl;
     if (nonce) full.nonce = nonce;
-    if (named) full.setAttribute("data-interface", named);
     var settle = function (failed) {
       if (done) return;
       done = true;

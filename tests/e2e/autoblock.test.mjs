@@ -147,14 +147,14 @@ test("both gates start where Uint8Array.fromHex is missing", async () => {
   await v.close();
 });
 
-// The full gate carries the module as hex: a file damaged on the way (here the module's magic
+// The interface module carries its WebAssembly as hex: a file damaged on the way (here the module's magic
 // number, "\0asm" as 0061736d) must fail closed like a refused one.
 test("a damaged single-file build: a clear console error, and nothing reaches the tracker", async () => {
-  const build = readFileSync(join(root, "dist/consent-gate.full.js"), "utf8");
+  const build = readFileSync(join(root, "dist/consent-gate.ui.js"), "utf8");
   assert.equal(build.split('"0061736d').length, 2, "the build carries the module as one hex literal");
   mkdirSync(join(artifacts, "damaged"), { recursive: true });
   copyFileSync(join(root, "dist/consent-gate.js"), join(artifacts, "damaged/consent-gate.js"));
-  writeFileSync(join(artifacts, "damaged/consent-gate.full.js"), build.replace('"0061736d', '"0061736e'));
+  writeFileSync(join(artifacts, "damaged/consent-gate.ui.js"), build.replace('"0061736d', '"0061736e'));
   const page = readFileSync(join(root, "tests/e2e/fixtures/csp-no-wasm.html"), "utf8")
     .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "")
     .replace('src="/dist/consent-gate.js"', 'src="/generated/damaged/consent-gate.js"');

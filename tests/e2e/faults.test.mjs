@@ -227,23 +227,23 @@ test("the ES module build with the README's preload link: each file fetched once
   await banner(v.page).region.waitFor();
   // Chromium warns about a preload that nothing used a few seconds after the load.
   await v.page.waitForTimeout(3500);
-  assert.deepEqual(fetched.sort(), ["/pkg/consent-gate.full.js", "/pkg/consent-gate.ui.js", "/pkg/consent_gate.js"]);
+  assert.deepEqual(fetched.sort(), ["/pkg/consent-gate.ui.js", "/pkg/consent_gate.js"]);
   assert.deepEqual(v.problems, []);
   await v.close();
 });
 
-test("fault 7: the ES module build's full gate answers 404 or is another release's; init() rejects, held markup stays held", async () => {
+test("fault 7: the ES module build's interface module answers 404 or is another release's; init() rejects, held markup stays held", async () => {
   for (const [what, fulfil, says] of [
-    ["404", { status: 404, contentType: "text/plain", body: "not found" }, /consent-gate\.full\.js did not load/],
+    ["404", { status: 404, contentType: "text/plain", body: "not found" }, /consent-gate\.ui\.js did not load/],
     ["another release", { status: 200, contentType: "text/javascript", body: 'window.__consentGateHandoff("0.0.1");' }, /is version 0\.0\.1/],
   ]) {
     env.trackerLog.length = 0;
     const v = await visitor(env);
-    await v.context.route("**/pkg/consent-gate.full.js", (route) => route.fulfill(fulfil));
+    await v.context.route("**/pkg/consent-gate.ui.js", (route) => route.fulfill(fulfil));
     await v.page.goto(env.siteOrigin + "/fixtures/esm.html");
     await v.page.waitForLoadState("networkidle");
     await v.page.waitForTimeout(300);
-    assertNothingFromTracker(env, v, `with a full gate that answers ${what}`);
+    assertNothingFromTracker(env, v, `with an interface module that answers ${what}`);
     assert.match(v.problems.join("\n"), /consent-gate did not start/, what);
     assert.match(v.problems.join("\n"), says, what);
     assert.deepEqual(uncaught(v), [], what);

@@ -1,6 +1,6 @@
 // The two modules, checked on the browser's own request log: a returning visitor's page view
-// fetches the gate and nothing else; each thing that must be shown brings the interface in; an
-// interface that cannot be had leaves everything held and says why.
+// fetches the small gate and nothing else; each thing that must be shown brings the interface
+// module in; an interface module that cannot be had leaves everything held and says why.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -43,9 +43,9 @@ async function returning(env, path = PAGE) {
   return v;
 }
 
-const FULL = ["/dist/consent-gate.js", "/dist/consent-gate.full.js", "/dist/consent-gate.ui.js"];
+const FULL = ["/dist/consent-gate.js", "/dist/consent-gate.ui.js"];
 
-test("a first visit fetches the full gate and the interface beside the small gate; a returning visitor's page view fetches the small gate alone", async () => {
+test("a first visit fetches the interface module beside the small gate; a returning visitor's page view fetches the small gate alone", async () => {
   env.trackerLog.length = 0;
   const v = await visitor(env);
   await v.open(PAGE);
@@ -82,17 +82,17 @@ test("the ES module build: a returning visitor's page view fetches the small gat
     return { promise: record instanceof Promise, method: record?.method, analytics: gate.accepted("analytics") };
   });
   assert.deepEqual(answers, { promise: false, method: "accept-all", analytics: true });
-  // A deciding call brings the full gate and the interface from beside the module.
+  // A deciding call brings the interface module from beside the module.
   await v.page.evaluate(async () => (await import("/pkg/consent_gate.js")).showPreferences());
   await dialog(v.page).element.waitFor();
-  assert.deepEqual(ours(env, v), ["/pkg/consent_gate.js", "/pkg/consent-gate.full.js", "/pkg/consent-gate.ui.js"]);
+  assert.deepEqual(ours(env, v), ["/pkg/consent_gate.js", "/pkg/consent-gate.ui.js"]);
   await dialog(v.page).rejectAll.click();
   assert.equal(await v.page.evaluate(async () => (await import("/pkg/consent_gate.js")).accepted("analytics")), false);
   assert.deepEqual(v.problems, []);
   await v.close();
 });
 
-test("the ES module under a nonce-only CSP: init({ nonce }) inserts the full gate and the interface with it, and released scripts run; without it the full gate is refused and everything stays held", async () => {
+test("the ES module under a nonce-only CSP: init({ nonce }) inserts the interface module with it, and released scripts run; without it the interface module is refused and everything stays held", async () => {
   const esm = readFileSync(join(root, "tests/e2e/fixtures/esm.html"), "utf8");
   const page = (name, init) => {
     const pairs = [
@@ -116,15 +116,15 @@ test("the ES module under a nonce-only CSP: init({ nonce }) inserts the full gat
   await refused.page.waitForLoadState("load");
   await refused.page.waitForTimeout(800);
   assert.match(refused.problems.join("\n"), /consent-gate did not start/, "init() rejected");
-  assert.match(refused.problems.join("\n"), /consent-gate\.full\.js/, "the console names the refused file");
+  assert.match(refused.problems.join("\n"), /consent-gate\.ui\.js/, "the console names the refused file");
   assert.equal(await banner(refused.page).region.count(), 0);
-  assertNothingFromTracker(env, refused, "with the full gate refused");
+  assertNothingFromTracker(env, refused, "with the interface module refused");
   await refused.close();
 
   const v = await visitor(env);
   await v.open(page("esm-nonce", 'init({ nonce: "n0nce" })'));
   await banner(v.page).region.waitFor();
-  assert.deepEqual(ours(env, v), ["/pkg/consent_gate.js", "/pkg/consent-gate.full.js", "/pkg/consent-gate.ui.js"]);
+  assert.deepEqual(ours(env, v), ["/pkg/consent_gate.js", "/pkg/consent-gate.ui.js"]);
   assertNothingFromTracker(env, v, "before a decision");
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
@@ -155,7 +155,7 @@ test("a settings link clicked while the inserted full gate compiles still opens 
   await v.close();
 
   const failed = await returning(env);
-  await failed.context.route("**/dist/consent-gate.full.js", (route) => route.fulfill({ status: 404, body: "" }));
+  await failed.context.route("**/dist/consent-gate.ui.js", (route) => route.fulfill({ status: 404, body: "" }));
   await failed.reload();
   const answers = await failed.page.evaluate(async () => {
     const first = await ConsentGate.acceptAll().then(() => "resolved", (e) => e.message);
@@ -170,7 +170,7 @@ test("a settings link clicked while the inserted full gate compiles still opens 
   await failed.close();
 });
 
-test("each thing that must be shown brings the full gate and the interface in: a cookie-settings link, showPreferences(), show(), a held embed", async () => {
+test("each thing that must be shown brings the interface module in: a cookie-settings link, showPreferences(), show(), a held embed", async () => {
   const v = await returning(env);
 
   await v.reload();
@@ -275,91 +275,61 @@ test("a returning visitor's small gate holds an element whose mark holds NULs (a
   await v.close();
 });
 
-test("an interface that does not load, is of another version, or is another file, leaves everything held and says why", async () => {
-  env.trackerLog.length = 0;
-  const v = await visitor(env);
-  await v.open(variant("two-modules-missing", GATE, GATE.replace("><", ' data-interface="/missing/consent-gate.ui.js"><')));
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.full.js"]);
-  assert.match(v.problems.join("\n"), /the consent interface could not be loaded \(.*\/missing\/consent-gate\.ui\.js did not load\)/);
-  assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false);
-  assert.equal(await v.page.locator("[data-consent-banner]").count(), 0);
-  assertNothingFromTracker(env, v, "with the interface missing");
-  await v.close();
-
-  const other = await visitor(env);
-  await other.open(variant("two-modules-version", GATE, GATE.replace("><", ' data-interface="/fixtures/other-version.ui.js"><')));
-  assert.match(other.problems.join("\n"), /the consent interface could not be loaded \(it is version "0\.0\.0-other", the gate \d+\.\d+\.\d+/);
-  assert.notEqual(await other.page.title(), "the gate attached another version");
-  assertNothingFromTracker(env, other, "with an interface of another version");
-  await other.close();
-
-  // A file that loads but is not the interface (here an HTML page): the gate does not wait forever.
-  const wrong = await visitor(env);
-  await wrong.open(variant("two-modules-wrong-file", GATE, GATE.replace("><", ' data-interface="/fixtures/two-modules.html"><')));
-  assert.match(wrong.problems.join("\n"), /the consent interface could not be loaded \(.*two-modules\.html loaded but did not attach/);
-  assert.equal(await wrong.page.evaluate(() => ConsentGate.accepted("analytics")), false);
-  assertNothingFromTracker(env, wrong, "with a wrong interface file");
-  await wrong.close();
-});
-
-test("another script calling the interface's attach hook is ignored: only the script the gate inserted attaches", async () => {
-  const v = await visitor(env);
-  // Another script on the page calls the attach hook the moment the gate sets it for its
-  // interface (which may arrive, fetched early, before any later script of the page runs).
-  const forger = `<script>
-    (function () {
-      var hook;
-      Object.defineProperty(window, "__consentGateAttach", { configurable: true, get: function () { return hook; }, set: function (value) {
-        hook = value;
-        window.__hookWasThere = typeof value === "function";
-        if (window.__hookWasThere) value("0.1.0", function () { document.title = "forged"; return function () {}; });
-      } });
-    })();
-  </script>`;
-  await v.open(variant("two-modules-forged", GATE, `${forger}\n  ${GATE}`));
-  assert.equal(await v.page.evaluate(() => window.__hookWasThere), true, "the hook was there to forge");
-  await banner(v.page).region.waitFor();
-  assert.notEqual(await v.page.title(), "forged", "the forged interface was started");
-  await banner(v.page).acceptAll.click();
-  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
-  assert.equal(await v.page.evaluate(() => ConsentGate.get().method), "accept-all");
-  assert.deepEqual(v.problems, []);
-  await v.close();
-});
-
-/** The small gate and `full` (the full gate's text) served together from /generated/<dir>/. */
-function pair(dir, full) {
+/** The small gate and `module` (the interface module's text) served together from
+ * /generated/<dir>/. */
+function pair(dir, module) {
   mkdirSync(join(artifacts, dir), { recursive: true });
   copyFileSync(join(root, "dist/consent-gate.js"), join(artifacts, dir, "consent-gate.js"));
-  if (full !== null) writeFileSync(join(artifacts, dir, "consent-gate.full.js"), full);
+  if (module !== null) writeFileSync(join(artifacts, dir, "consent-gate.ui.js"), module);
   return variant(`two-modules-${dir}`, GATE, `<script src="/generated/${dir}/consent-gate.js"></script>`);
 }
 
-test("the full gate missing, or of another release: everything stays held, and the console says why", async () => {
-  env.trackerLog.length = 0;
-  const v = await visitor(env);
-  await v.page.goto(env.siteOrigin + pair("no-full", null));
+/** Opens `path` (whose gate cannot start: no readiness to wait for), asks for a pixel and a fetch
+ * from the tracker, and returns the console's problems. */
+async function heldWithout(v, path) {
+  await v.page.goto(env.siteOrigin + path);
   await v.page.waitForLoadState("load");
   await v.page.evaluate((tracker) => {
     new Image().src = tracker + "/pixel.gif?via=image";
     fetch(tracker + "/collect?via=fetch").catch(() => {});
   }, env.trackerOrigin);
   await v.page.waitForTimeout(500);
-  assert.match(v.problems.join("\n"), /consent-gate\.full\.js did not load: nothing is released/);
-  assertNothingFromTracker(env, v, "with the full gate missing");
-  await v.close();
+  assert.equal(await v.page.locator("[data-consent-banner]").count(), 0, "nothing started");
+  return v.problems.join("\n");
+}
 
-  const full = readFileSync(join(root, "dist/consent-gate.full.js"), "utf8");
-  const version = /__consentGateHandoff\("([^"]+)"\)/.exec(full);
-  assert.ok(version, "the full gate names its release when it asks for the page");
+test("the interface module missing, of another release, or another file (beside the gate or named by data-interface): everything stays held, and the console says why", async () => {
+  env.trackerLog.length = 0;
+  const missing = await visitor(env);
+  assert.match(await heldWithout(missing, pair("no-module", null)), /consent-gate\.ui\.js did not load: nothing is released/);
+  assertNothingFromTracker(env, missing, "with the interface module missing");
+  await missing.close();
+
+  const named = await visitor(env);
+  const problems = await heldWithout(named, variant("two-modules-missing", GATE, GATE.replace("><", ' data-interface="/missing/consent-gate.ui.en.js"><')));
+  assert.match(problems, /\/missing\/consent-gate\.ui\.en\.js did not load: nothing is released/);
+  assertNothingFromTracker(env, named, "with the named interface module missing");
+  await named.close();
+
+  const module = readFileSync(join(root, "dist/consent-gate.ui.js"), "utf8");
+  const version = /__consentGateHandoff\("([^"]+)"\)/.exec(module);
+  assert.ok(version, "the interface module names its release when it asks for the page");
   const other = await visitor(env);
-  await other.page.goto(env.siteOrigin + pair("other-full", full.replace(`"${version[1]}"`, '"0.0.0-other"')));
-  await other.page.waitForLoadState("load");
-  await other.page.waitForTimeout(300);
-  assert.match(other.problems.join("\n"), /is version 0\.0\.0-other, consent-gate\.js \d+\.\d+\.\d+: serve both files from the same release/);
-  assert.equal(await other.page.locator("[data-consent-banner]").count(), 0, "the other release did not start");
-  assertNothingFromTracker(env, other, "with a full gate of another release");
+  assert.match(
+    await heldWithout(other, pair("other-module", module.replace(`"${version[1]}"`, '"0.0.0-other"'))),
+    /is version 0\.0\.0-other, consent-gate\.js \d+\.\d+\.\d+: serve both files from the same release/,
+  );
+  assertNothingFromTracker(env, other, "with an interface module of another release");
   await other.close();
+
+  // A file that loads but is not the interface module (here an HTML page).
+  const wrong = await visitor(env);
+  assert.match(
+    await heldWithout(wrong, variant("two-modules-wrong-file", GATE, GATE.replace("><", ' data-interface="/fixtures/two-modules.html"><'))),
+    /two-modules\.html loaded but did not start \(is it consent-gate\.ui\.js\?\): nothing is released/,
+  );
+  assertNothingFromTracker(env, wrong, "with a wrong interface file");
+  await wrong.close();
 });
 
 test("a returning visitor's plan is followed only for the config it was made for: an edited config brings the full gate, which asks again", async () => {
@@ -386,7 +356,7 @@ test("a returning visitor's page view under a config edited into an invalid one 
     fetch(tracker + "/collect?via=fetch").catch(() => {});
   }, env.trackerOrigin);
   await v.page.waitForTimeout(500);
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.full.js"], "the plan was made for another config text: the full gate reads this one");
+  assert.deepEqual(ours(env, v), FULL, "the plan was made for another config text: the full gate reads this one");
   assert.match(v.problems.join("\n"), /reloadOnWithdraw/, "the console names the field");
   assert.match(v.problems.join("\n"), /every gated element stays blocked until the config is fixed/);
   assert.equal(await v.page.evaluate(() => window.demoAnalytics?.loaded === true), false, "the accepted analytics script is held");
@@ -423,14 +393,15 @@ test("a withdrawal that reloads the page stores the plan first: the page view it
   await v.close();
 });
 
-test("a config edited in a way that asks nothing new: the full gate decides from the record, and the interface is not fetched", async () => {
+test("a config edited in a way that asks nothing new: the interface module's full gate decides from the record, and shows nothing", async () => {
   const v = await returning(env);
   env.trackerLog.length = 0;
   await v.open(variant("two-modules-edited", '"reloadOnWithdraw": false,', '"reloadOnWithdraw": true,'));
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   await v.page.waitForLoadState("load");
   await v.page.waitForTimeout(300);
-  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js", "/dist/consent-gate.full.js"], "nothing to show: no interface");
+  assert.deepEqual(ours(env, v), FULL);
+  assert.equal(await v.page.locator("#consent-gate").count(), 0, "nothing to show: the interface is not attached");
   assert.equal(await v.page.locator("[data-consent-banner]").count(), 0);
   assert.deepEqual(v.problems, []);
   await v.close();
@@ -451,7 +422,7 @@ test("another tab's decision reaches a page that follows a plan: the full gate t
   await v.page.waitForFunction(() => window.__heard.length > 0);
   assert.deepEqual(await v.page.evaluate(() => window.__heard), [["analytics", "marketing"]]);
   assert.equal(await v.page.evaluate(() => ConsentGate.accepted("analytics")), false);
-  assert.ok(ours(env, v).includes("/dist/consent-gate.full.js"), "the full gate took over");
+  assert.ok(ours(env, v).includes("/dist/consent-gate.ui.js"), "the full gate took over");
   assert.deepEqual(v.problems, []);
   await v.close();
 });

@@ -94,9 +94,9 @@ test("the release tarball, installed and bundled with esbuild, type-checks under
   const dir = app("app-esbuild");
   mkdirSync(join(dir, "dist"));
   buildSync({ entryPoints: [join(dir, "main.ts")], bundle: true, format: "esm", target: "es2022", outfile: join(dir, "dist/app.js"), logLevel: "error" });
-  // The recipe: esbuild leaves new URL(…, import.meta.url) alone, so the full gate and the
-  // interface go next to the bundle.
-  for (const file of ["consent-gate.full.js", "consent-gate.ui.js", "consent-gate.ui.en.js"]) {
+  // The recipe: esbuild leaves new URL(…, import.meta.url) alone, so the interface module goes
+  // next to the bundle.
+  for (const file of ["consent-gate.ui.js", "consent-gate.ui.en.js"]) {
     copyFileSync(join(dir, "node_modules/consent-gate", file), join(dir, "dist", file));
   }
   writeFileSync(join(dir, "dist/index.html"), page('<script type="module" src="app.js"></script>'));
@@ -105,12 +105,8 @@ test("the release tarball, installed and bundled with esbuild, type-checks under
 
 test("the release tarball, installed and bundled with Vite, holds then releases a tracker", async () => {
   const dir = app("app-vite");
-  // The recipe: Vite emits the full gate itself (it follows new URL(…, import.meta.url)); the
-  // interface goes into public/, at the path the chunks are served from (assets/).
-  mkdirSync(join(dir, "public/assets"), { recursive: true });
-  for (const file of ["consent-gate.ui.js", "consent-gate.ui.en.js"]) {
-    copyFileSync(join(dir, "node_modules/consent-gate", file), join(dir, "public/assets", file));
-  }
+  // The recipe: nothing to copy. Vite emits the interface module itself (it follows
+  // new URL(…, import.meta.url)).
   writeFileSync(join(dir, "index.html"), page('<script type="module" src="/main.ts"></script>'));
   await vite({ root: dir, base: "./", logLevel: "error", configFile: false, build: { target: "es2022", outDir: "dist" } });
   await holdsThenReleases("/generated/app-vite/dist/index.html");

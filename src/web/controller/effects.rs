@@ -74,8 +74,8 @@ pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>
                 )),
             }
         }
-        (Button::Fetch, _) => want_interface(controller),
-        (Button::FetchOnLoad, _) => want_interface_on_load(controller),
+        (Button::Attach, _) => want_interface(controller),
+        (Button::AttachOnLoad, _) => want_interface_on_load(controller),
         _ => {}
     }
     remember(controller);

@@ -1,13 +1,13 @@
-//! The interface module's life on the page: fetched when something must be shown, attached,
-//! started once `<body>` is there, or failed; what it is asked to show; and readiness. Core's
-//! [`Lifecycle`] decides each step; this performs it.
+//! The interface's life on the page: attached when something must be shown, started once
+//! `<body>` is there, or failed; what it is asked to show; and readiness. Core's [`Lifecycle`]
+//! decides each step; this performs it.
 
 use super::effects::{announce, perform};
 use super::{Controller, act, context, release_granted, use_control};
 use crate::core::consent::Source;
 use crate::core::contract::{
-    ATTACH_GLOBAL, ATTR_INTERFACE, EMBED_SELECTOR, EVENT_HIDE, EVENT_READY, EVENT_SHOW,
-    INTERFACE_FILE, gate_call, gate_call::Used, interface as method,
+    EMBED_SELECTOR, EVENT_HIDE, EVENT_READY, EVENT_SHOW, gate_call, gate_call::Used,
+    interface as method,
 };
 use crate::core::record;
 use crate::core::view::{self, Command, Control, Surface};
@@ -16,12 +16,11 @@ use crate::web::gate;
 use crate::web::intercept;
 use crate::web::remote::Remote;
 use crate::web::report::{self, describe};
-use js_sys::{Function, Reflect};
-use std::cell::{Cell, RefCell};
+use js_sys::Reflect;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::Document;
 
 /// Adds the interface in a task of its own: from `<head>` once the parser has added `<body>` (see
 /// [`parsed`]; `DOMContentLoaded` if that is never seen), and a start that is already past
@@ -132,150 +131,22 @@ pub(super) fn readiness(this: &Controller) -> JsValue {
     out.into()
 }
 
-/// Starts fetching the interface module, unless it is here or on the way.
+/// Attaches the interface, unless it is attached already or could not start: it starts once
+/// `<body>` is there.
 pub(super) fn want_interface(controller: &Rc<RefCell<Controller>>) {
-    let loader = {
-        let mut this = controller.borrow_mut();
-        if !this.life.fetch() {
-            return;
-        }
-        this.loader
-    };
-    loader(controller);
-}
-
-/// The interface module's URL: the gate's `<script data-interface>`, else [`INTERFACE_FILE`]
-/// beside the gate's own file.
-pub(super) fn interface_url(
-    document: &Document,
-    script: Option<&web_sys::HtmlScriptElement>,
-) -> Option<String> {
-    let base = document.base_uri().ok().flatten()?;
-    if let Some(named) = script.and_then(|s| s.get_attribute(ATTR_INTERFACE)) {
-        return web_sys::Url::new_with_base(&named, &base)
-            .ok()
-            .map(|url| url.href());
-    }
-    let gate = script.map(|s| s.src()).filter(|src| !src.is_empty())?;
-    web_sys::Url::new_with_base(INTERFACE_FILE, &gate)
-        .ok()
-        .map(|url| url.href())
-}
-
-/// Inserts the interface module's `<script>` (with the page's nonce, through the Trusted Types
-/// policy), and waits for it to call [`ATTACH_GLOBAL`].
-pub fn load_script(controller: &Rc<RefCell<Controller>>) {
-    let (window, document, url, nonce) = {
-        let this = controller.borrow();
-        (
-            this.window.clone(),
-            this.document.clone(),
-            this.interface_url.clone(),
-            this.nonce.clone(),
-        )
-    };
-    let Some(url) = url else {
-        return failed(controller, "its URL could not be worked out");
-    };
-    let inserted = (|| -> Result<(), JsValue> {
-        let script: web_sys::HtmlScriptElement =
-            document.create_element("script")?.unchecked_into();
-        // Only the script inserted here may attach: it calls the hook while it runs, so it is
-        // `document.currentScript` then. Another script calling the global (to report
-        // "visitor" clicks the visitor never made) is ignored.
-        let ours = script.clone();
-        let weak = Rc::downgrade(controller);
-        let once = Cell::new(false);
-        let hook = Closure::<Callback>::new(move |version: JsValue, start: JsValue, _| {
-            let caller = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.current_script());
-            let ours: &JsValue = ours.as_ref();
-            if caller.is_none_or(|caller| AsRef::<JsValue>::as_ref(&caller) != ours) {
-                report::warn(
-                    "a call to the interface's attach hook from another script was ignored",
-                );
-                return Ok(JsValue::UNDEFINED);
-            }
-            if once.replace(true) {
-                return Ok(JsValue::UNDEFINED);
-            }
-            if let Some(window) = web_sys::window() {
-                let _ = Reflect::delete_property(&window, &ATTACH_GLOBAL.into());
-            }
-            if let Some(controller) = weak.upgrade() {
-                attach(&controller, version.as_string().unwrap_or_default(), start);
-            }
-            Ok(JsValue::UNDEFINED)
-        });
-        Reflect::set(&window, &ATTACH_GLOBAL.into(), &hook.into_js_value())?;
-        script.set_nonce(&nonce);
-        Reflect::set(
-            &script,
-            &"src".into(),
-            &gate::trusted("createScriptURL", &url),
-        )?;
-        // The interface attaches while its script runs, so by `load` it has; a file that loaded
-        // but never attached (an HTML error page, a script of something else) is a failure too.
-        for (event, why) in [
-            ("error", format!("{url} did not load")),
-            (
-                "load",
-                format!("{url} loaded but did not attach: is it consent-gate.ui.js?"),
-            ),
-        ] {
-            let weak = Rc::downgrade(controller);
-            let done = Closure::once_into_js(move || {
-                if let Some(controller) = weak.upgrade() {
-                    if controller.borrow().life.script_done() {
-                        failed(&controller, &why);
-                    }
-                }
-            });
-            script.add_event_listener_with_callback(event, done.unchecked_ref())?;
-        }
-        let parent = document
-            .query_selector("head")
-            .ok()
-            .flatten()
-            .or_else(|| document.document_element())
-            .ok_or_else(|| JsValue::from_str("the page has no element to load it into"))?;
-        intercept::allowing(|| parent.append_child(&script))?;
-        Ok(())
-    })();
-    if let Err(e) = inserted {
-        failed(controller, &describe(&e));
+    if controller.borrow_mut().life.attach() {
+        connect(controller);
     }
 }
 
-/// The interface module has loaded: it starts once `<body>` is there.
-///
-/// `start` is the interface's `attach` function; where the interface could not start, it is
-/// `null` and `version` says why.
-pub fn attach(controller: &Rc<RefCell<Controller>>, version: String, start: JsValue) {
-    let Ok(start) = start.dyn_into::<Function>() else {
-        return failed(controller, &version);
-    };
-    let arrived = {
-        let mut this = controller.borrow_mut();
-        let arrived = this.life.arrive(&version, crate::web::interface::VERSION);
-        this.start = arrived.is_ok().then_some(start);
-        arrived
-    };
-    match arrived {
-        Ok(()) => connect(controller),
-        Err(why) => failed(controller, &why),
-    }
-}
-
-/// Starts the interface that arrived, once `<body>` is there, and shows what was asked for.
+/// Starts the attached interface once `<body>` is there, and shows what was asked for.
 pub(super) fn connect(controller: &Rc<RefCell<Controller>>) {
-    let (start, language) = {
+    let language = {
         let this = controller.borrow();
-        let Some(start) = this.start.clone().filter(|_| this.life.may_start()) else {
+        if !this.life.may_start() {
             return;
-        };
-        (start, this.language.clone())
+        }
+        this.language.clone()
     };
     let weak = Rc::downgrade(controller);
     let gate = Closure::<Callback>::new(move |kind: JsValue, a: JsValue, b: JsValue| {
@@ -284,15 +155,14 @@ pub(super) fn connect(controller: &Rc<RefCell<Controller>>) {
         }
         Ok(JsValue::UNDEFINED)
     });
-    let started = start.call2(&JsValue::UNDEFINED, &gate.into_js_value(), &language.into());
-    let call = match started.and_then(|f| f.dyn_into::<Function>()) {
+    let gate: js_sys::Function = gate.into_js_value().unchecked_into();
+    let call = match crate::web::interface::attach(gate, language) {
         Ok(call) => call,
         Err(e) => return failed(controller, &describe(&e)),
     };
     let wanted = {
         let mut this = controller.borrow_mut();
         this.ui = Some(Remote::new(call));
-        this.start = None;
         this.life.started()
     };
     if wanted.banner {
@@ -306,12 +176,12 @@ pub(super) fn connect(controller: &Rc<RefCell<Controller>>) {
     settle(controller);
 }
 
-/// The interface could not be had: said on the console; what it would have shown stays unshown
+/// The interface could not start: said on the console; what it would have shown stays unshown
 /// and every optional category stays refused (nothing is released for it).
 pub(super) fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
     controller.borrow_mut().life.fail();
     report::error(&format!(
-        "the consent interface could not be loaded ({why}); nothing more is released, and every optional category stays refused"
+        "the consent interface could not start ({why}); nothing more is released, and every optional category stays refused"
     ));
     settle(controller);
 }
@@ -408,8 +278,8 @@ pub(super) fn use_placeholder(
     }
 }
 
-/// Fetches the interface at the page's `load` (for the settings button alone: see
-/// [`Button::FetchOnLoad`]).
+/// Attaches the interface at the page's `load` (for the settings button alone: see
+/// [`Button::AttachOnLoad`]).
 pub(super) fn want_interface_on_load(controller: &Rc<RefCell<Controller>>) {
     let window = controller.borrow().window.clone();
     let weak = Rc::downgrade(controller);

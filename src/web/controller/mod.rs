@@ -1,6 +1,6 @@
 //! The page's one controller, the gate: reads the config and the stored record at start, and
 //! carries out core's effects at start and after every action. The interface (banner, dialog,
-//! settings button, placeholders) is another module ([`crate::web::interface`]), fetched only
+//! settings button, placeholders, [`crate::web::interface`]) is in the same module, attached only
 //! when one of them must be shown and driven from here through [`Remote`].
 
 use crate::core::autoblock;
@@ -22,7 +22,7 @@ use crate::web::remote::Remote;
 use crate::web::report::{self, describe};
 use crate::web::storage::{CookieStore, LocalStore};
 use crate::web::sync::TabSync;
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -40,10 +40,10 @@ mod effects;
 mod interface;
 
 use effects::{announce, perform};
-pub use interface::{attach, load_script, show_preferences};
+pub use interface::show_preferences;
 use interface::{
-    hide_interface, interface_later, interface_ready, interface_url, readiness, show_banner,
-    sync_placeholders, want_interface,
+    hide_interface, interface_later, interface_ready, readiness, show_banner, sync_placeholders,
+    want_interface,
 };
 
 /// What the small gate (`consent-gate.js`) hands the full gate when it loads it (README, "Two
@@ -84,10 +84,6 @@ fn handoff() -> Option<Handoff> {
     })
 }
 
-/// How the gate brings the interface in: [`load_script`] on a page; the browser tests attach
-/// the interface from their own instance.
-pub type Loader = fn(&Rc<RefCell<Controller>>);
-
 /// The consent in force on this page, where it is stored, and the interface.
 pub struct Controller {
     window: Window,
@@ -103,11 +99,6 @@ pub struct Controller {
     ui: Option<Remote>,
     /// The interface's progress, and readiness: core's to decide.
     life: Lifecycle,
-    /// The interface's `attach` function, once it arrived.
-    start: Option<Function>,
-    loader: Loader,
-    /// Where the interface module is fetched from: beside the gate's own file.
-    interface_url: Option<String>,
     /// How the small gate draws the settings button, from the interface, for the plan.
     button_drawn: Option<String>,
     /// The page's `data-consent-action="show-preferences"` elements.
@@ -130,11 +121,6 @@ pub struct Controller {
 /// Returns `None`, after saying why on the console, when the page has no valid config: then
 /// nothing is shown and every held element stays held.
 pub fn boot() -> Option<Rc<RefCell<Controller>>> {
-    boot_with(load_script)
-}
-
-/// [`boot`], bringing the interface in with `loader` when it is needed.
-pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
     let window = web_sys::window()?;
     let document = window.document()?;
     let handoff = handoff();
@@ -176,7 +162,6 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         .and_then(|script| script.dyn_into::<web_sys::HtmlScriptElement>().ok())
         .or_else(|| handoff.as_ref().and_then(|h| h.script.clone()));
     let nonce = script.as_ref().map(|s| s.nonce()).unwrap_or_default();
-    let interface_url = interface_url(&document, script.as_ref());
     let controller = Rc::new(RefCell::new(Controller {
         window,
         document,
@@ -187,9 +172,6 @@ pub fn boot_with(loader: Loader) -> Option<Rc<RefCell<Controller>>> {
         local,
         ui: None,
         life: Lifecycle::new(handoff.as_ref().is_some_and(|h| h.announced)),
-        start: None,
-        loader,
-        interface_url,
         button_drawn: None,
         opener: None,
         nonce,
