@@ -16,7 +16,7 @@ pub enum Load {
     Attached,
     /// It is up.
     Up,
-    /// It could not be had: what it would show stays unshown, and everything optional refused.
+    /// It could not start: what it would show stays unshown, and everything optional refused.
     Failed,
 }
 

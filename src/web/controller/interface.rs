@@ -87,7 +87,7 @@ pub(super) fn interface_ready(controller: &Rc<RefCell<Controller>>) {
 }
 
 /// Announces readiness once `<body>` is parsed and the interface, if it was needed, is up (or
-/// could not be had).
+/// could not start).
 pub(super) fn settle(controller: &Rc<RefCell<Controller>>) {
     let (document, waiting, announced) = {
         let mut this = controller.borrow_mut();
