@@ -1,6 +1,7 @@
-//! The browser side: performs what [`crate::core`] decides. Compiled for wasm32 only, as two
-//! modules from one crate: the gate (feature `gate`: [`controller`], in force from `<head>`) and
-//! the interface it fetches when something must be shown (feature `interface`: [`interface`]).
+//! The browser side: performs what [`crate::core`] decides. Compiled for wasm32 only, into the
+//! interface module (feature `gate`): the full gate ([`controller`]), which takes over from the
+//! small gate (`src/small.rs`, `small.js`), and the interface it attaches when something must be
+//! shown ([`interface`]).
 //!
 //! Nothing here decides: it reads the DOM, storage and clock, hands them to core, and carries
 //! out the [`Effect`](crate::core::consent::Effect)s core returns. Every browser call that can be
@@ -44,8 +45,8 @@ pub(crate) fn app() -> Option<Rc<RefCell<controller::Controller>>> {
     APP.with(|app| app.borrow().clone())
 }
 
-/// The gate's start (the `gate` feature builds the gate module; the `interface` feature builds
-/// the interface module, which has no start of its own: the gate attaches it).
+/// The full gate's start (the `gate` feature builds the interface module; the interface has no
+/// start of its own: the full gate attaches it).
 #[cfg(feature = "gate")]
 #[wasm_bindgen(start)]
 fn start() {

@@ -1,7 +1,7 @@
-//! The gate's handle on the interface module: its one function, `interface(method, a, b)`.
+//! The full gate's handle on the interface: its one function, `interface(method, a, b)`.
 //!
-//! The interface is another WebAssembly instance; every call goes through `Function::call3`,
-//! which catches what the other side throws, so nothing it does can unwind through the gate.
+//! Every call goes through `Function::call3`, which catches what the other side throws, so
+//! nothing the interface does can unwind through the gate.
 
 use crate::core::contract::interface;
 use js_sys::Function;

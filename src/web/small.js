@@ -110,7 +110,8 @@ function consentGateSmall(WASM, VERSION, esm) {
 
   // What an inserted full gate reports once it has started, or failed to (see upgrade).
   var ran = null;
-  // The script this gate wrote or inserted asked for the page (whether or not it was given it).
+  // The script this gate wrote or inserted asked for the page (whether or not it was given it),
+  // or its failure to was said.
   var asked = false;
   // The full gate calls this as it starts, from the script this gate wrote or inserted: it
   // takes the layer, the Trusted Types policy and the Consent Mode entries, and this gate stops.
@@ -164,20 +165,25 @@ function consentGateSmall(WASM, VERSION, esm) {
   var attribute = function (text) {
     return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   };
+  // The interface module failed to load, or loaded without asking for the page (another file:
+  // an error page, a script of something else): said once; everything stays held.
+  var unstarted = function (type) {
+    if (asked) return;
+    asked = true;
+    report("error", fullUrl + (type === "error" ? " did not load" : " loaded but did not start (is it consent-gate.ui.js?)") +
+      ": nothing is released, and every request to another site is held");
+  };
   // The interface module as the next script the parser runs.
   var writeFull = function () {
     if (!fullUrl) return report("error", "the interface module's URL could not be worked out; every request to another site is held");
-    var held = ": nothing is released, and every request to another site is held";
-    // Failed to load, or loaded without asking for the page (another file: an error page, a
-    // script of something else). Listened for on the document: a script's events do not bubble.
-    var done = function (event) {
-      if (!event.target || event.target.src !== fullUrl || asked) return;
-      report("error", fullUrl + (event.type === "error" ? " did not load" : " loaded but did not start (is it consent-gate.ui.js?)") + held);
+    // Listened for on the document: a script's events do not bubble.
+    var ended = function (event) {
+      if (event.target && event.target.src === fullUrl) unstarted(event.type);
     };
-    for (var e = 0; e < 2; e++) doc.addEventListener(e ? "load" : "error", done, true);
+    for (var e = 0; e < 2; e++) doc.addEventListener(e ? "load" : "error", ended, true);
     stops.push(function () {
-      doc.removeEventListener("error", done, true);
-      doc.removeEventListener("load", done, true);
+      doc.removeEventListener("error", ended, true);
+      doc.removeEventListener("load", ended, true);
     });
     var html = "<script src=\"" + attribute(fullUrl) + "\"" + (nonce ? " nonce=\"" + attribute(nonce) + "\"" : "") + "></" + "script>";
     doc.write(tt ? tt.createHTML(html) : html);
@@ -220,12 +226,14 @@ function consentGateSmall(WASM, VERSION, esm) {
       }
     };
     ran = function (started) { settle(!started); };
-    // Loaded without being handed the page: not the full gate, or another release's.
-    full.addEventListener("load", function () { if (!handedOff) settle(true); });
-    full.addEventListener("error", function () {
-      report("error", fullUrl + " did not load; nothing more is released, and what was asked of consent-gate is not done");
+    // Loaded without being handed the page (another file, or another release's), or not at all.
+    var ended = function (event) {
+      if (handedOff) return;
+      unstarted(event.type);
       settle(true);
-    });
+    };
+    full.addEventListener("load", ended);
+    full.addEventListener("error", ended);
     (doc.head || doc.documentElement).appendChild(full);
   };
   var later = function (name) {

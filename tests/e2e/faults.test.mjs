@@ -232,10 +232,11 @@ test("the ES module build with the README's preload link: each file fetched once
   await v.close();
 });
 
-test("fault 7: the ES module build's interface module answers 404 or is another release's; init() rejects, held markup stays held", async () => {
+test("fault 7: the ES module build's interface module answers 404, is another release's or another file; init() rejects, held markup stays held", async () => {
   for (const [what, fulfil, says] of [
     ["404", { status: 404, contentType: "text/plain", body: "not found" }, /consent-gate\.ui\.js did not load/],
     ["another release", { status: 200, contentType: "text/javascript", body: 'window.__consentGateHandoff("0.0.1");' }, /is version 0\.0\.1/],
+    ["another file", { status: 200, contentType: "text/javascript", body: "/* not consent-gate */" }, /consent-gate\.ui\.js loaded but did not start/],
   ]) {
     env.trackerLog.length = 0;
     const v = await visitor(env);

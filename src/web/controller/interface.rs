@@ -64,7 +64,7 @@ pub(super) fn interface_later(controller: &Rc<RefCell<Controller>>) {
     }
 }
 
-/// Shows what the consent in force calls for (fetching the interface if anything must be shown)
+/// Shows what the consent in force calls for (attaching the interface if anything must be shown)
 /// and announces readiness once that is up. Once: the first of `<body>` parsed and
 /// `DOMContentLoaded` (or, past parsing, a timer).
 pub(super) fn interface_ready(controller: &Rc<RefCell<Controller>>) {
@@ -315,7 +315,7 @@ pub(super) fn hide_interface(controller: &Rc<RefCell<Controller>>) {
     }
 }
 
-/// Opens the preferences dialog with the toggles as the consent in force has them, fetching the
+/// Opens the preferences dialog with the toggles as the consent in force has them, attaching the
 /// interface first if it is not here.
 pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
     let (now, remote, value, gpc) = {
@@ -338,7 +338,7 @@ pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
     });
 }
 
-/// Shows the banner, fetching the interface first if it is not here.
+/// Shows the banner, attaching the interface first if it is not up.
 pub(super) fn show_banner(controller: &Rc<RefCell<Controller>>) {
     let remote = {
         let mut this = controller.borrow_mut();

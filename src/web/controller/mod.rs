@@ -262,7 +262,7 @@ pub fn parsed(controller: &Rc<RefCell<Controller>>) {
 }
 
 /// The page's "Cookie settings" links (`data-consent-action="show-preferences"`) open the
-/// preferences, fetching the interface first if it is not here.
+/// preferences, attaching the interface first if it is not up.
 fn watch_openers(controller: &Rc<RefCell<Controller>>) {
     let weak = Rc::downgrade(controller);
     let document = controller.borrow().document.clone();
