@@ -1,7 +1,7 @@
 // consent-gate's small gate (dist/consent-gate.js): the one script a page loads, first in <head>.
-// scripts/bundle.mjs puts beside it the interception layer (intercept.js), the hex reader both
-// gates share (fromHex) and the small module (src/small.rs), which answers from a returning
-// visitor's plan (src/core/plan.rs).
+// scripts/bundle.mjs puts beside it the interception layer (intercept.js), the reader of
+// the module's literal (moduleBytes) and the small module (src/small.rs), which answers from a
+// returning visitor's plan (src/core/plan.rs).
 //
 // Where a plan made by the full gate on an earlier page view is in force (core says so), the
 // small gate follows it: it holds what the plan holds, releases what it releases, sends the same
@@ -16,7 +16,7 @@
 // In both cases the layer is in force from here: until the full gate runs (or if it never does),
 // every request to another origin is held.
 //
-// `WASM` is the small module as hex, or compiled (the ES module build; null where it could not
+// `WASM` is the small module as its literal, or compiled (the ES module build; null where it could not
 // be). `esm` is given by the ES module build (pkg/consent_gate.js), which runs after the page is
 // parsed and is not `document.currentScript`: `esm.full` is the interface module's URL beside
 // the module, and `esm.settled(error)` is called once the gate is in force (a plan followed, or
@@ -661,7 +661,7 @@ function consentGateSmall(WASM, VERSION, esm) {
     encoder = new TextEncoder();
     decoder = new TextDecoder();
     // The ES module compiles it off the main thread before calling: WASM is then the module.
-    var module = typeof WASM === "string" ? new WebAssembly.Module(Uint8Array.fromHex ? Uint8Array.fromHex(WASM) : fromHex(WASM)) : WASM;
+    var module = typeof WASM === "string" ? new WebAssembly.Module(moduleBytes(WASM)) : WASM;
     x = new WebAssembly.Instance(module, {}).exports;
     for (var c = 0; c < plan.categories.length; c++) ask("cg_category", [plan.categories[c][0]], plan.categories[c][1] ? 1 : 0);
     for (var s = 0; s < plan.services.length; s++) {

@@ -125,36 +125,70 @@ async function openHoldingEverything(path) {
   return v;
 }
 
-// Browsers without Uint8Array.fromHex (before Chromium 140, Firefox 133, Safari 18.2) decode the
-// module with the loader's own loop.
-test("both gates start where Uint8Array.fromHex is missing", async () => {
+/**
+ * Writes the two-modules page in windows-1252, with the gate's files beside it (each changed by
+ * `bytes(name, body)`), under /generated/`folder`/windows-1252/; returns the page's path.
+ */
+function windows1252(folder, bytes = (name, body) => body) {
+  const dir = join(artifacts, folder, "windows-1252");
+  mkdirSync(dir, { recursive: true });
+  for (const name of ["consent-gate.js", "consent-gate.ui.js"]) {
+    writeFileSync(join(dir, name), bytes(name, readFileSync(join(root, "dist", name))));
+  }
+  const page = readFileSync(join(root, "tests/e2e/fixtures/two-modules.html"), "utf8")
+    .replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    .replace('src="/dist/consent-gate.js"', `src="/generated/${folder}/windows-1252/consent-gate.js"`);
+  writeFileSync(join(dir, "page.html"), page);
+  return `/generated/${folder}/windows-1252/page.html`;
+}
+
+// Each module travels as a literal of one character per byte, written as UTF-8; the files' byte
+// order mark makes the browser read them as UTF-8 on a page in any other encoding.
+test("both gates start on a page read as windows-1252: the byte order mark decides", async () => {
   const v = await visitor(env);
-  await v.page.addInitScript(() => {
-    delete Uint8Array.fromHex;
-  });
-  await v.page.goto(env.siteOrigin + "/fixtures/two-modules.html");
+  await v.page.goto(env.siteOrigin + windows1252("marked"));
   await banner(v.page).region.waitFor();
-  assert.equal(await v.page.evaluate(() => typeof Uint8Array.fromHex), "undefined");
+  assert.equal(await v.page.evaluate(() => document.characterSet), "windows-1252");
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
-  // The returning view follows its plan: the small gate's module is read from hex by the loop.
+  // The returning view follows its plan: the small gate's own module is read.
   v.requests.length = 0;
   await v.reload();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
-  const gates = v.requests.filter((url) => url.includes("/dist/consent-gate")).map((url) => new URL(url).pathname);
-  assert.deepEqual(gates, ["/dist/consent-gate.js"]);
+  const gates = v.requests.filter((url) => url.includes("/consent-gate")).map((url) => new URL(url).pathname);
+  assert.deepEqual(gates, ["/generated/marked/windows-1252/consent-gate.js"]);
   assert.deepEqual(v.problems, []);
   await v.close();
 });
 
-// The interface module carries its WebAssembly as hex: a file damaged on the way (here the module's magic
-// number, "\0asm" as 0061736d) must fail closed like a refused one.
+// Without its mark (a server or a build step that strips it), the interface module is read as
+// windows-1252: its literal is then not the module, and nothing may start from it.
+test("an interface module read in another encoding: the console says so, and nothing is released", async () => {
+  env.trackerLog.length = 0;
+  const path = windows1252("unmarked", (name, body) => {
+    if (name !== "consent-gate.ui.js") return body;
+    assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf], "the build starts with a byte order mark");
+    return body.subarray(3);
+  });
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + path);
+  await v.page.waitForFunction(() => document.readyState === "complete");
+  await v.page.waitForTimeout(500);
+  const errors = v.problems.join("\n");
+  assert.match(errors, /WebAssembly could not start \(Error: the module arrived damaged \(is the file served as it was built, and read as UTF-8\?\)\)/);
+  assert.equal(await banner(v.page).region.count(), 0);
+  assertNothingFromTracker(env, v, "with the interface module misread");
+  await v.close();
+});
+
+// A file damaged on the way (here the module's magic number, "\0asm") must fail closed like a
+// refused one.
 test("a damaged single-file build: a clear console error, and nothing reaches the tracker", async () => {
   const build = readFileSync(join(root, "dist/consent-gate.ui.js"), "utf8");
-  assert.equal(build.split('"0061736d').length, 2, "the build carries the module as one hex literal");
+  assert.equal(build.split('"\0asm').length, 2, "the build carries the module as one literal");
   mkdirSync(join(artifacts, "damaged"), { recursive: true });
   copyFileSync(join(root, "dist/consent-gate.js"), join(artifacts, "damaged/consent-gate.js"));
-  writeFileSync(join(artifacts, "damaged/consent-gate.ui.js"), build.replace('"0061736d', '"0061736e'));
+  writeFileSync(join(artifacts, "damaged/consent-gate.ui.js"), build.replace('"\0asm', '"\0asn'));
   const page = readFileSync(join(root, "tests/e2e/fixtures/csp-no-wasm.html"), "utf8")
     .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "")
     .replace('src="/dist/consent-gate.js"', 'src="/generated/damaged/consent-gate.js"');
@@ -162,7 +196,7 @@ test("a damaged single-file build: a clear console error, and nothing reaches th
   const v = await openHoldingEverything("/generated/damaged.html");
   const errors = v.problems.join("\n");
   assert.match(errors, /consent-gate: WebAssembly could not start/);
-  assert.doesNotMatch(errors, /wasm-unsafe-eval/, "blamed the CSP for a damaged file");
+  assert.doesNotMatch(errors, /wasm-unsafe-eval|arrived damaged/, "blamed the CSP or the encoding for a damaged module");
   await v.close();
 });
 

@@ -30,6 +30,15 @@ function lockdownHeader(req, file) {
   return { "content-security-policy": run.stdout.trim() };
 }
 
+/**
+ * Files a test writes under `/generated/…/windows-1252/` come as a page in windows-1252 and
+ * scripts without a charset, so that each file's encoding is decided by what it carries.
+ */
+function encodingHeader(file) {
+  if (!/[\\/]windows-1252[\\/]/.test(file)) return {};
+  return { "content-type": file.endsWith(".html") ? "text/html; charset=windows-1252" : "text/javascript" };
+}
+
 export async function start() {
   const servers = await startServers({
     siteHost: SITE_HOST,
@@ -39,7 +48,7 @@ export async function start() {
       ["/fixtures/", join(root, "tests/e2e/fixtures")],
       ["/generated/", artifacts],
     ],
-    headersFor: lockdownHeader,
+    headersFor: (req, file) => ({ ...encodingHeader(file), ...lockdownHeader(req, file) }),
   });
   mkdirSync(artifacts, { recursive: true });
   // playwright gives every launch a fresh, empty profile directory of its own.
