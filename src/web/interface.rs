@@ -29,29 +29,24 @@ use web_sys::{Document, Element};
 /// What the interface shows, in which language, and the gate it reports to.
 struct Interface {
     document: Document,
-    config: Config,
+    config: Rc<Config>,
     language: String,
     ui: Ui,
     placeholders: Placeholders,
     on_placeholder: OnControl,
 }
 
-/// Builds the interface on the page (an empty host first in `<body>`) and returns its one
-/// function, `interface(method, a, b)`; `gate(kind, a, b)` hears every control used.
+/// Builds the interface on the page (an empty host first in `<body>`) for the gate's config,
+/// which the gate has read and validated, and returns its one function, `interface(method, a,
+/// b)`; `gate(kind, a, b)` hears every control used.
 ///
 /// # Errors
-/// The config does not decode (each problem is on the console), or the browser refused to add
-/// the interface: the gate then keeps every optional category refused.
-pub fn attach(gate: Function, language: String) -> Result<Function, JsValue> {
+/// The browser refused to add the interface: the gate then keeps every optional category
+/// refused.
+pub fn attach(gate: Function, config: Rc<Config>, language: String) -> Result<Function, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;
-    let config = page::read_config(&document).map_err(|problems| {
-        for problem in &problems {
-            report::error(problem);
-        }
-        JsValue::from_str("the config is not valid")
-    })?;
     let to_gate = gate.clone();
     let on_control = move |control: Control, surface: Surface, trusted: bool| {
         let kind = if trusted {

@@ -141,12 +141,12 @@ pub(super) fn want_interface(controller: &Rc<RefCell<Controller>>) {
 
 /// Starts the attached interface once `<body>` is there, and shows what was asked for.
 pub(super) fn connect(controller: &Rc<RefCell<Controller>>) {
-    let language = {
+    let (config, language) = {
         let this = controller.borrow();
         if !this.life.may_start() {
             return;
         }
-        this.language.clone()
+        (this.config.clone(), this.language.clone())
     };
     let weak = Rc::downgrade(controller);
     let gate = Closure::<Callback>::new(move |kind: JsValue, a: JsValue, b: JsValue| {
@@ -156,7 +156,7 @@ pub(super) fn connect(controller: &Rc<RefCell<Controller>>) {
         Ok(JsValue::UNDEFINED)
     });
     let gate: js_sys::Function = gate.into_js_value().unchecked_into();
-    let call = match crate::web::interface::attach(gate, language) {
+    let call = match crate::web::interface::attach(gate, config, language) {
         Ok(call) => call,
         Err(e) => return failed(controller, &describe(&e)),
     };
