@@ -162,69 +162,6 @@ pub const INTERFACE_FILE: &str = "consent-gate.ui.js";
 /// English-only `consent-gate.ui.en.js`).
 pub const ATTR_INTERFACE: &str = "data-interface";
 
-/// What the gate asks of the interface, as the first argument of the interface's one function
-/// (`interface(method, a, b)`).
-pub mod interface {
-    /// `()`: shows the banner (replacing one shown).
-    pub const SHOW_BANNER: &str = "showBanner";
-    /// `()`: removes the banner.
-    pub const HIDE_BANNER: &str = "hideBanner";
-    /// `(record value or "", gpc)`: opens the preferences as that record has them.
-    pub const SHOW_PREFERENCES: &str = "showPreferences";
-    /// `()`: closes the preferences.
-    pub const HIDE_PREFERENCES: &str = "hidePreferences";
-    /// `()`: the texts hash of the words shown, for the record of a decision made on them.
-    pub const TEXTS_HASH: &str = "textsHash";
-    /// `()`: what is shown: 1 the banner, 2 the preferences, added.
-    pub const SHOWN: &str = "shown";
-    /// `()`: the dialog's toggles, `[[[id, on], ...categories], [[id, on], ...services]]`.
-    pub const TOGGLES: &str = "toggles";
-    /// `(visible)`: shows or removes the floating settings button; once shown, how the small gate
-    /// draws it ([`crate::core::plan::button`]).
-    pub const SETTINGS_BUTTON: &str = "settingsButton";
-    /// `(code)`: shows everything in that language from now on.
-    pub const LANGUAGE: &str = "language";
-    /// `()`: puts placeholders on held embeds and takes them off released ones.
-    pub const PLACEHOLDERS: &str = "placeholders";
-}
-
-/// What the interface reports to the gate, as the first argument of the gate's one
-/// function (`gate(kind, a, b)`).
-pub mod gate_call {
-    /// `(control name, surface name)`: the visitor used a control of the banner, dialog or
-    /// settings button.
-    pub const CONTROL: &str = "control";
-    /// As [`CONTROL`], but the event was a script's (`click()`, `dispatchEvent`): what it
-    /// decides is recorded as the API's, never as the visitor's.
-    pub const SCRIPTED_CONTROL: &str = "scripted-control";
-    /// `(control name, embed element)`: the visitor used a placeholder's control.
-    pub const PLACEHOLDER: &str = "placeholder";
-    /// As [`PLACEHOLDER`], from a script's event.
-    pub const SCRIPTED_PLACEHOLDER: &str = "scripted-placeholder";
-
-    /// Where a reported control was used.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Used {
-        /// The banner, the dialog or the settings button: the second argument names the surface.
-        Interface,
-        /// A placeholder: the second argument is its embed.
-        Placeholder,
-    }
-
-    /// What a report of `kind` is: where the control was used, and whether the visitor used it
-    /// (a trusted event; else a script did, and what it decides is the API's). `None` for a kind
-    /// the gate does not know, which it ignores.
-    pub fn read(kind: &str) -> Option<(Used, bool)> {
-        match kind {
-            CONTROL => Some((Used::Interface, true)),
-            SCRIPTED_CONTROL => Some((Used::Interface, false)),
-            PLACEHOLDER => Some((Used::Placeholder, true)),
-            SCRIPTED_PLACEHOLDER => Some((Used::Placeholder, false)),
-            _ => None,
-        }
-    }
-}
-
 /// The events `ConsentGate.on(name, ...)` takes, by their short names.
 pub const API_EVENTS: [(&str, &str); 5] = [
     ("ready", EVENT_READY),
@@ -380,21 +317,6 @@ mod tests {
             sorted(API_FUNCTIONS[..6].to_vec()),
             "the reading half"
         );
-    }
-
-    #[test]
-    fn only_the_browsers_own_events_report_the_visitor() {
-        use gate_call::{Used, read};
-        assert_eq!(read("control"), Some((Used::Interface, true)));
-        assert_eq!(read("scripted-control"), Some((Used::Interface, false)));
-        assert_eq!(read("placeholder"), Some((Used::Placeholder, true)));
-        assert_eq!(
-            read("scripted-placeholder"),
-            Some((Used::Placeholder, false))
-        );
-        for unknown in ["", "Control", "visitor", "control "] {
-            assert_eq!(read(unknown), None, "{unknown:?}");
-        }
     }
 
     #[test]

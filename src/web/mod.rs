@@ -17,7 +17,6 @@ pub mod listener;
 pub mod page;
 pub mod placeholder;
 pub mod receipts;
-pub mod remote;
 pub mod report;
 pub mod storage;
 pub mod sync;

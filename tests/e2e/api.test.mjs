@@ -86,6 +86,50 @@ test("API: queued calls replay in order; every function and event works; mistake
   await v.close();
 });
 
+// The record names the words a decision was made on: the fingerprint of the texts in the language
+// the visitor saw, the same for the same words; none for a script's click, which is the API's.
+test("a decision records the words the visitor saw: its language's fingerprint, and none for a script's click", async () => {
+  const v = await visitor(env);
+  await v.page.goto(env.siteOrigin + "/fixtures/api.html");
+  await banner(v.page).region.waitFor();
+  const api = (code) => v.page.evaluate(code);
+  const decided = async (action) => {
+    await dialog(v.page).element.locator(`[data-consent-action="${action}"]`).click();
+    await dialog(v.page).element.waitFor({ state: "detached" });
+    return api(() => ConsentGate.get());
+  };
+  await banner(v.page).acceptAll.click();
+  const english = (await api(() => ConsentGate.get())).textsHash;
+  assert.match(english, /^[0-9a-f]{16}$/);
+  assert.notEqual(english, "0000000000000000");
+
+  await api(() => ConsentGate.setLanguage("de"));
+  await api(() => ConsentGate.showPreferences());
+  assert.equal(await dialog(v.page).element.getAttribute("lang"), "de");
+  const german = await decided("reject-all");
+  assert.equal(german.method, "reject-all");
+  assert.match(german.textsHash, /^[0-9a-f]{16}$/);
+  assert.notEqual(german.textsHash, english, "other words, another fingerprint");
+  assert.notEqual(german.textsHash, "0000000000000000");
+
+  await api(() => ConsentGate.setLanguage("en"));
+  await api(() => ConsentGate.showPreferences());
+  assert.equal((await decided("accept-all")).textsHash, english, "the same words, the same fingerprint");
+
+  await api(() => ConsentGate.showPreferences());
+  await dialog(v.page).element.waitFor();
+  await api(() => {
+    const root = document.getElementById("consent-gate").shadowRoot;
+    root.querySelector('[data-consent-dialog] [data-consent-action="reject-all"]').click();
+  });
+  const scripted = await api(() => ConsentGate.get());
+  assert.equal(scripted.method, "api");
+  assert.equal(scripted.textsHash, "0000000000000000");
+  // api.html's one listener throws on purpose.
+  assert.deepEqual(v.problems.filter((p) => !p.includes("Error: a broken listener")), []);
+  await v.close();
+});
+
 test("Google Consent Mode: the default (real Arguments) is in dataLayer before gtag.js loads; UET and Meta follow", async () => {
   const v = await visitor(env);
   await v.page.goto(env.siteOrigin + "/fixtures/consent-mode.html");

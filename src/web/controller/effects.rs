@@ -4,12 +4,13 @@
 use super::interface::{hide_interface, show_banner, want_interface, want_interface_on_load};
 use super::{Controller, context, release_granted};
 use crate::core::consent::{Change, Effect, Grants, Purge};
-use crate::core::contract::{EVENT_CHANGE, EVENT_CONSENT, PLAN_KEY, interface as method};
+use crate::core::contract::{EVENT_CHANGE, EVENT_CONSENT, PLAN_KEY};
 use crate::core::cookie;
 use crate::core::lifecycle::Button;
-use crate::core::plan::{Origin, Plan};
+use crate::core::plan::{self, Origin, Plan};
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, save_each};
+use crate::core::texts::Words;
 use crate::core::view;
 use crate::web::report::{self, describe};
 use js_sys::{Array, Object, Reflect};
@@ -50,24 +51,28 @@ pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>
             other => perform_one(controller, other),
         }
     }
-    let (button, remote) = {
+    let (button, ui, config, language) = {
         let mut this = controller.borrow_mut();
         let visible = view::settings_button_visible(&this.config, &this.consent);
         let loaded = this.document.ready_state() == "complete";
-        (this.life.button(visible, loaded), this.ui.clone())
+        let button = this.life.button(visible, loaded);
+        (
+            button,
+            this.ui.clone(),
+            this.config.clone(),
+            this.language.clone(),
+        )
     };
-    match (button, remote) {
-        (Button::Draw(visible), Some(remote)) => {
-            match remote.call(
-                method::SETTINGS_BUTTON,
-                &visible.into(),
-                &JsValue::UNDEFINED,
-            ) {
-                Ok(drawn) => {
-                    if let Some(drawn) = drawn.as_string() {
-                        controller.borrow_mut().button_drawn = Some(drawn);
-                    }
+    match (button, ui) {
+        (Button::Draw(visible), Some(ui)) => {
+            let words = Words::new(&config, &language);
+            let drawn = ui.settings_button(visible.then_some((&words, config.theme)));
+            match drawn {
+                // For the plan: the small gate draws this button on later page views.
+                Ok(()) if visible => {
+                    controller.borrow_mut().button_drawn = Some(plan::button(&config))
                 }
+                Ok(()) => {}
                 Err(e) => report::warn(&format!(
                     "the settings button could not be shown: {}",
                     describe(&e)

@@ -5,16 +5,13 @@
 use super::effects::{announce, perform};
 use super::{Controller, act, context, release_granted, use_control};
 use crate::core::consent::Source;
-use crate::core::contract::{
-    EMBED_SELECTOR, EVENT_HIDE, EVENT_READY, EVENT_SHOW, gate_call, gate_call::Used,
-    interface as method,
+use crate::core::contract::{EMBED_SELECTOR, EVENT_HIDE, EVENT_READY, EVENT_SHOW};
+use crate::core::view::{
+    self, BannerView, Command, Control, PlaceholderView, PreferencesView, Surface,
 };
-use crate::core::record;
-use crate::core::view::{self, Command, Control, Surface};
-use crate::web::Callback;
 use crate::web::gate;
 use crate::web::intercept;
-use crate::web::remote::Remote;
+use crate::web::interface::{Interface, Report};
 use crate::web::report::{self, describe};
 use js_sys::Reflect;
 use std::cell::RefCell;
@@ -141,28 +138,22 @@ pub(super) fn want_interface(controller: &Rc<RefCell<Controller>>) {
 
 /// Starts the attached interface once `<body>` is there, and shows what was asked for.
 pub(super) fn connect(controller: &Rc<RefCell<Controller>>) {
-    let (config, language) = {
-        let this = controller.borrow();
-        if !this.life.may_start() {
-            return;
-        }
-        (this.config.clone(), this.language.clone())
-    };
+    if !controller.borrow().life.may_start() {
+        return;
+    }
     let weak = Rc::downgrade(controller);
-    let gate = Closure::<Callback>::new(move |kind: JsValue, a: JsValue, b: JsValue| {
+    let report = Rc::new(move |report| {
         if let Some(controller) = weak.upgrade() {
-            reported(&controller, kind.as_string().unwrap_or_default(), a, b);
+            reported(&controller, report);
         }
-        Ok(JsValue::UNDEFINED)
     });
-    let gate: js_sys::Function = gate.into_js_value().unchecked_into();
-    let call = match crate::web::interface::attach(gate, config, language) {
-        Ok(call) => call,
+    let ui = match Interface::attach(report) {
+        Ok(ui) => ui,
         Err(e) => return failed(controller, &describe(&e)),
     };
     let wanted = {
         let mut this = controller.borrow_mut();
-        this.ui = Some(Remote::new(call));
+        this.ui = Some(ui);
         this.life.started()
     };
     if wanted.banner {
@@ -187,24 +178,13 @@ pub(super) fn failed(controller: &Rc<RefCell<Controller>>, why: &str) {
 }
 
 /// A control the interface reports.
-pub(super) fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: JsValue, b: JsValue) {
-    let Some((used, trusted)) = gate_call::read(&kind) else {
-        return;
-    };
-    let Some(control) = a.as_string().and_then(|name| Control::from_name(&name)) else {
-        return;
-    };
-    let source = Source::of_event(trusted);
-    match used {
-        Used::Interface => {
-            if let Some(surface) = b.as_string().and_then(|name| Surface::from_name(&name)) {
-                use_control(controller, control, surface, source);
-            }
+fn reported(controller: &Rc<RefCell<Controller>>, report: Report) {
+    match report {
+        Report::Control(control, surface, trusted) => {
+            use_control(controller, control, surface, Source::of_event(trusted));
         }
-        Used::Placeholder => {
-            if let Ok(embed) = b.dyn_into::<web_sys::Element>() {
-                use_placeholder(controller, control, &embed, source);
-            }
+        Report::Placeholder(control, embed, trusted) => {
+            use_placeholder(controller, control, &embed, Source::of_event(trusted));
         }
     }
 }
@@ -212,17 +192,17 @@ pub(super) fn reported(controller: &Rc<RefCell<Controller>>, kind: String, a: Js
 /// Puts a placeholder on every held embed, and takes them off released ones (once the page has a
 /// body to show them in); a held embed on the page brings the interface in.
 pub(super) fn sync_placeholders(controller: &Rc<RefCell<Controller>>) {
-    let (remote, document) = {
+    let (ui, document, config, language) = {
         let this = controller.borrow();
-        (this.ui.clone(), this.document.clone())
+        let (config, language) = (this.config.clone(), this.language.clone());
+        (this.ui.clone(), this.document.clone(), config, language)
     };
-    match remote {
-        Some(remote) => {
-            if let Err(e) = remote.call(
-                method::PLACEHOLDERS,
-                &JsValue::UNDEFINED,
-                &JsValue::UNDEFINED,
-            ) {
+    match ui {
+        Some(ui) => {
+            let view = |category: Option<&str>, service: Option<&str>| {
+                PlaceholderView::new(&config, &language, category, service)
+            };
+            if let Err(e) = ui.sync_placeholders(&view) {
                 report::warn(&format!(
                     "placeholders for blocked embeds could not be shown: {}",
                     describe(&e)
@@ -297,19 +277,12 @@ pub(super) fn want_interface_on_load(controller: &Rc<RefCell<Controller>>) {
 }
 
 pub(super) fn hide_interface(controller: &Rc<RefCell<Controller>>) {
-    let remote = {
+    let ui = {
         let mut this = controller.borrow_mut();
         this.life.hide();
         this.ui.clone()
     };
-    let Some(remote) = remote else {
-        return;
-    };
-    let (banner, dialog) = remote.shown();
-    let none = JsValue::UNDEFINED;
-    let _ = remote.call(method::HIDE_BANNER, &none, &none);
-    let _ = remote.call(method::HIDE_PREFERENCES, &none, &none);
-    if banner || dialog {
+    if ui.is_some_and(|ui| ui.hide()) {
         let document = controller.borrow().document.clone();
         announce(&document, EVENT_HIDE, None);
     }
@@ -318,21 +291,24 @@ pub(super) fn hide_interface(controller: &Rc<RefCell<Controller>>) {
 /// Opens the preferences dialog with the toggles as the consent in force has them, attaching the
 /// interface first if it is not here.
 pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
-    let (now, remote, value, gpc) = {
+    let (now, ui, config, language, gpc) = {
         let mut this = controller.borrow_mut();
         let now = this.life.show_preferences();
         let gpc = context(&this.window, &this.language).gpc;
-        let value = this
-            .consent
-            .record()
-            .map(record::encode)
-            .unwrap_or_default();
-        (now, this.ui.clone(), value, gpc)
+        (
+            now,
+            this.ui.clone(),
+            this.config.clone(),
+            this.language.clone(),
+            gpc,
+        )
     };
-    let Some(remote) = remote.filter(|_| now) else {
+    let Some(ui) = ui.filter(|_| now) else {
         return want_interface(controller);
     };
-    let shown = remote.call(method::SHOW_PREFERENCES, &value.into(), &gpc.into());
+    // The switches show the decision in force.
+    let view = PreferencesView::with_gpc(&config, &controller.borrow().consent, &language, gpc);
+    let shown = ui.show_preferences(&view);
     announce_shown(controller, shown, |why| {
         format!("the preferences could not be shown: {why}")
     });
@@ -340,16 +316,16 @@ pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
 
 /// Shows the banner, attaching the interface first if it is not up.
 pub(super) fn show_banner(controller: &Rc<RefCell<Controller>>) {
-    let remote = {
+    let (ui, config, language) = {
         let mut this = controller.borrow_mut();
         let now = this.life.show_banner();
-        this.ui.clone().filter(|_| now)
+        let ui = this.ui.clone().filter(|_| now);
+        (ui, this.config.clone(), this.language.clone())
     };
-    let Some(remote) = remote else {
+    let Some(ui) = ui else {
         return want_interface(controller);
     };
-    let none = JsValue::UNDEFINED;
-    let shown = remote.call(method::SHOW_BANNER, &none, &none);
+    let shown = ui.show_banner(&BannerView::new(&config, &language));
     announce_shown(controller, shown, |why| {
         format!("the banner could not be shown ({why}); every optional category stays refused")
     });
@@ -358,7 +334,7 @@ pub(super) fn show_banner(controller: &Rc<RefCell<Controller>>) {
 /// Announces `show` once the interface has shown something; else reports why it could not.
 fn announce_shown(
     controller: &Rc<RefCell<Controller>>,
-    shown: Result<JsValue, JsValue>,
+    shown: Result<(), JsValue>,
     failed: impl FnOnce(&str) -> String,
 ) {
     match shown {

@@ -1,12 +1,13 @@
 //! The page's one controller, the gate: reads the config and the stored record at start, and
 //! carries out core's effects at start and after every action. The interface (banner, dialog,
 //! settings button, placeholders, [`crate::web::interface`]) is in the same module, attached only
-//! when one of them must be shown and driven from here through [`Remote`].
+//! when one of them must be shown, and shows the views built here from the gate's own config,
+//! consent and language.
 
 use crate::core::autoblock;
 use crate::core::config::Config;
 use crate::core::consent::{Action, ChoiceError, Consent, Context, Source};
-use crate::core::contract::{EVENT_HIDE, interface as method};
+use crate::core::contract::EVENT_HIDE;
 use crate::core::i18n;
 use crate::core::lifecycle::Lifecycle;
 use crate::core::record;
@@ -15,10 +16,10 @@ use crate::core::view::{self, Command, Control, Surface};
 use crate::web::gate;
 use crate::web::integrations::Integrations;
 use crate::web::intercept::{self, Interceptor};
+use crate::web::interface::Interface;
 use crate::web::listener::Listener;
 use crate::web::page::{self, now};
 use crate::web::receipts::Outbox;
-use crate::web::remote::Remote;
 use crate::web::report::{self, describe};
 use crate::web::storage::{CookieStore, LocalStore};
 use crate::web::sync::TabSync;
@@ -96,7 +97,7 @@ pub struct Controller {
     language: String,
     cookie: CookieStore,
     local: LocalStore,
-    ui: Option<Remote>,
+    ui: Option<Interface>,
     /// The interface's progress, and readiness: core's to decide.
     life: Lifecycle,
     /// How the small gate draws the settings button, from the interface, for the plan.
@@ -332,29 +333,24 @@ pub fn hide(controller: &Rc<RefCell<Controller>>) {
 /// # Errors
 /// The site does not offer that language.
 pub fn set_language(controller: &Rc<RefCell<Controller>>, code: &str) -> Result<(), String> {
-    let remote = {
+    let ui = {
         let mut this = controller.borrow_mut();
         let language = view::offered_language(&this.config, code)?.to_owned();
         this.language = language;
         this.ui.clone()
     };
-    let Some(remote) = remote else {
+    let Some(ui) = ui else {
         return Ok(());
     };
-    if let Err(e) = remote.call(method::LANGUAGE, &code.into(), &JsValue::UNDEFINED) {
-        report::warn(&format!(
-            "the language could not be changed: {}",
-            describe(&e)
-        ));
-    }
-    let (banner, dialog) = remote.shown();
+    // Shown again in the new language; the settings button is drawn again by `perform`.
+    let (banner, dialog) = ui.shown();
     if banner {
         show_banner(controller);
     }
     if dialog {
         show_preferences(controller);
     }
-    let _ = remote.call(method::SETTINGS_BUTTON, &false.into(), &JsValue::UNDEFINED);
+    let _ = ui.settings_button(None);
     perform(controller, Vec::new());
     Ok(())
 }
@@ -406,7 +402,7 @@ impl Controller {
     }
 
     /// The interface, once it is up.
-    pub fn ui(&self) -> Option<&Remote> {
+    pub fn ui(&self) -> Option<&Interface> {
         self.ui.as_ref()
     }
 
@@ -426,25 +422,16 @@ pub fn use_control(
     let decided = match view::command(control, surface) {
         Command::Decide(action) => act(controller, &action, source),
         Command::SaveToggles => {
-            let remote = controller.borrow().ui.clone();
-            let toggles = remote
-                .map(|remote| {
-                    remote.call(method::TOGGLES, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
-                })
-                .transpose()
-                .unwrap_or_else(|e| {
-                    report::error(&format!("the switches could not be read: {}", describe(&e)));
-                    None
-                });
-            let Some(toggles) = toggles else {
+            let ui = controller.borrow().ui.clone();
+            let toggles = ui.map(|ui| ui.toggles()).transpose().unwrap_or_else(|e| {
+                report::error(&format!("the switches could not be read: {}", describe(&e)));
+                None
+            });
+            let Some((categories, services)) = toggles else {
                 return;
             };
-            let toggles = Array::from(&toggles);
-            let choices = view::choices_from_toggles(
-                &controller.borrow().config,
-                crate::web::interface::switches_from(&toggles.get(0)),
-                crate::web::interface::switches_from(&toggles.get(1)),
-            );
+            let choices =
+                view::choices_from_toggles(&controller.borrow().config, categories, services);
             act(controller, &Action::Set(choices), source)
         }
         Command::OpenPreferences => {
@@ -453,19 +440,11 @@ pub fn use_control(
         }
         Command::ClosePreferences => {
             controller.borrow_mut().life.close_preferences();
-            let remote = controller.borrow().ui.clone();
-            if let Some(remote) = remote {
-                let (_, dialog) = remote.shown();
-                let _ = remote.call(
-                    method::HIDE_PREFERENCES,
-                    &JsValue::UNDEFINED,
-                    &JsValue::UNDEFINED,
-                );
-                // The visitor closed what `show` announced (×, Escape): say so as for a decision.
-                if dialog {
-                    let document = controller.borrow().document.clone();
-                    announce(&document, EVENT_HIDE, None);
-                }
+            let ui = controller.borrow().ui.clone();
+            // The visitor closed what `show` announced (×, Escape): say so as for a decision.
+            if ui.is_some_and(|ui| ui.hide_preferences()) {
+                let document = controller.borrow().document.clone();
+                announce(&document, EVENT_HIDE, None);
             }
             Ok(())
         }
@@ -542,20 +521,12 @@ pub fn act(
     action: &Action,
     source: Source,
 ) -> Result<(), ChoiceError> {
-    // A visitor decides on the interface's words: it says which (the gate has none of its own).
-    let remote = controller.borrow().ui.clone();
-    let shown = match (source, remote) {
-        (Source::Visitor, Some(remote)) => remote
-            .call(method::TEXTS_HASH, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
-            .ok()
-            .and_then(|hash| hash.as_string()),
-        _ => None,
-    };
     let effects = {
         let mut this = controller.borrow_mut();
         let mut ctx = context(&this.window, &this.language);
-        if let Some(shown) = shown {
-            ctx.texts_hash = shown;
+        // A visitor decides on the words the interface shows: this config's, in this language.
+        if matches!(source, Source::Visitor) && this.ui.is_some() {
+            ctx.texts_hash = crate::core::texts::texts_hash(&this.config, &this.language);
         }
         let (consent, effects) = this.consent.apply(&this.config, action, source, &ctx)?;
         this.consent = Rc::new(consent);
