@@ -37,13 +37,24 @@ const literal = `"${Array.from(module, (byte) => ESCAPES[byte] ?? String.fromCha
 const WASM = '"@@consent-gate-module@@"';
 
 // The module's bytes, checked: a file truncated, decoded in another encoding (a character above
-// U+00FF) or inlined into HTML (which turns NUL into U+FFFD) must not start half a module.
+// U+00FF) or inlined into HTML (which turns NUL into U+FFFD) must not start half a module. Native
+// where the browser has Uint8Array.fromBase64 (Chromium 140+, Firefox 133+, Safari 18.2+): btoa
+// reads the literal as Latin-1 (and refuses any character above U+00FF), in a fraction of the
+// time a loop takes before the engine optimises it.
 const moduleBytes = `
 function moduleBytes(text) {
-  var bytes = new Uint8Array(text.length);
-  var any = 0;
-  for (var i = 0; i < bytes.length; i++) any |= bytes[i] = text.charCodeAt(i);
-  if (bytes.length !== ${module.length} || any > 255) {
+  var bytes = null;
+  try {
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(btoa(text));
+    } else {
+      bytes = new Uint8Array(text.length);
+      var any = 0;
+      for (var i = 0; i < bytes.length; i++) any |= bytes[i] = text.charCodeAt(i);
+      if (any > 255) bytes = null;
+    }
+  } catch (e) {}
+  if (!bytes || bytes.length !== ${module.length}) {
     throw new Error("the module arrived damaged (is the file served as it was built, and read as UTF-8?)");
   }
   return bytes;
