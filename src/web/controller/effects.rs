@@ -51,17 +51,11 @@ pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>
             other => perform_one(controller, other),
         }
     }
-    let (button, ui, config, language) = {
+    let (button, (ui, config, language)) = {
         let mut this = controller.borrow_mut();
         let visible = view::settings_button_visible(&this.config, &this.consent);
         let loaded = this.document.ready_state() == "complete";
-        let button = this.life.button(visible, loaded);
-        (
-            button,
-            this.ui.clone(),
-            this.config.clone(),
-            this.language.clone(),
-        )
+        (this.life.button(visible, loaded), this.for_views())
     };
     match (button, ui) {
         (Button::Draw(visible), Some(ui)) => {

@@ -192,10 +192,9 @@ fn reported(controller: &Rc<RefCell<Controller>>, report: Report) {
 /// Puts a placeholder on every held embed, and takes them off released ones (once the page has a
 /// body to show them in); a held embed on the page brings the interface in.
 pub(super) fn sync_placeholders(controller: &Rc<RefCell<Controller>>) {
-    let (ui, document, config, language) = {
+    let ((ui, config, language), document) = {
         let this = controller.borrow();
-        let (config, language) = (this.config.clone(), this.language.clone());
-        (this.ui.clone(), this.document.clone(), config, language)
+        (this.for_views(), this.document.clone())
     };
     match ui {
         Some(ui) => {
@@ -291,17 +290,11 @@ pub(super) fn hide_interface(controller: &Rc<RefCell<Controller>>) {
 /// Opens the preferences dialog with the toggles as the consent in force has them, attaching the
 /// interface first if it is not here.
 pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
-    let (now, ui, config, language, gpc) = {
+    let (now, gpc, (ui, config, language)) = {
         let mut this = controller.borrow_mut();
         let now = this.life.show_preferences();
         let gpc = context(&this.window, &this.language).gpc;
-        (
-            now,
-            this.ui.clone(),
-            this.config.clone(),
-            this.language.clone(),
-            gpc,
-        )
+        (now, gpc, this.for_views())
     };
     let Some(ui) = ui.filter(|_| now) else {
         return want_interface(controller);
@@ -316,13 +309,11 @@ pub fn show_preferences(controller: &Rc<RefCell<Controller>>) {
 
 /// Shows the banner, attaching the interface first if it is not up.
 pub(super) fn show_banner(controller: &Rc<RefCell<Controller>>) {
-    let (ui, config, language) = {
+    let (now, (ui, config, language)) = {
         let mut this = controller.borrow_mut();
-        let now = this.life.show_banner();
-        let ui = this.ui.clone().filter(|_| now);
-        (ui, this.config.clone(), this.language.clone())
+        (this.life.show_banner(), this.for_views())
     };
-    let Some(ui) = ui else {
+    let Some(ui) = ui.filter(|_| now) else {
         return want_interface(controller);
     };
     let shown = ui.show_banner(&BannerView::new(&config, &language));

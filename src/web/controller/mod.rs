@@ -410,6 +410,13 @@ impl Controller {
     pub fn language(&self) -> &str {
         &self.language
     }
+
+    /// What a view is built from, held apart from the controller: the interface (once up), the
+    /// config and the language. No borrow may be held while the interface draws, as a control's
+    /// report comes back here.
+    fn for_views(&self) -> (Option<Interface>, Rc<Config>, String) {
+        (self.ui.clone(), self.config.clone(), self.language.clone())
+    }
 }
 
 /// Carries out what a control means where it was used.
