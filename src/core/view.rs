@@ -292,30 +292,6 @@ pub enum Surface {
     Page,
 }
 
-impl Surface {
-    const NAMES: [(&'static str, Surface); 3] = [
-        ("banner", Surface::Banner),
-        ("dialog", Surface::Dialog),
-        ("page", Surface::Page),
-    ];
-
-    /// The name the interface module reports a control's surface by.
-    pub fn name(self) -> &'static str {
-        Self::NAMES
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(name, _)| name)
-    }
-
-    /// The surface a name reported by the interface module means.
-    pub fn from_name(name: &str) -> Option<Surface> {
-        Self::NAMES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| *s)
-    }
-}
-
 /// What a control does where it was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -674,15 +650,6 @@ mod tests {
             assert_eq!(Control::from_name(name), Some(control));
             assert_eq!(control.name(), name);
         }
-    }
-
-    #[test]
-    fn surfaces_cross_between_the_modules_by_name() {
-        for surface in [Surface::Banner, Surface::Dialog, Surface::Page] {
-            assert_eq!(Surface::from_name(surface.name()), Some(surface));
-        }
-        assert_eq!(Surface::from_name("Banner"), None);
-        assert_eq!(Surface::from_name(""), None);
     }
 
     #[test]
