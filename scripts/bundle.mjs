@@ -9,7 +9,8 @@
 //   --small-esm  pkg/consent_gate.js: the small gate as an ES module (`init()` and the API as
 //                exports); it inserts consent-gate.ui.js from beside itself when it must.
 //
-// usage: node scripts/bundle.mjs <no-modules glue.js | -> <module.wasm> <out.js> --small|--gate|--small-esm
+// usage: node scripts/bundle.mjs <no-modules glue.js | -> <module.wasm> <out.js> <kind>
+//   where <kind> is --small, --gate or --small-esm
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";

@@ -122,8 +122,9 @@ export async function startServers({
     const entry = { method: req.method, url: req.url, at: Date.now() };
     trackerLog.push(entry);
     onTrackerRequest(entry);
-    // /vendor/…: stands in for a real vendor's host (the e2e suite routes www.googletagmanager.com
-    // and the like here): for `?as=script` a script that records that it ran, else an empty answer.
+    // /vendor/…: stands in for a real vendor's host (the e2e suite routes
+    // www.googletagmanager.com and the like here): for `?as=script` a script that records that it
+    // ran, else an empty answer.
     if (req.url.startsWith("/vendor/")) {
       const as = new URL(req.url, "http://x").searchParams.get("as");
       const type = { script: "text/javascript", document: "text/html" }[as] ?? "text/plain";

@@ -16,14 +16,13 @@
 // In both cases the layer is in force from here: until the full gate runs (or if it never does),
 // every request to another origin is held.
 //
-// `WASM` is the small module as its literal, or compiled (the ES module build; null where it could not
-// be). `esm` is given by the ES module build (pkg/consent_gate.js), which runs after the page is
-// parsed and is not `document.currentScript`: `esm.full` is the interface module's URL beside
-// the module, and `esm.settled(error)` is called once the gate is in force (a plan followed, or
-// the full gate started) or cannot be (`error`). The interface module is then inserted, never
-// written.
-// `esm.nonce` and `esm.interface` stand for the classic tag's nonce and `data-interface`, which a
-// module script cannot read from itself.
+// `WASM` is the small module as its literal, or compiled (the ES module build; null where it
+// could not be). `esm` is given by the ES module build (pkg/consent_gate.js), which runs after
+// the page is parsed and is not `document.currentScript`: `esm.full` is the interface module's
+// URL beside the module, and `esm.settled(error)` is called once the gate is in force (a plan
+// followed, or the full gate started) or cannot be (`error`). The interface module is then
+// inserted, never written. `esm.nonce` and `esm.interface` stand for the classic tag's nonce and
+// `data-interface`, which a module script cannot read from itself.
 function consentGateSmall(WASM, VERSION, esm) {
   "use strict";
   var win = window;

@@ -1,7 +1,7 @@
 // The gate with the single-file build (dist/consent-gate.js, in force from <head>): nothing goes to
 // the tracker origin before consent, whatever way a tag is added; consent releases it in order;
-// strict CSP with a nonce works; a refused or damaged WebAssembly module fails closed; withdrawal deletes
-// host-only and parent-domain cookies, verifies it, and reloads.
+// strict CSP with a nonce works; a refused or damaged WebAssembly module fails closed; withdrawal
+// deletes host-only and parent-domain cookies, verifies it, and reloads.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";

@@ -136,7 +136,8 @@ test("the config builder: presets, texts and languages make a config the real ba
   const preview = page.frameLocator("#preview");
   await preview.locator("[data-consent-banner]").getByRole("button", { name: "Accept all" }).waitFor();
 
-  // Build: drop YouTube, add Clarity and Brevo (moved to analytics), own title, bar layout, Spanish.
+  // Build: drop YouTube, add Clarity and Brevo (moved to analytics), own title, bar layout,
+  // Spanish.
   await page.locator("#preset-youtube").uncheck();
   await page.locator("#preset-microsoft-clarity").check();
   await page.locator("#preset-brevo").check();
