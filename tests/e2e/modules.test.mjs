@@ -419,3 +419,31 @@ test("another tab's decision reaches a page that follows a plan: the full gate t
   assert.deepEqual(v.problems, []);
   await v.close();
 });
+
+// Each file's first line asks Chromium to compile it off the main thread; a build step that
+// strips comments must leave both modules working, only slower.
+test("both modules with their compile hint stripped: a first visit asks, and a returning visitor's page view follows its plan", async () => {
+  const HINT = "//# allFunctionsCalledOnLoad\n";
+  const dir = join(artifacts, "unhinted");
+  mkdirSync(dir, { recursive: true });
+  for (const name of ["consent-gate.js", "consent-gate.ui.js"]) {
+    const text = readFileSync(join(root, "dist", name), "utf8");
+    assert.ok(text.startsWith("\uFEFF" + HINT), `dist/${name} starts with its byte order mark and the compile hint`);
+    writeFileSync(join(dir, name), "\uFEFF" + text.slice(1 + HINT.length));
+  }
+  const path = variant("unhinted", GATE, '<script src="/generated/unhinted/consent-gate.js"></script>');
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open(path);
+  await banner(v.page).region.waitFor();
+  assertNothingFromTracker(env, v, "before a decision");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  v.requests.length = 0;
+  await v.reload();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  const gates = v.requests.filter((url) => url.includes("/consent-gate")).map((url) => new URL(url).pathname);
+  assert.deepEqual(gates, ["/generated/unhinted/consent-gate.js"], "the returning view follows its plan");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
