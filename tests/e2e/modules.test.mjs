@@ -35,8 +35,11 @@ const ours = (env, v) =>
 
 /** A visitor who accepted everything on `path` and then left the page. */
 async function returning(env, path = PAGE) {
+  env.trackerLog.length = 0;
   const v = await visitor(env);
   await v.open(path);
+  await banner(v.page).region.waitFor();
+  assertNothingFromTracker(env, v, "before a decision");
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   v.requests.length = 0;
@@ -431,15 +434,7 @@ test("both modules with their compile hint stripped: a first visit asks, and a r
     assert.ok(text.startsWith("\uFEFF" + HINT), `dist/${name} starts with its byte order mark and the compile hint`);
     writeFileSync(join(dir, name), "\uFEFF" + text.slice(1 + HINT.length));
   }
-  const path = variant("unhinted", GATE, '<script src="/generated/unhinted/consent-gate.js"></script>');
-  env.trackerLog.length = 0;
-  const v = await visitor(env);
-  await v.open(path);
-  await banner(v.page).region.waitFor();
-  assertNothingFromTracker(env, v, "before a decision");
-  await banner(v.page).acceptAll.click();
-  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
-  v.requests.length = 0;
+  const v = await returning(env, variant("unhinted", GATE, '<script src="/generated/unhinted/consent-gate.js"></script>'));
   await v.reload();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   const gates = v.requests.filter((url) => url.includes("/consent-gate")).map((url) => new URL(url).pathname);
