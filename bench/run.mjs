@@ -181,26 +181,41 @@ async function scriptClock(cdp) {
   };
 }
 
-/**
- * One load of `target`. `profiled`: this load measures script time only (`scriptClock`); the
- * others measure times only, as a sampling profiler slows some pages more than others.
- */
-async function load(browser, env, target, profile, { returning = false, profiled = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
+// A returning visitor's page view, three ways (one table each): the page view after the one that
+// decided, in the same tab; a later one in that tab; the first of a new session (a fresh
+// context, which has the decision's cookies and storage and nothing else: a new renderer, no
+// compiled scripts, no garbage of earlier pages). The first carries the deciding page's garbage,
+// which the browser collects in that page view.
+const RETURNING = ["next", "later", "session"];
+
+/** A fresh context and page for one load, throttled, with the probe; `storageState` carried over. */
+async function open(browser, target, profile, profiled, storageState, onRequest) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true, storageState });
   const page = await context.newPage();
-  const files = new Set();
-  // The second page view of a returning visitor: what the tool fetches when a decision is stored.
-  let returningFiles = null;
-  page.on("request", (r) => {
-    const file = toolFile(r.url());
-    if (file) (returningFiles ?? files).add(file);
-  });
+  page.on("request", onRequest);
   const uncompressed = watchCompression(page);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Page.enable");
   await throttle(cdp, profile);
   const clock = profiled ? await scriptClock(cdp) : { start: async () => {}, stop: async () => undefined };
   await context.addInitScript(probeScript(target.banner));
+  return { context, page, uncompressed, clock };
+}
+
+/**
+ * One load of `target`. `profiled`: this load measures script time only (`scriptClock`); the
+ * others measure times only, as a sampling profiler slows some pages more than others.
+ * `returning`: one of RETURNING, or false for a first visit.
+ */
+async function load(browser, env, target, profile, { returning = false, profiled = false } = {}) {
+  const files = new Set();
+  // The measured page view of a returning visitor: what the tool fetches when a decision is stored.
+  let returningFiles = null;
+  const onRequest = (r) => {
+    const file = toolFile(r.url());
+    if (file) (returningFiles ?? files).add(file);
+  };
+  let { context, page, uncompressed, clock } = await open(browser, target, profile, profiled, undefined, onRequest);
   const url = `${env.siteOrigin}${target.path ?? `/bench/${target.page}`}`;
   const result = { files };
   try {
@@ -211,6 +226,16 @@ async function load(browser, env, target, profile, { returning = false, profiled
       await page.locator(target.accept).first().click();
       await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
       await page.waitForTimeout(300);
+      if (returning === "later") {
+        await page.goto(url, { waitUntil: "load" });
+        await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
+        await page.waitForTimeout(300);
+      } else if (returning === "session") {
+        const state = await context.storageState();
+        if (uncompressed.length) result.error = `sent without brotli: ${uncompressed.join(", ")}`;
+        await context.close();
+        ({ context, page, uncompressed, clock } = await open(browser, target, profile, profiled, state, onRequest));
+      }
       returningFiles = new Set();
       await clock.start();
       await page.goto(url, { waitUntil: "load" });
@@ -377,14 +402,14 @@ try {
         if (firstProfiled.error) r.errors.push(`${profile.name} profiled: ${firstProfiled.error}`);
         first.script = firstProfiled.script;
         (r.runs[profile.name] ??= []).push(first);
-        if (target.accept) {
-          const back = await load(browser, env, target, profile, { returning: true });
-          const backProfiled = await load(browser, env, target, profile, { returning: true, profiled: true });
-          if (backProfiled.error) r.errors.push(`${profile.name} returning, profiled: ${backProfiled.error}`);
+        for (const kind of target.accept ? RETURNING : []) {
+          const back = await load(browser, env, target, profile, { returning: kind });
+          const backProfiled = await load(browser, env, target, profile, { returning: kind, profiled: true });
+          if (backProfiled.error) r.errors.push(`${profile.name} returning (${kind}), profiled: ${backProfiled.error}`);
           back.script = backProfiled.script;
-          if (back.error) r.errors.push(`${profile.name} returning: ${back.error}`);
+          if (back.error) r.errors.push(`${profile.name} returning (${kind}): ${back.error}`);
           back.returningFiles?.forEach((f) => r.returningFiles.add(f));
-          (r.returning[profile.name] ??= []).push(back);
+          ((r.returning[kind] ??= {})[profile.name] ??= []).push(back);
         }
       }
       process.stderr.write(`${profile.name}: round ${round + 1}/${N}\n`);
@@ -435,18 +460,25 @@ for (const target of TARGETS) {
     `| ${target.name} | ${kib(size.raw)} | ${kib(size.gzip)} | ${kib(size.brotli)} | ${fcp(fast)} | ${cell(fast)} | ${script(fast, "loopback")} | ${median(fast.map((x) => x.longTasks))} | ${median(fast.map((x) => x.cls)).toFixed(3)} | ${fcp(slow)} | ${cell(slow)} | ${script(slow, PROFILES[1].name)} |`
   );
 }
-lines.push(
-  "",
-  "A returning visitor's next page view (everything accepted on the page view before; the baseline is the page without a tool, whose script time the analytics script barely adds to):",
-  "",
-  "| target | fetched brotli KiB | host page FCP ms, loopback | consented script runs, ms, loopback | script ms beyond baseline, loopback | long tasks | host page FCP ms, throttled | consented script runs, ms, throttled | script ms beyond baseline, throttled | long tasks, throttled |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-);
-for (const target of TARGETS.filter((t) => t.accept)) {
-  const r = results.get(target.name);
-  const [fast, slow] = PROFILES.map((p) => (r.returning[p.name] ?? []).filter((x) => !x.error));
-  const row = (runs, profile) => `${fcp(runs)} | ${ms(median(runs.map((x) => x.consentedAt)))} | ${script(runs, profile)} | ${median(runs.map((x) => x.longTasks))}`;
-  lines.push(`| ${target.name} | ${kib(sizes([...r.returningFiles]).brotli)} | ${row(fast, "loopback")} | ${row(slow, PROFILES[1].name)} |`);
+const RETURNING_TITLES = {
+  next: "A returning visitor's next page view, in the tab where everything was accepted on the page view before (the baseline is the page without a tool, whose script time the analytics script barely adds to):",
+  later: "A later page view of that visitor in the same tab (one more page view between the decision and this one):",
+  session: "The first page view of that visitor's next session (a fresh browser context with the decision's cookies and storage):",
+};
+for (const kind of RETURNING) {
+  lines.push(
+    "",
+    RETURNING_TITLES[kind],
+    "",
+    "| target | fetched brotli KiB | host page FCP ms, loopback | consented script runs, ms, loopback | script ms beyond baseline, loopback | long tasks | host page FCP ms, throttled | consented script runs, ms, throttled | script ms beyond baseline, throttled | long tasks, throttled |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  );
+  for (const target of TARGETS.filter((t) => t.accept)) {
+    const r = results.get(target.name);
+    const [fast, slow] = PROFILES.map((p) => (r.returning[kind]?.[p.name] ?? []).filter((x) => !x.error));
+    const row = (runs, profile) => `${fcp(runs)} | ${ms(median(runs.map((x) => x.consentedAt)))} | ${script(runs, profile)} | ${median(runs.map((x) => x.longTasks))}`;
+    lines.push(`| ${target.name} | ${kib(sizes([...r.returningFiles]).brotli)} | ${row(fast, "loopback")} | ${row(slow, PROFILES[1].name)} |`);
+  }
 }
 if (Object.keys(many).length) {
   lines.push(
