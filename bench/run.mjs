@@ -220,15 +220,22 @@ async function load(browser, env, target, profile, { returning = false, profiled
   const result = { files };
   try {
     if (returning) {
+      // The baseline page has no tool and no analytics script: its page views are the same
+      // navigations, so that each kind of page view has a baseline of its own kind.
+      const consented = target.accept
+        ? () => page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 })
+        : async () => {};
       await page.goto(url);
-      await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
-      await page.waitForTimeout(500);
-      await page.locator(target.accept).first().click();
-      await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
+      if (target.accept) {
+        await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
+        await page.waitForTimeout(500);
+        await page.locator(target.accept).first().click();
+        await consented();
+      }
       await page.waitForTimeout(300);
       if (returning === "later") {
         await page.goto(url, { waitUntil: "load" });
-        await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
+        await consented();
         await page.waitForTimeout(300);
       } else if (returning === "session") {
         const state = await context.storageState();
@@ -239,7 +246,7 @@ async function load(browser, env, target, profile, { returning = false, profiled
       returningFiles = new Set();
       await clock.start();
       await page.goto(url, { waitUntil: "load" });
-      await page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
+      await consented();
       await page.waitForTimeout(400);
       Object.assign(result, await page.evaluate(() => ({
         consentedAt: window.__analyticsAt,
@@ -402,7 +409,7 @@ try {
         if (firstProfiled.error) r.errors.push(`${profile.name} profiled: ${firstProfiled.error}`);
         first.script = firstProfiled.script;
         (r.runs[profile.name] ??= []).push(first);
-        for (const kind of target.accept ? RETURNING : []) {
+        for (const kind of target.accept || !target.banner ? RETURNING : []) {
           const back = await load(browser, env, target, profile, { returning: kind });
           const backProfiled = await load(browser, env, target, profile, { returning: kind, profiled: true });
           if (backProfiled.error) r.errors.push(`${profile.name} returning (${kind}), profiled: ${backProfiled.error}`);
@@ -461,7 +468,7 @@ for (const target of TARGETS) {
   );
 }
 const RETURNING_TITLES = {
-  next: "A returning visitor's next page view, in the tab where everything was accepted on the page view before (the baseline is the page without a tool, whose script time the analytics script barely adds to):",
+  next: "A returning visitor's next page view, in the tab where everything was accepted on the page view before (the baseline row: the page without a tool, the same navigations; script time is beyond that row's, and the analytics script barely adds to it):",
   later: "A later page view of that visitor in the same tab (one more page view between the decision and this one):",
   session: "The first page view of that visitor's next session (a fresh browser context with the decision's cookies and storage):",
 };
@@ -473,10 +480,12 @@ for (const kind of RETURNING) {
     "| target | fetched brotli KiB | host page FCP ms, loopback | consented script runs, ms, loopback | script ms beyond baseline, loopback | long tasks | host page FCP ms, throttled | consented script runs, ms, throttled | script ms beyond baseline, throttled | long tasks, throttled |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   );
-  for (const target of TARGETS.filter((t) => t.accept)) {
+  const base = Object.fromEntries(PROFILES.map((p) => [p.name, median((results.get(TARGETS[0].name).returning[kind]?.[p.name] ?? []).map((r) => r.script))]));
+  for (const target of TARGETS.filter((t) => t.accept || !t.banner)) {
     const r = results.get(target.name);
     const [fast, slow] = PROFILES.map((p) => (r.returning[kind]?.[p.name] ?? []).filter((x) => !x.error));
-    const row = (runs, profile) => `${fcp(runs)} | ${ms(median(runs.map((x) => x.consentedAt)))} | ${script(runs, profile)} | ${median(runs.map((x) => x.longTasks))}`;
+    const consentedAt = (runs) => (target.accept ? ms(median(runs.map((x) => x.consentedAt))) : "—");
+    const row = (runs, profile) => `${fcp(runs)} | ${consentedAt(runs)} | ${ms(median(runs.map((x) => x.script)) - base[profile])} | ${median(runs.map((x) => x.longTasks))}`;
     lines.push(`| ${target.name} | ${kib(sizes([...r.returningFiles]).brotli)} | ${row(fast, "loopback")} | ${row(slow, PROFILES[1].name)} |`);
   }
 }
