@@ -12,9 +12,9 @@
 // visitor's page view (raw, gzip -9, brotli -q11 of those files), the host page's first
 // contentful paint, time from navigation to banner visible (median, p90), main-thread script
 // time beyond the baseline page (a CPU profile's samples in loads of their own, median;
-// `scriptClock`), long tasks, CLS; and for a returning visitor who accepted, the next page view's
-// bytes, first contentful paint, the time until the consented analytics script runs, script time
-// and long tasks.
+// `scriptClock`), long tasks, CLS; and for a returning visitor who accepted, a page view's bytes,
+// first contentful paint, the time until the consented analytics script runs, script time and
+// long tasks, for each kind of page view in RETURNING.
 // Writes bench/results.md and prints it. Not a test: nothing here passes or fails.
 
 import { chromium } from "playwright-core";
