@@ -228,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn every_data_consent_mark_the_js_layer_writes_is_named_here() {
+    fn every_mark_and_url_attribute_of_the_js_layer_is_in_the_contract() {
         // The interception layer is JS (it also runs where WebAssembly cannot): its marks are
         // literals, held to these names.
         let layer = include_str!("../web/intercept.js");
@@ -248,6 +248,35 @@ mod tests {
                 named.contains(&mark.as_str()),
                 "{mark} is not in contract.rs"
             );
+        }
+        // The markup it writes when it holds an element: the category and service marks, and
+        // the held attribute as `data-` and the real one's name (HELD_ATTRIBUTES' rule).
+        let markup = [ATTR_CATEGORY, ATTR_SERVICE, ATTR_AUTO, ATTR_INJECTED];
+        for (at, _) in layer.match_indices("\"data-") {
+            let mark: String = layer[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                .collect();
+            assert!(
+                markup.contains(&mark.as_str()) || mark == "data-",
+                "{mark} in intercept.js is not in contract.rs"
+            );
+        }
+        // Every attribute the layer holds becomes a held attribute core releases.
+        let start = layer
+            .find("var URLS = {")
+            .expect("intercept.js lists URL attributes");
+        let urls = &layer[start..start + layer[start..].find("};").expect("the list ends")];
+        let real: Vec<&str> = HELD_ATTRIBUTES.iter().map(|(_, real)| *real).collect();
+        let listed: Vec<&str> = urls
+            .split('[')
+            .skip(1)
+            .flat_map(|list| list.split(']').next().unwrap_or("").split(','))
+            .map(|name| name.trim().trim_matches('"'))
+            .collect();
+        assert!(listed.contains(&"srcset") && listed.contains(&"ping"));
+        for name in listed {
+            assert!(real.contains(&name), "{name} has no held attribute");
         }
     }
 
@@ -274,6 +303,25 @@ mod tests {
                 .take_while(|c| c.is_ascii_lowercase() || *c == '-')
                 .collect();
             assert_eq!(mark, ATTR_INTERFACE, "{mark} is not in contract.rs");
+        }
+    }
+
+    #[test]
+    fn the_small_gates_parse_selector_matches_all_that_cores_does() {
+        // small.js watches the parser before its module compiles, so it writes a broader
+        // selector: each of core's compound selectors must contain one of its parts whole
+        // (a compound that contains another matches a subset of it).
+        let small = include_str!("../web/small.js");
+        let start = small.find("\"body, ").expect("small.js's parse selector") + 1;
+        let end = start + small[start..].find("\",\n").expect("the selector ends");
+        let broad = small[start..end].replace("\\\"", "\"");
+        let parts: Vec<&str> = broad.split(", ").collect();
+        assert!(parts.len() > 1);
+        for compound in BODY_OR_GATED_SELECTOR.split(',').map(str::trim) {
+            assert!(
+                parts.iter().any(|part| compound.contains(part)),
+                "{compound} is not under small.js's {broad}"
+            );
         }
     }
 
