@@ -186,6 +186,9 @@ async function scriptClock(cdp) {
 // compiled scripts, no garbage of earlier pages). The first carries the deciding page's garbage,
 // which the browser collects in that page view.
 const RETURNING = ["next", "later", "session"];
+// The targets measured as a returning visitor: each tool that can be accepted, and the baseline
+// page (no banner), which gives each kind its own baseline.
+const returns = (target) => Boolean(target.accept || !target.banner);
 
 /** A fresh context and page for one load, throttled, with the probe; `storageState` carried over. */
 async function open(browser, target, profile, profiled, storageState, onRequest, uncompressed) {
@@ -409,7 +412,7 @@ try {
         if (firstProfiled.error) r.errors.push(`${profile.name} profiled: ${firstProfiled.error}`);
         first.script = firstProfiled.script;
         (r.runs[profile.name] ??= []).push(first);
-        for (const kind of target.accept || !target.banner ? RETURNING : []) {
+        for (const kind of returns(target) ? RETURNING : []) {
           const back = await load(browser, env, target, profile, { returning: kind });
           const backProfiled = await load(browser, env, target, profile, { returning: kind, profiled: true });
           if (backProfiled.error) r.errors.push(`${profile.name} returning (${kind}), profiled: ${backProfiled.error}`);
@@ -445,7 +448,9 @@ try {
   await env.close();
 }
 
-const baseline = Object.fromEntries(PROFILES.map((p) => [p.name, median(results.get(TARGETS[0].name).runs[p.name].map((r) => r.script))]));
+// The baseline page's median script time per profile, from its runs of one kind.
+const baselineOf = (byProfile) => Object.fromEntries(PROFILES.map((p) => [p.name, median((byProfile?.[p.name] ?? []).map((r) => r.script))]));
+const baseline = baselineOf(results.get(TARGETS[0].name).runs);
 const lines = [
   `# consent-gate benchmark`,
   ``,
@@ -480,8 +485,8 @@ for (const kind of RETURNING) {
     "| target | fetched brotli KiB | host page FCP ms, loopback | consented script runs, ms, loopback | script ms beyond baseline, loopback | long tasks | host page FCP ms, throttled | consented script runs, ms, throttled | script ms beyond baseline, throttled | long tasks, throttled |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   );
-  const base = Object.fromEntries(PROFILES.map((p) => [p.name, median((results.get(TARGETS[0].name).returning[kind]?.[p.name] ?? []).map((r) => r.script))]));
-  for (const target of TARGETS.filter((t) => t.accept || !t.banner)) {
+  const base = baselineOf(results.get(TARGETS[0].name).returning[kind]);
+  for (const target of TARGETS.filter(returns)) {
     const r = results.get(target.name);
     const [fast, slow] = PROFILES.map((p) => (r.returning[kind]?.[p.name] ?? []).filter((x) => !x.error));
     const consentedAt = (runs) => (target.accept ? ms(median(runs.map((x) => x.consentedAt))) : "—");

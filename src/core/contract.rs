@@ -240,25 +240,16 @@ mod tests {
             );
         }
         for (at, _) in layer.match_indices("data-consent-") {
-            let mark: String = layer[at..]
-                .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
-                .collect();
-            assert!(
-                named.contains(&mark.as_str()),
-                "{mark} is not in contract.rs"
-            );
+            let mark = mark_at(&layer[at..]);
+            assert!(named.contains(&mark), "{mark} is not in contract.rs");
         }
         // The markup it writes when it holds an element: the category and service marks, and
         // the held attribute as `data-` and the real one's name (HELD_ATTRIBUTES' rule).
         let markup = [ATTR_CATEGORY, ATTR_SERVICE, ATTR_AUTO, ATTR_INJECTED];
         for (at, _) in layer.match_indices("\"data-") {
-            let mark: String = layer[at + 1..]
-                .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
-                .collect();
+            let mark = mark_at(&layer[at + 1..]);
             assert!(
-                markup.contains(&mark.as_str()) || mark == "data-",
+                markup.contains(&mark) || mark == "data-",
                 "{mark} in intercept.js is not in contract.rs"
             );
         }
@@ -298,10 +289,7 @@ mod tests {
             );
         }
         for (at, _) in small.match_indices("\"data-") {
-            let mark: String = small[at + 1..]
-                .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
-                .collect();
+            let mark = mark_at(&small[at + 1..]);
             assert_eq!(mark, ATTR_INTERFACE, "{mark} is not in contract.rs");
         }
     }
@@ -323,6 +311,14 @@ mod tests {
                 "{compound} is not under small.js's {broad}"
             );
         }
+    }
+
+    /// The attribute name `text` starts with: lowercase letters and dashes.
+    fn mark_at(text: &str) -> &str {
+        let end = text
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
+            .unwrap_or(text.len());
+        &text[..end]
     }
 
     /// The names after each `marker` in `text`, up to the first character that cannot be in one.
