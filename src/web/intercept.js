@@ -487,7 +487,24 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   wrap(proto("Element"), "insertAdjacentHTML", "value", htmlAt(1, parent));
   wrap(proto("Element"), "setHTMLUnsafe", "value", htmlAt(0));
   wrap(proto("ShadowRoot"), "setHTMLUnsafe", "value", htmlAt(0));
+  // The Sanitizer API keeps whatever the page's configuration allows, <img src> included.
+  wrap(proto("Element"), "setHTML", "value", htmlAt(0));
+  wrap(proto("ShadowRoot"), "setHTML", "value", htmlAt(0));
   wrap(proto("Range"), "createContextualFragment", "value", htmlAt(0, function () { return null; }));
+  // An editor's commands: insertHTML parses its string into the document, and insertImage makes
+  // an image of its URL, so a held one fails as a command the browser cannot do (false). Each
+  // argument is converted once, and what was decided on is what the browser gets.
+  wrap(proto("Document"), "execCommand", "value", function (original, self, args) {
+    args = copy(args);
+    if (args.length) {
+      var command = lower(args[0] = text(args[0]));
+      if (args.length > 2 && args[2] !== undefined) {
+        if (command === "inserthtml") args[2] = htmlArgument(args[2]);
+        else if (command === "insertimage" && heldUrl(args[2] = text(args[2]))) return false;
+      }
+    }
+    return apply(original, self, args);
+  });
   ["write", "writeln"].forEach(function (name) {
     wrap(proto("Document"), name, "value", function (original, self, args) {
       var each = [];
@@ -508,6 +525,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     ["DocumentFragment", "append"], ["DocumentFragment", "prepend"],
     ["DocumentFragment", "replaceChildren"], ["Document", "append"], ["Document", "prepend"],
     ["Document", "replaceChildren"], ["Document", "importNode"], ["Document", "adoptNode"],
+    ["Range", "insertNode"], ["Range", "surroundContents"],
   ].forEach(function (entry) {
     wrap(proto(entry[0]), entry[1], "value", function (original, self, args) {
       var frames = [];

@@ -72,8 +72,9 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
     "img-src", "fetch", "script", "string-object", "to-string", "request", "url", "xhr", "setAttributeNS", "before", "fragment",
     "attr-node", "named-item", "attr-value", "attr-node-value", "attr-text", "srcset", "srcset-attr", "picture-source",
     "svg-script", "svg-xlink", "svg-image", "poster", "object", "input-image", "innerHTML", "outerHTML",
-    "insertAdjacentHTML", "declarative-shadow", "shadow-innerHTML", "fragment-img", "template", "template-clone",
-    "domparser", "domparser-inserted", "document-write", "innerHTML-detached",
+    "insertAdjacentHTML", "declarative-shadow", "shadow-innerHTML", "setHTML", "shadow-setHTML", "fragment-img", "template", "template-clone",
+    "domparser", "domparser-inserted", "range-insert", "range-surround", "exec-insertHTML", "exec-insertImage",
+    "document-write", "innerHTML-detached",
     "frame-fetch", "frame-image", "frame-beacon", "friendly", "innerHTML-frame", "fragment-frame", "nested-frame", "srcdoc-script",
   ];
   for (const via of after) {
