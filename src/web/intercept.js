@@ -76,6 +76,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   var localName = accessor("Element", "localName").get;
   var nodeType = accessor("Node", "nodeType").get;
   var ownerDocument = accessor("Node", "ownerDocument").get;
+  var firstChild = accessor("Node", "firstChild").get;
   var ownerElement = accessor("Attr", "ownerElement").get;
   var attrName = accessor("Attr", "localName").get;
   var attrValue = accessor("Attr", "value").get;
@@ -237,8 +238,10 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   // A node about to enter the document. Nodes of this document were held as their URLs were set,
   // except scripts made before the gate ran or cloned; nodes from another document (a template's
   // content, DOMParser, another frame) were made where nothing loads, so all of them is checked.
-  // Its scripts are marked as page code's.
-  var holdInserted = function (node) {
+  // Its scripts are marked as page code's; its frames go to `frames`, to be guarded once inserted.
+  // One query finds both, and none is made under a node without children, which is most of
+  // what a page inserts.
+  var holdInserted = function (node, frames) {
     var type;
     try {
       type = apply(nodeType, node, []);
@@ -246,13 +249,17 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
       return;
     }
     if (type !== 1 && type !== 11) return;
-    var isScript = type === 1 && apply(localName, node, []) === "script";
-    var scripts = apply(selectAll[type], node, ["script"]);
+    var name = type === 1 ? apply(localName, node, []) : "";
+    var inside = !firstChild || apply(firstChild, node, []) ? apply(selectAll[type], node, ["script, iframe"]) : [];
     if (apply(ownerDocument, node, []) !== doc) holdTree(node, false);
-    else if (isScript) holdElement(node, false);
-    for (var i = 0; i < scripts.length; i++) holdElement(scripts[i], false);
-    if (isScript && !has(autoHeld, node)) add(injected, node);
-    for (var j = 0; j < scripts.length; j++) if (!has(autoHeld, scripts[j])) add(injected, scripts[j]);
+    for (var i = -1; i < inside.length; i++) {
+      var element = i < 0 ? node : inside[i];
+      var tag = i < 0 ? name : apply(localName, element, []);
+      if (tag === "iframe") frames.push(element);
+      if (tag !== "script") continue;
+      holdElement(element, false);
+      if (!has(autoHeld, element)) add(injected, element);
+    }
   };
 
   // A same-origin child frame has its own realm, with its own fetch, Image and setters: the layer
@@ -529,10 +536,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   ].forEach(function (entry) {
     wrap(proto(entry[0]), entry[1], "value", function (original, self, args) {
       var frames = [];
-      for (var i = 0; i < args.length; i++) {
-        holdInserted(args[i]);
-        framesIn(args[i], frames);
-      }
+      for (var i = 0; i < args.length; i++) holdInserted(args[i], frames);
       var result = apply(original, self, args);
       for (var j = 0; j < frames.length; j++) guardFrame(frames[j]);
       return result;
