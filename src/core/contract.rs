@@ -37,8 +37,9 @@ pub fn held_attribute(real: &str) -> Option<&'static str> {
 }
 
 /// On a blocked non-script element: attributes held back until release, and the real attribute
-/// each one becomes (`imagesrcset` on a preload link, `data` on an `<object>`, `ping` on a link).
-pub const HELD_ATTRIBUTES: [(&str, &str); 7] = [
+/// each one becomes (`imagesrcset` on a preload link, `data` on an `<object>`, `ping` on a link,
+/// `background` on a table or the body).
+pub const HELD_ATTRIBUTES: [(&str, &str); 8] = [
     (ATTR_HELD_SRC, "src"),
     ("data-srcset", "srcset"),
     (ATTR_HELD_HREF, "href"),
@@ -46,6 +47,7 @@ pub const HELD_ATTRIBUTES: [(&str, &str); 7] = [
     ("data-imagesrcset", "imagesrcset"),
     ("data-data", "data"),
     ("data-ping", "ping"),
+    ("data-background", "background"),
 ];
 
 macro_rules! gated_selector {
@@ -55,11 +57,11 @@ macro_rules! gated_selector {
          [data-category][data-src], [data-category][data-srcset], \
          [data-category][data-href], [data-category][data-poster], \
          [data-category][data-imagesrcset], [data-category][data-data], \
-         [data-category][data-ping], \
+         [data-category][data-ping], [data-category][data-background], \
          [data-service][data-src], [data-service][data-srcset], \
          [data-service][data-href], [data-service][data-poster], \
          [data-service][data-imagesrcset], [data-service][data-data], \
-         [data-service][data-ping]"
+         [data-service][data-ping], [data-service][data-background]"
     };
 }
 

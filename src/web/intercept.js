@@ -90,14 +90,18 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   var dispatch = method("EventTarget", "dispatchEvent");
 
   // Where elements request URLs: each element's attributes the browser fetches from (SVG's
-  // <script href> and <image href> included). Lists: srcset-like values and <a ping>.
+  // <script>, <image>, <feImage> and <use> by href; a table's or the body's background image).
+  // Lists: srcset-like values and <a ping>.
   var URLS = {
     script: ["src", "href"], img: ["src", "srcset"], image: ["href"], iframe: ["src"],
     frame: ["src"], embed: ["src"], source: ["src", "srcset"], link: ["href", "imagesrcset"],
     video: ["src", "poster"], audio: ["src"], track: ["src"], object: ["data"], input: ["src"],
-    a: ["ping"], area: ["ping"],
+    a: ["ping"], area: ["ping"], feImage: ["href"], use: ["href"],
   };
-  var ANY_URL = /src|href|data|poster|ping/i;
+  ["body", "table", "thead", "tbody", "tfoot", "tr", "td", "th"].forEach(function (tag) {
+    URLS[tag] = ["background"];
+  });
+  var ANY_URL = /src|href|data|poster|ping|background/i;
   var SELECTOR = Object.keys(URLS).map(function (tag) {
     return URLS[tag].map(function (name) { return tag + "[" + name + "]"; }).join(",");
   }).join(",");
@@ -363,7 +367,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     ["HTMLMediaElement", "src", "src"], ["HTMLVideoElement", "poster", "poster"],
     ["HTMLTrackElement", "src", "src"], ["HTMLObjectElement", "data", "data"],
     ["HTMLInputElement", "src", "src"], ["HTMLAnchorElement", "ping", "ping"],
-    ["HTMLAreaElement", "ping", "ping"],
+    ["HTMLAreaElement", "ping", "ping"], ["HTMLBodyElement", "background", "background"],
   ].forEach(function (entry) {
     wrap(proto(entry[0]), entry[1], "set", function (set, self, args) {
       var value = text(args[0]);
@@ -371,6 +375,26 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
       if (found) return hold(self, entry[2], found);
       return apply(set, self, [isTrusted(args[0]) ? args[0] : value]);
     });
+  });
+
+  // An SVG element's href is also set through the SVGAnimatedString its getter returns
+  // (href.baseVal), which does not say whose it is: the getter remembers.
+  var owners = new WeakMap();
+  var ownerOf = call(WeakMap.prototype.get);
+  var own = call(WeakMap.prototype.set);
+  ["SVGScriptElement", "SVGImageElement", "SVGFEImageElement", "SVGUseElement"].forEach(function (name) {
+    wrap(proto(name), "href", "get", function (get, self) {
+      var animated = apply(get, self, []);
+      own(owners, animated, self);
+      return animated;
+    });
+  });
+  wrap(proto("SVGAnimatedString"), "baseVal", "set", function (set, self, args) {
+    var element = ownerOf(owners, self);
+    var value = text(args[0]);
+    var found = element && heldIn("href", value);
+    if (found) return hold(element, "href", found);
+    return apply(set, self, [isTrusted(args[0]) ? args[0] : value]);
   });
 
   // new Audio(url) sets its element's src inside the constructor: it goes through the setter.

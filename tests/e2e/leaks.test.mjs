@@ -71,7 +71,7 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
   const after = [
     "img-src", "fetch", "script", "string-object", "to-string", "request", "url", "xhr", "setAttributeNS", "before", "fragment",
     "attr-node", "named-item", "attr-value", "attr-node-value", "attr-text", "srcset", "srcset-attr", "picture-source",
-    "svg-script", "svg-xlink", "svg-image", "poster", "object", "input-image", "innerHTML", "outerHTML",
+    "svg-script", "svg-xlink", "svg-image", "svg-baseval", "fe-image", "fe-image-html", "svg-use", "body-background", "cell-background", "poster", "object", "input-image", "innerHTML", "outerHTML",
     "insertAdjacentHTML", "declarative-shadow", "shadow-innerHTML", "setHTML", "shadow-setHTML", "fragment-img", "template", "template-clone",
     "domparser", "domparser-inserted", "range-insert", "range-surround", "exec-insertHTML", "exec-insertImage",
     "document-write", "innerHTML-detached",
