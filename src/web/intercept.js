@@ -36,6 +36,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   var concat = call(Array.prototype.concat);
   var test = call(RegExp.prototype.test);
   var reject = win.Promise.reject.bind(win.Promise);
+  var toArray = Array.from;
   var has = call(WeakSet.prototype.has);
   var add = call(WeakSet.prototype.add);
   var forget = call(WeakSet.prototype.delete);
@@ -567,21 +568,52 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     });
   });
 
-  // fetch, sendBeacon and XMLHttpRequest to a held URL fail as an offline request would.
-  wrap(win, "fetch", "value", function (original, self, args) {
-    args = copy(args);
-    var url;
+  // fetch, fetchLater, sendBeacon, XMLHttpRequest and the Cache API's add and addAll (which
+  // fetch to fill a cache) to a held URL fail as an offline request would.
+  // What a request argument asks for: a Request's URL, or the argument converted once (into
+  // `args`, so that what was decided on is what the browser gets).
+  var requestAt = function (args, at) {
     try {
-      try {
-        url = apply(requestUrl, args[0], []);
-      } catch (notRequest) {
-        url = args[0] = text(args[0]);
-      }
-    } catch (thrown) {
-      return reject(thrown);
+      return apply(requestUrl, args[at], []);
+    } catch (notRequest) {
+      return (args[at] = text(args[at]));
     }
-    var found = heldUrl(url);
-    if (found) return reject(new TypeError("consent-gate: " + found.value + " is held until " + (found.service || "consent") + " is granted"));
+  };
+  var heldError = function (args, at) {
+    var found = heldUrl(requestAt(args, at));
+    return found && new TypeError("consent-gate: " + found.value + " is held until " + (found.service || "consent") + " is granted");
+  };
+  // The promise-returning ones: a conversion that throws rejects, as it would in the browser.
+  var fetchLike = function (each) {
+    return function (original, self, args) {
+      args = copy(args);
+      var error;
+      try {
+        error = each(args);
+      } catch (thrown) {
+        return reject(thrown);
+      }
+      return error ? reject(error) : apply(original, self, args);
+    };
+  };
+  var firstHeld = function (args) {
+    return heldError(args, 0);
+  };
+  wrap(win, "fetch", "value", fetchLike(firstHeld));
+  wrap(proto("Cache"), "add", "value", fetchLike(firstHeld));
+  // addAll stores all or nothing: one held URL refuses the whole list.
+  wrap(proto("Cache"), "addAll", "value", fetchLike(function (args) {
+    var list = args[0] = toArray(args[0]);
+    for (var i = 0; i < list.length; i++) {
+      var error = heldError(list, i);
+      if (error) return error;
+    }
+    return null;
+  }));
+  wrap(win, "fetchLater", "value", function (original, self, args) {
+    args = copy(args);
+    var error = firstHeld(args);
+    if (error) throw error;
     return apply(original, self, args);
   });
   wrap(proto("Navigator"), "sendBeacon", "value", function (original, self, args) {

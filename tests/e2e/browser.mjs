@@ -39,7 +39,11 @@ function encodingHeader(file) {
   return { "content-type": file.endsWith(".html") ? "text/html; charset=windows-1252" : "text/javascript" };
 }
 
-export async function start() {
+/**
+ * `secure`: the browser treats the site and the tracker as secure origins, for the APIs a page
+ * only has over HTTPS (the Cache API, fetchLater).
+ */
+export async function start({ secure = false } = {}) {
   const servers = await startServers({
     siteHost: SITE_HOST,
     trackerHost: TRACKER_HOST,
@@ -67,6 +71,7 @@ export async function start() {
       // window.gc(), for tests that what the page lets go of is collected without breaking us.
       "--js-flags=--expose-gc",
       `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1, MAP *.${SITE_HOST} 127.0.0.1, MAP ${TRACKER_HOST} 127.0.0.1`,
+      ...(secure ? [`--unsafely-treat-insecure-origin-as-secure=${servers.siteOrigin},${servers.trackerOrigin}`] : []),
     ],
     })
     .catch(async (error) => {
