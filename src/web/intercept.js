@@ -557,15 +557,29 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     ["DocumentFragment", "append"], ["DocumentFragment", "prepend"],
     ["DocumentFragment", "replaceChildren"], ["Document", "append"], ["Document", "prepend"],
     ["Document", "replaceChildren"], ["Document", "importNode"], ["Document", "adoptNode"],
-    ["Range", "insertNode"], ["Range", "surroundContents"],
+    ["Range", "insertNode"], ["Range", "surroundContents"], ["Document", "body", "set"],
+    ["HTMLTableElement", "caption", "set"], ["HTMLTableElement", "tHead", "set"],
+    ["HTMLTableElement", "tFoot", "set"],
   ].forEach(function (entry) {
-    wrap(proto(entry[0]), entry[1], "value", function (original, self, args) {
+    wrap(proto(entry[0]), entry[1], entry[2] || "value", function (original, self, args) {
       var frames = [];
       for (var i = 0; i < args.length; i++) holdInserted(args[i], frames);
       var result = apply(original, self, args);
       for (var j = 0; j < frames.length; j++) guardFrame(frames[j]);
       return result;
     });
+  });
+
+  // XSLT makes its result's elements in the document it is given, where an image loads as it is
+  // made: they are made in an inert document instead, so the fragment is checked whole as it is
+  // inserted (a node from another document).
+  var inert = null;
+  var createDocument = method("DOMImplementation", "createHTMLDocument");
+  var implementation = doc.implementation;
+  wrap(proto("XSLTProcessor"), "transformToFragment", "value", function (original, self, args) {
+    args = copy(args);
+    if (args.length > 1) args[1] = inert = inert || apply(createDocument, implementation, [""]);
+    return apply(original, self, args);
   });
 
   // fetch, fetchLater, sendBeacon, XMLHttpRequest and the Cache API's add and addAll (which

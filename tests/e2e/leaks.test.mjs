@@ -73,7 +73,7 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
     "attr-node", "named-item", "attr-value", "attr-node-value", "attr-text", "srcset", "srcset-attr", "picture-source",
     "svg-script", "svg-xlink", "svg-image", "svg-baseval", "fe-image", "fe-image-html", "svg-use", "body-background", "cell-background", "poster", "object", "input-image", "innerHTML", "outerHTML",
     "insertAdjacentHTML", "declarative-shadow", "shadow-innerHTML", "setHTML", "shadow-setHTML", "fragment-img", "template", "template-clone",
-    "domparser", "domparser-inserted", "range-insert", "range-surround", "exec-insertHTML", "exec-insertImage", "fetch-later", "cache-add", "cache-add-all",
+    "domparser", "domparser-inserted", "range-insert", "range-surround", "exec-insertHTML", "exec-insertImage", "fetch-later", "cache-add", "cache-add-all", "table-caption", "table-thead", "xslt", "frame-body",
     "document-write", "innerHTML-detached",
     "frame-fetch", "frame-image", "frame-beacon", "friendly", "innerHTML-frame", "fragment-frame", "nested-frame", "srcdoc-script",
   ];
