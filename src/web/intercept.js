@@ -51,6 +51,8 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   var heldRequests = new WeakSet();
   var autoHeld = new WeakSet();
   var injected = new WeakSet();
+  // Nodes an insertion wrapper has checked, whose insides the observer need not read again.
+  var checked = new WeakSet();
   var proto = function (name) {
     var constructor = win[name];
     return constructor && constructor.prototype;
@@ -254,6 +256,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
       return;
     }
     if (type !== 1 && type !== 11) return;
+    add(checked, node);
     var name = type === 1 ? apply(localName, node, []) : "";
     var inside = !firstChild || apply(firstChild, node, []) ? apply(selectAll[type], node, ["script, iframe"]) : [];
     if (apply(ownerDocument, node, []) !== doc) holdTree(node, false);
@@ -559,7 +562,8 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     ["Document", "replaceChildren"], ["Document", "importNode"], ["Document", "adoptNode"],
     ["Range", "insertNode"], ["Range", "surroundContents"], ["Document", "body", "set"],
     ["HTMLTableElement", "caption", "set"], ["HTMLTableElement", "tHead", "set"],
-    ["HTMLTableElement", "tFoot", "set"],
+    ["HTMLTableElement", "tFoot", "set"], ["HTMLSelectElement", "add"], ["HTMLOptionsCollection", "add"],
+    ["DocumentType", "before"], ["DocumentType", "after"], ["DocumentType", "replaceWith"],
   ].forEach(function (entry) {
     wrap(proto(entry[0]), entry[1], entry[2] || "value", function (original, self, args) {
       var frames = [];
@@ -660,10 +664,18 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
       for (var r = 0; r < records.length; r++) {
         var added = records[r].addedNodes;
         for (var i = 0; i < added.length; i++) {
-          if (apply(nodeType, added[i], []) !== 1) continue;
-          holdElement(added[i], true);
-          if (apply(localName, added[i], []) === "iframe") guardFrame(added[i]);
-          follow_up = follow_up || (!!parsed && apply(matches, added[i], [follow]));
+          var node = added[i];
+          if (apply(nodeType, node, []) !== 1) continue;
+          holdElement(node, true);
+          if (apply(localName, node, []) === "iframe") guardFrame(node);
+          // A node that came in by a path no wrapper saw (an <option> set on a <select> by
+          // index, an API newer than this layer) may carry URLs below its top: held as the
+          // parser's are, before an adopted image's load starts.
+          if (!has(checked, node) && apply(firstChild, node, [])) {
+            var below = apply(selectAll[1], node, [SELECTOR]);
+            for (var k = 0; k < below.length; k++) holdElement(below[k], true);
+          }
+          follow_up = follow_up || (!!parsed && apply(matches, node, [follow]));
         }
       }
       if (follow_up && !scheduled) {

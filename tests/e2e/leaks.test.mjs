@@ -74,6 +74,7 @@ test("URL forms the browser reads as the tracker's, and values that are not stri
     "svg-script", "svg-xlink", "svg-image", "svg-baseval", "fe-image", "fe-image-html", "svg-use", "body-background", "cell-background", "poster", "object", "input-image", "innerHTML", "outerHTML",
     "insertAdjacentHTML", "declarative-shadow", "shadow-innerHTML", "setHTML", "shadow-setHTML", "fragment-img", "template", "template-clone",
     "domparser", "domparser-inserted", "range-insert", "range-surround", "exec-insertHTML", "exec-insertImage", "fetch-later", "cache-add", "cache-add-all", "table-caption", "table-thead", "xslt", "frame-body",
+    "select-add", "options-add", "select-index", "options-index",
     "document-write", "innerHTML-detached",
     "frame-fetch", "frame-image", "frame-beacon", "friendly", "innerHTML-frame", "fragment-frame", "nested-frame", "srcdoc-script",
   ];
