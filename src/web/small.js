@@ -619,18 +619,11 @@ function consentGateSmall(WASM, VERSION, esm) {
     });
     listen(doc, "DOMContentLoaded", whenParsed);
     // Another tab's decision, or one that lapsed while this tab was hidden: the full gate decides.
-    var changed = function (value) {
-      if (value !== plan.record) upgrade();
-    };
-    try {
-      var channel = new BroadcastChannel("consent-gate:" + plan.name);
-      channel.onmessage = function (event) { changed(event.data); };
-      stops.push(function () { channel.close(); });
-    } catch (e) {
-      // The storage event below carries it.
-    }
+    // A plan is followed only where localStorage works, so the record's mirror there carries
+    // every decision (and an erasure) another tab stores; the full gate's BroadcastChannel
+    // message would say the same.
     listen(win, "storage", function (event) {
-      if (event.key === plan.name) changed(event.newValue);
+      if (event.key === plan.name && event.newValue !== plan.record) upgrade();
     });
     listen(doc, "visibilitychange", function () {
       if (!doc.hidden && !inForceNow()) upgrade();
