@@ -187,6 +187,50 @@ fn hold_rewrites_only_those_tags_and_a_second_run_changes_nothing() {
     assert!(!text.contains("unheld"), "{text}");
 }
 
+/// Tags the first list of the command did not know: each is held in the page by the gate.
+const MORE_TAGS: &str = r#"<!doctype html>
+<html>
+<body background="https://www.facebook.com/tr?id=1&ev=Body">
+  <svg><filter id="f"><feImage href="https://www.facebook.com/tr?id=2&ev=Filter"/></filter></svg>
+  <object data="https://www.youtube.com/embed/YYYY"></object>
+  <a href="/sale" ping="https://www.facebook.com/tr?id=3&ev=Ping">Sale</a>
+  <table><tr><td background="/own.png">ours</td></tr></table>
+</body>
+</html>
+"#;
+
+#[test]
+fn check_and_hold_know_every_tag_the_gate_holds() {
+    let config = file("shop3.json", SHOP);
+    let page = file("shop3.html", MORE_TAGS);
+    let out = run(&["check", "--config", &config, &page]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [":3:", ":4:", ":5:", ":6:"] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains(line) && l.contains("unheld")),
+            "{line} in\n{text}"
+        );
+    }
+    assert!(!text.contains(":7:"), "the site's own background: {text}");
+    let out = run(&["hold", "--config", &config, &page]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let held = std::fs::read_to_string(&page).expect("read");
+    for attribute in [
+        r#"data-background="https://www.facebook.com/tr?id=1&ev=Body""#,
+        r#"data-href="https://www.facebook.com/tr?id=2&ev=Filter""#,
+        r#"data-data="https://www.youtube.com/embed/YYYY""#,
+        r#"data-ping="https://www.facebook.com/tr?id=3&ev=Ping""#,
+        r#"<td background="/own.png">"#,
+    ] {
+        assert!(held.contains(attribute), "{attribute} in\n{held}");
+    }
+}
+
 const WITH_PRESETS: &str = r#"{
   "categories": [{ "id": "necessary", "required": true }, { "id": "analytics" }, { "id": "marketing" }],
   "services": [

@@ -50,6 +50,37 @@ pub const HELD_ATTRIBUTES: [(&str, &str); 8] = [
     ("data-background", "background"),
 ];
 
+/// Where elements request URLs: each tag, and the attributes the browser fetches through (lists:
+/// `srcset`-like values and `ping`). The interception layer holds these in the page, the
+/// `consent-gate hold` command in a page's HTML. An SVG tag keeps its case (`feImage`).
+pub const URL_ATTRIBUTES: [(&str, &[&str]); 25] = [
+    ("script", &["src", "href"]),
+    ("img", &["src", "srcset"]),
+    ("image", &["href"]),
+    ("iframe", &["src"]),
+    ("frame", &["src"]),
+    ("embed", &["src"]),
+    ("source", &["src", "srcset"]),
+    ("link", &["href", "imagesrcset"]),
+    ("video", &["src", "poster"]),
+    ("audio", &["src"]),
+    ("track", &["src"]),
+    ("object", &["data"]),
+    ("input", &["src"]),
+    ("a", &["ping"]),
+    ("area", &["ping"]),
+    ("feImage", &["href"]),
+    ("use", &["href"]),
+    ("body", &["background"]),
+    ("table", &["background"]),
+    ("thead", &["background"]),
+    ("tbody", &["background"]),
+    ("tfoot", &["background"]),
+    ("tr", &["background"]),
+    ("td", &["background"]),
+    ("th", &["background"]),
+];
+
 macro_rules! gated_selector {
     () => {
         "script[type=\"text/plain\"][data-category], \
@@ -255,21 +286,32 @@ mod tests {
                 "{mark} in intercept.js is not in contract.rs"
             );
         }
-        // Every attribute the layer holds becomes a held attribute core releases.
+        // The layer's URL attributes are URL_ATTRIBUTES, tag for tag, and each becomes a held
+        // attribute core releases.
         let start = layer
             .find("var URLS = {")
             .expect("intercept.js lists URL attributes");
-        let urls = &layer[start..start + layer[start..].find("};").expect("the list ends")];
-        let real: Vec<&str> = HELD_ATTRIBUTES.iter().map(|(_, real)| *real).collect();
-        let listed: Vec<&str> = urls
-            .split('[')
-            .skip(1)
-            .flat_map(|list| list.split(']').next().unwrap_or("").split(','))
-            .map(|name| name.trim().trim_matches('"'))
+        let urls = &layer[start + "var URLS = {".len()
+            ..start + layer[start..].find("};").expect("the list ends")];
+        let listed: Vec<(&str, Vec<&str>)> = urls
+            .split(']')
+            .filter_map(|entry| entry.split_once(": ["))
+            .map(|(tag, names)| {
+                let tag = tag.trim_matches(|c: char| c == ',' || c.is_whitespace());
+                let names = names.split(',').map(|n| n.trim().trim_matches('"'));
+                (tag, names.collect())
+            })
             .collect();
-        assert!(listed.contains(&"srcset") && listed.contains(&"ping"));
-        for name in listed {
-            assert!(real.contains(&name), "{name} has no held attribute");
+        let expected: Vec<(&str, Vec<&str>)> = URL_ATTRIBUTES
+            .iter()
+            .map(|(tag, names)| (*tag, names.to_vec()))
+            .collect();
+        assert_eq!(listed, expected, "intercept.js's URLS and URL_ATTRIBUTES");
+        let real: Vec<&str> = HELD_ATTRIBUTES.iter().map(|(_, real)| *real).collect();
+        for (_, names) in URL_ATTRIBUTES {
+            for name in names {
+                assert!(real.contains(name), "{name} has no held attribute");
+            }
         }
     }
 

@@ -92,18 +92,17 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   var Progress = win.ProgressEvent;
   var dispatch = method("EventTarget", "dispatchEvent");
 
-  // Where elements request URLs: each element's attributes the browser fetches from (SVG's
-  // <script>, <image>, <feImage> and <use> by href; a table's or the body's background image).
-  // Lists: srcset-like values and <a ping>.
+  // Where elements request URLs: core's URL_ATTRIBUTES (src/core/contract.rs), entry for entry
+  // (SVG's <script>, <image>, <feImage> and <use> by href; a table's or the body's background
+  // image). Lists: srcset-like values and <a ping>.
   var URLS = {
     script: ["src", "href"], img: ["src", "srcset"], image: ["href"], iframe: ["src"],
     frame: ["src"], embed: ["src"], source: ["src", "srcset"], link: ["href", "imagesrcset"],
     video: ["src", "poster"], audio: ["src"], track: ["src"], object: ["data"], input: ["src"],
-    a: ["ping"], area: ["ping"], feImage: ["href"], use: ["href"],
+    a: ["ping"], area: ["ping"], feImage: ["href"], use: ["href"], body: ["background"],
+    table: ["background"], thead: ["background"], tbody: ["background"], tfoot: ["background"],
+    tr: ["background"], td: ["background"], th: ["background"],
   };
-  ["body", "table", "thead", "tbody", "tfoot", "tr", "td", "th"].forEach(function (tag) {
-    URLS[tag] = ["background"];
-  });
   var ANY_URL = /src|href|data|poster|ping|background/i;
   var SELECTOR = Object.keys(URLS).map(function (tag) {
     return URLS[tag].map(function (name) { return tag + "[" + name + "]"; }).join(",");

@@ -6,23 +6,20 @@
 use consent_gate::core::autoblock;
 use consent_gate::core::config::{Config, Service};
 use consent_gate::core::contract::{
-    ATTR_CATEGORY, ATTR_SERVICE, ATTR_TYPE, BLOCKED_SCRIPT_TYPE, held_attribute,
+    ATTR_CATEGORY, ATTR_SERVICE, ATTR_TYPE, BLOCKED_SCRIPT_TYPE, URL_ATTRIBUTES, held_attribute,
 };
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str, text};
 use std::cell::RefCell;
 
-/// Elements that request a URL, and the attributes they request it through (held as `data-*`).
-const URL_TAGS: [(&str, &[&str]); 8] = [
-    ("script", &["src"]),
-    ("img", &["src", "srcset"]),
-    ("iframe", &["src"]),
-    ("embed", &["src"]),
-    ("source", &["src", "srcset"]),
-    ("video", &["src", "poster"]),
-    ("audio", &["src"]),
-    ("link", &["href"]),
-];
+/// The attributes an element requests a URL through (held as `data-*`), as the page's gate holds
+/// them; HTML tag names match in any case (`feimage` is SVG's `feImage`).
+fn url_attributes(tag: &str) -> &'static [&'static str] {
+    URL_ATTRIBUTES
+        .iter()
+        .find(|(t, _)| t.eq_ignore_ascii_case(tag))
+        .map_or(&[], |(_, names)| *names)
+}
 
 /// One finding on a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +59,7 @@ fn held(element: &Element<'_, '_>) -> bool {
 /// The service an element's URL attributes would reach, with the attribute.
 fn reached<'c>(config: &'c Config, element: &Element<'_, '_>) -> Option<(&'c Service, String)> {
     let tag = element.tag_name();
-    let (_, names) = URL_TAGS.iter().find(|(t, _)| *t == tag)?;
-    names.iter().find_map(|name| {
+    url_attributes(&tag).iter().find_map(|name| {
         let value = element.get_attribute(name)?;
         // A srcset lists URLs: any one of them reaching a service is enough.
         value
@@ -188,12 +184,7 @@ pub fn hold(config: &Config, html: &str) -> Result<String, String> {
                     if is_script {
                         make_inert(el)?;
                     } else {
-                        let tag = el.tag_name();
-                        let names = URL_TAGS
-                            .iter()
-                            .find(|(t, _)| *t == tag)
-                            .map_or(&[][..], |(_, n)| *n);
-                        for name in names {
+                        for name in url_attributes(&el.tag_name()) {
                             let held = held_attribute(name);
                             if let (Some(value), Some(held)) = (el.get_attribute(name), held) {
                                 el.set_attribute(held, &value)?;
