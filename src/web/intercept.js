@@ -51,8 +51,28 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
   var heldRequests = new WeakSet();
   var autoHeld = new WeakSet();
   var injected = new WeakSet();
-  // Nodes an insertion wrapper has checked, whose insides the observer need not read again.
-  var checked = new WeakSet();
+  // Nodes an insertion wrapper has checked, whose insides the observer need not read again. Kept
+  // only until the observer has had this task's records (two microtasks on: the observer's is
+  // queued before the second), not in a WeakSet, whose entries a busy page makes the collector
+  // trace on every pass.
+  var checked = new Set();
+  var wasChecked = call(Set.prototype.has);
+  var remember = call(Set.prototype.add);
+  var forgetAll = call(Set.prototype.clear);
+  var later = win.queueMicrotask;
+  var forgetting = false;
+  var check = function (node) {
+    if (!later) return;
+    remember(checked, node);
+    if (forgetting) return;
+    forgetting = true;
+    apply(later, win, [function () {
+      apply(later, win, [function () {
+        forgetAll(checked);
+        forgetting = false;
+      }]);
+    }]);
+  };
   var proto = function (name) {
     var constructor = win[name];
     return constructor && constructor.prototype;
@@ -255,7 +275,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
       return;
     }
     if (type !== 1 && type !== 11) return;
-    add(checked, node);
+    check(node);
     var name = type === 1 ? apply(localName, node, []) : "";
     var inside = !firstChild || apply(firstChild, node, []) ? apply(selectAll[type], node, ["script, iframe"]) : [];
     if (apply(ownerDocument, node, []) !== doc) holdTree(node, false);
@@ -601,12 +621,12 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     return found && new TypeError("consent-gate: " + found.value + " is held until " + (found.service || "consent") + " is granted");
   };
   // The promise-returning ones: a conversion that throws rejects, as it would in the browser.
-  var fetchLike = function (each) {
+  var fetchLike = function (check) {
     return function (original, self, args) {
       args = copy(args);
       var error;
       try {
-        error = each(args);
+        error = check(args);
       } catch (thrown) {
         return reject(thrown);
       }
@@ -670,7 +690,7 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
           // A node that came in by a path no wrapper saw (an <option> set on a <select> by
           // index, an API newer than this layer) may carry URLs below its top: held as the
           // parser's are, before an adopted image's load starts.
-          if (!has(checked, node) && apply(firstChild, node, [])) {
+          if (!wasChecked(checked, node) && (!firstChild || apply(firstChild, node, []))) {
             var below = apply(selectAll[1], node, [SELECTOR]);
             for (var k = 0; k < below.length; k++) holdElement(below[k], true);
           }
