@@ -100,6 +100,17 @@ const SHOP: &str = r#"{
   ]
 }"#;
 
+/// Runs `hold` on `page`, which must succeed; the page as it was rewritten.
+fn hold(config: &str, page: &str) -> String {
+    let out = run(&["hold", "--config", config, page]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(page).expect("read")
+}
+
 /// Vendor snippets as the vendors give them, and markup that is already right.
 const PAGE: &str = r#"<!doctype html>
 <html>
@@ -146,13 +157,7 @@ fn a_page_with_vendor_snippets_lists_every_unheld_tag_with_its_line() {
 fn hold_rewrites_only_those_tags_and_a_second_run_changes_nothing() {
     let config = file("shop2.json", SHOP);
     let page = file("shop2.html", PAGE);
-    let out = run(&["hold", "--config", &config, &page]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let held = std::fs::read_to_string(&page).expect("read");
+    let held = hold(&config, &page);
     assert!(held.contains(r#"<script async src="https://www.googletagmanager.com/gtag/js?id=G-XXXX" data-category="analytics" data-service="google-analytics" type="text/plain">"#), "{held}");
     assert!(
         held.contains(r#"data-src="https://www.youtube.com/embed/XXXX""#),
@@ -213,13 +218,7 @@ fn check_and_hold_know_every_tag_the_gate_holds() {
         );
     }
     assert!(!text.contains(":7:"), "the site's own background: {text}");
-    let out = run(&["hold", "--config", &config, &page]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let held = std::fs::read_to_string(&page).expect("read");
+    let held = hold(&config, &page);
     for attribute in [
         r#"data-background="https://www.facebook.com/tr?id=1&ev=Body""#,
         r#"data-href="https://www.facebook.com/tr?id=2&ev=Filter""#,
