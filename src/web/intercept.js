@@ -621,12 +621,12 @@ function consentGateIntercept(policy, parsed, follow, tt, nonce, target, guarded
     return found && new TypeError("consent-gate: " + found.value + " is held until " + (found.service || "consent") + " is granted");
   };
   // The promise-returning ones: a conversion that throws rejects, as it would in the browser.
-  var fetchLike = function (check) {
+  var fetchLike = function (heldBy) {
     return function (original, self, args) {
       args = copy(args);
       var error;
       try {
-        error = check(args);
+        error = heldBy(args);
       } catch (thrown) {
         return reject(thrown);
       }
