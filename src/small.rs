@@ -10,7 +10,7 @@
 
 use crate::core::contract;
 use crate::core::gate::{self, Order, Release, Verdict};
-use crate::core::plan::{self, Grants, Keys, Seen};
+use crate::core::plan::{self, Decided, Grants, Keys, Seen};
 use std::cell::UnsafeCell;
 
 struct State {
@@ -144,7 +144,8 @@ pub extern "C" fn cg_storage() {
 
 /// Whether the plan may be followed ([`plan::in_force`]). Input: the plan's version, config
 /// digest, name, record and mirror; the mirror, outbox and cookies seen; the config text. `flags`:
-/// 1 the plan has a mirror, 2 one is seen, 4 an outbox is seen.
+/// 1 the plan has a mirror, 2 one is seen, 4 an outbox is seen, 8 the plan holds a decision
+/// (its record, and `expires`).
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_in_force(gpc: u32, plan_gpc: u32, now: f64, expires: f64, flags: u32) -> u32 {
     let p = input();
@@ -153,10 +154,12 @@ pub extern "C" fn cg_in_force(gpc: u32, plan_gpc: u32, now: f64, expires: f64, f
             version: part(&p, 0).to_owned(),
             config: part(&p, 1).to_owned(),
             name: part(&p, 2).to_owned(),
-            record: part(&p, 3).to_owned(),
+            decided: (flags & 8 != 0).then(|| Decided {
+                record: part(&p, 3).to_owned(),
+                expires: expires as u64,
+            }),
             mirror: (flags & 1 != 0).then(|| part(&p, 4).to_owned()),
             gpc: plan_gpc != 0,
-            expires: expires as u64,
         };
         let seen = Seen {
             mirror: (flags & 2 != 0).then(|| part(&p, 5)),

@@ -1,10 +1,14 @@
 //! A returning visitor's plan: what the gate does on a page view where a valid decision is stored
 //! and nothing must be shown, decided in full by core on an earlier page view and kept beside the
-//! record, so that such a page view needs only the small gate (README, "Two modules").
+//! record, so that such a page view needs only the small gate (README, "Two modules"). A visitor
+//! who has not decided yet gets one too: it holds what the banner holds, and says the banner is
+//! due, so that the small gate can hold and release in order at once and load the interface
+//! without blocking the page's parser.
 //!
 //! The full gate writes the plan ([`Plan::next_view`]) whenever the decision in force settles.
 //! The small gate follows it only while [`in_force`] holds: the same config text, the same stored
-//! record (one copy), the same mirror, the same privacy signal, no receipt waiting, not expired.
+//! record (one copy; none for a visitor who has not decided), the same mirror, the same privacy
+//! signal, no receipt waiting, not expired.
 //! Otherwise, or when the page asks for more than the plan covers (a decision, the preferences, a
 //! placeholder, another tab's decision), the full gate decides, from the record the page runs
 //! under.
@@ -15,7 +19,7 @@
 
 use crate::core::autoblock;
 use crate::core::config::Config;
-use crate::core::consent::{Consent, Context, Effect, Purge};
+use crate::core::consent::{Consent, Context, Effect, Prompt, Purge};
 use crate::core::gate::{self, Verdict};
 use crate::core::integrations::{self, Arg, Call, Target};
 use crate::core::outbox;
@@ -98,6 +102,15 @@ impl Grants {
     }
 }
 
+/// The decision a plan was made under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    /// The record cookie's value.
+    pub record: String,
+    /// When the decision expires (Unix seconds).
+    pub expires: u64,
+}
+
 /// What the small gate must find to follow a plan, as the plan states it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keys {
@@ -107,14 +120,13 @@ pub struct Keys {
     pub config: String,
     /// The record cookie's (and mirror's) name.
     pub name: String,
-    /// The cookie's value.
-    pub record: String,
+    /// The decision, or `None` for a visitor who has not decided: then no record cookie may be
+    /// there.
+    pub decided: Option<Decided>,
     /// The mirror's value.
     pub mirror: Option<String>,
     /// `navigator.globalPrivacyControl`.
     pub gpc: bool,
-    /// When the decision expires (Unix seconds).
-    pub expires: u64,
 }
 
 /// What the small gate sees on this page view.
@@ -136,12 +148,16 @@ pub struct Seen<'a> {
 
 /// Whether a plan with `keys` may be followed on a page view that sees `seen`.
 pub fn in_force(keys: &Keys, seen: &Seen<'_>) -> bool {
+    let cookies = record::cookie_values(seen.cookies, &keys.name);
+    let decision = match &keys.decided {
+        Some(decided) => cookies == [decided.record.as_str()] && seen.now < decided.expires,
+        None => cookies.is_empty(),
+    };
     keys.version == VERSION
         && keys.config == digest(seen.config)
-        && record::cookie_values(seen.cookies, &keys.name) == [keys.record.as_str()]
+        && decision
         && keys.mirror.as_deref() == seen.mirror
         && keys.gpc == seen.gpc
-        && seen.now < keys.expires
         && seen
             .outbox
             .is_none_or(|stored| outbox::entries(stored).is_empty())
@@ -163,8 +179,11 @@ pub struct Plan {
     /// Each of their first-party cookies (a name or `prefix*`) with its
     /// [`cookie::deletion_tails`] on this origin.
     pub deletions: Vec<(String, Vec<String>)>,
-    /// The record's JSON, as `exportRecord()` gives it (and `get()` parsed).
-    pub record_json: String,
+    /// The record's JSON, as `exportRecord()` gives it (and `get()` parsed); `None` undecided.
+    pub record_json: Option<String>,
+    /// The banner is due (the visitor has not decided): the small gate loads the interface at
+    /// once, after it has put the plan in force.
+    pub banner: bool,
     /// The floating settings button, where the page shows one ([`button`]).
     pub button: Option<String>,
     /// The lockdown policy to put first in `<head>` (`lockdown.meta`).
@@ -219,25 +238,28 @@ pub struct Origin<'a> {
 
 impl Plan {
     /// The plan for the next page view under `config` (whose element's text is `config_text`) of
-    /// the visitor whose cookie holds `cookie` and mirror `mirror` at `origin`, where the settings
-    /// button (if
-    /// the page shows one) is `drawn` ([`button`]); `None` when that page view
-    /// must do more than a plan covers: ask (no valid decision), rewrite the record, or show a
+    /// the visitor whose cookie holds `cookie` (or who has none) and mirror `mirror` at
+    /// `origin`, where the settings button (if the page shows one) is `drawn` ([`button`]);
+    /// `None` when that page view must do more than a plan covers: ask again about a decision
+    /// stored before (expired, a new revision, new services), rewrite the record, or show a
     /// settings button not drawn yet.
     pub fn next_view(
         config: &Config,
         config_text: &str,
-        cookie: &str,
+        cookie: Option<&str>,
         mirror: Option<&str>,
         ctx: &Context,
         origin: Origin<'_>,
         drawn: Option<&str>,
     ) -> Option<Plan> {
-        let (consent, effects) = Consent::restore(config, [Some(cookie), mirror], ctx);
-        let record = consent.record()?;
-        if consent.prompt().is_some() {
-            return None;
-        }
+        let (consent, effects) = Consent::restore(config, [cookie, mirror], ctx);
+        // Decided: the cookie holds the record (the plan keeps its expiry). Undecided: nothing
+        // stored at all, and the banner asks for a first decision.
+        let banner = match (consent.record(), consent.prompt()) {
+            (Some(_), None) if cookie.is_some() => false,
+            (None, Some(Prompt::FirstVisit)) if cookie.is_none() && mirror.is_none() => true,
+            _ => return None,
+        };
         let mut calls = Vec::new();
         let mut purge = Purge::default();
         let mut lockdown = None;
@@ -252,6 +274,7 @@ impl Plan {
                 Effect::Purge(refused) => purge = refused,
                 Effect::Lockdown(policy) => lockdown = Some(policy),
                 Effect::Activate(_) => {}
+                Effect::ShowBanner(Prompt::FirstVisit) if banner => {}
                 _ => return None,
             }
         }
@@ -266,10 +289,14 @@ impl Plan {
                 version: VERSION.into(),
                 config: digest(config_text),
                 name: config.cookie.name.clone(),
-                record: cookie.to_owned(),
+                decided: cookie
+                    .zip(consent.record())
+                    .map(|(cookie, record)| Decided {
+                        record: cookie.to_owned(),
+                        expires: record.expires_at,
+                    }),
                 mirror: mirror.map(str::to_owned),
                 gpc: ctx.gpc,
-                expires: record.expires_at,
             },
             outbox: format!("{}_outbox", config.cookie.name),
             grants: Grants::of(config, &consent),
@@ -284,7 +311,8 @@ impl Plan {
                 })
                 .collect(),
             purge,
-            record_json: record.to_json(),
+            record_json: consent.record().map(|record| record.to_json()),
+            banner,
             button,
             lockdown,
         })
@@ -335,21 +363,25 @@ impl Plan {
         ]
         .map(|(key, name)| format!("{}:{}", json_string(key), json_string(name)));
         format!(
-            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{},\"lockdown\":{},\"names\":{{{}}}}}",
+            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"banner\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{},\"lockdown\":{},\"names\":{{{}}}}}",
             json_string(&self.keys.version),
             json_string(&self.keys.config),
             json_string(&self.keys.name),
-            json_string(&self.keys.record),
+            optional(self.keys.decided.as_ref().map(|d| d.record.as_str())),
             optional(self.keys.mirror.as_deref()),
             self.keys.gpc,
-            self.keys.expires,
+            self.keys
+                .decided
+                .as_ref()
+                .map_or_else(|| "null".into(), |d| d.expires.to_string()),
+            self.banner,
             json_string(&self.outbox),
             crate::core::join(&categories, ","),
             crate::core::join(&services, ","),
             crate::core::join(&calls, ","),
             crate::core::join(&cookies, ","),
             strings(&self.purge.storage),
-            json_string(&self.record_json),
+            optional(self.record_json.as_deref()),
             self.button.as_deref().unwrap_or("null"),
             optional(self.lockdown.as_deref()),
             crate::core::join(&names, ","),

@@ -88,7 +88,7 @@ pub fn shop_plan(value: &str, mirror: Option<&str>) -> Option<Plan> {
     Plan::next_view(
         &shop_config(),
         SHOP_CONFIG,
-        value,
+        Some(value),
         mirror,
         &context(NOW),
         SHOP_ORIGIN,

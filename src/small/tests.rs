@@ -115,24 +115,25 @@ fn the_plan_decides_through_the_exports_as_in_core() {
 fn the_plan_is_in_force_only_as_it_was_made() {
     let _turn = turn();
     let plan = load();
-    let cookies = format!("consent_gate={}", plan.keys.record);
+    let decided = plan.keys.decided.clone().expect("decided");
+    let cookies = format!("consent_gate={}", decided.record);
     let ask = |config: &str, now: f64| {
         put(&[
             &plan.keys.version,
             &plan.keys.config,
             &plan.keys.name,
-            &plan.keys.record,
+            &decided.record,
             "",
             "",
             "",
             &cookies,
             config,
         ]);
-        cg_in_force(0, 0, now, plan.keys.expires as f64, 0)
+        cg_in_force(0, 0, now, decided.expires as f64, 8)
     };
     assert_eq!(ask(SHOP_CONFIG, NOW as f64), 1);
     assert_eq!(ask(&SHOP_CONFIG.replace("Meta", "Facebook"), NOW as f64), 0);
-    assert_eq!(ask(SHOP_CONFIG, plan.keys.expires as f64), 0);
+    assert_eq!(ask(SHOP_CONFIG, decided.expires as f64), 0);
 }
 
 #[test]
@@ -275,4 +276,35 @@ fn any_character_in_an_attribute_is_part_of_its_value() {
         items(cg_release()),
         ["S", "L", "data-x", "\0", "src", "/a.js?🍪"]
     );
+}
+
+#[test]
+fn an_undecided_plan_is_in_force_only_without_a_record_cookie() {
+    let _turn = turn();
+    let plan = Plan::next_view(
+        &shop_config(),
+        SHOP_CONFIG,
+        None,
+        None,
+        &context(NOW),
+        crate::core::testing::SHOP_ORIGIN,
+        None,
+    )
+    .expect("a plan");
+    let ask = |cookies: &str| {
+        put(&[
+            &plan.keys.version,
+            &plan.keys.config,
+            &plan.keys.name,
+            "",
+            "",
+            "",
+            "",
+            cookies,
+            SHOP_CONFIG,
+        ]);
+        cg_in_force(0, 0, NOW as f64, 0.0, 0)
+    };
+    assert_eq!(ask("other=1"), 1);
+    assert_eq!(ask("other=1; consent_gate=x"), 0);
 }

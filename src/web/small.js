@@ -5,8 +5,9 @@
 //
 // Where a plan made by the full gate on an earlier page view is in force (core says so), the
 // small gate follows it: it holds what the plan holds, releases what it releases, sends the same
-// Consent Mode calls, purges the same traces and answers the API's reading half. Every decision
-// is the module's; this file performs. Where no plan is in force it writes the interface module
+// Consent Mode calls, purges the same traces and answers the API's reading half; where the plan
+// is a visitor's who has not decided, it also inserts the interface module, which shows the
+// banner. Every decision is the module's; this file performs. Where no plan is in force it writes the interface module
 // (the full gate with the banner and dialog: consent-gate.ui.js beside this file, or the file
 // data-interface names) into the page as the next script, so that it runs before any later tag;
 // where the page asks for more than a plan covers (a decision, the preferences, a placeholder,
@@ -629,6 +630,9 @@ function consentGateSmall(WASM, VERSION, esm) {
       if (!doc.hidden && !inForceNow()) upgrade();
     });
     if (doc.readyState !== "loading") setTimeout(whenParsed, 0);
+    // A visitor who has not decided: the plan holds what the banner holds, and the interface
+    // loads beside the page's parser instead of ahead of it.
+    if (plan.banner) upgrade();
   };
 
   // --- Which ----------------------------------------------------------------------------------
@@ -640,11 +644,11 @@ function consentGateSmall(WASM, VERSION, esm) {
     var mirror = store.getItem(plan.name);
     var outbox = store.getItem(plan.outbox);
     var gpc = !!navigator.globalPrivacyControl;
-    var flags = (plan.mirror !== null ? 1 : 0) | (mirror !== null ? 2 : 0) | (outbox !== null ? 4 : 0);
+    var flags = (plan.mirror !== null ? 1 : 0) | (mirror !== null ? 2 : 0) | (outbox !== null ? 4 : 0) | (plan.record !== null ? 8 : 0);
     return !!config && !!ask(
       "cg_in_force",
-      [plan.v, plan.config, plan.name, plan.record, plan.mirror || "", mirror || "", outbox || "", doc.cookie, config.textContent],
-      gpc ? 1 : 0, plan.gpc ? 1 : 0, Date.now() / 1000, plan.expires, flags
+      [plan.v, plan.config, plan.name, plan.record || "", plan.mirror || "", mirror || "", outbox || "", doc.cookie, config.textContent],
+      gpc ? 1 : 0, plan.gpc ? 1 : 0, Date.now() / 1000, plan.expires || 0, flags
     );
   };
   var inForce = function () {

@@ -442,3 +442,81 @@ test("both modules with their compile hint stripped: a first visit asks, and a r
   assert.deepEqual(v.problems, []);
   await v.close();
 });
+
+// A page whose necessary inline script notes when it ran, and the time the interface module
+// arrived and the parser finished, from the page's own timings.
+const NECESSARY = '<script type="text/plain" data-category="necessary">window.necessaryRanAt = performance.now();</script>';
+const timing = (v) =>
+  v.page.evaluate(() => {
+    const module = performance.getEntriesByType("resource").find((e) => e.name.endsWith("/dist/consent-gate.ui.js"));
+    return {
+      parsed: performance.getEntriesByType("navigation")[0].domInteractive,
+      arrived: module ? module.responseEnd : null,
+      necessary: window.necessaryRanAt ?? null,
+    };
+  });
+/** Holds each request for the interface module for `ms`, or fails it (`ms` null). */
+const slowInterface = (v, ms) =>
+  v.page.route("**/dist/consent-gate.ui.js", async (route) => {
+    if (ms === null) return route.abort();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await route.continue();
+  });
+
+test("a visitor who has not decided: the next page view follows a plan that holds what the banner holds, and the interface module loads beside the parser instead of ahead of it", async () => {
+  const page = variant("two-modules-necessary", GATE, GATE + NECESSARY);
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await slowInterface(v, 1000);
+  await v.open(page);
+  await banner(v.page).region.waitFor();
+  const first = await timing(v);
+  assert.ok(first.parsed > first.arrived, `a first visit writes the interface module in, and the parser waits for it: ${JSON.stringify(first)}`);
+
+  v.requests.length = 0;
+  await v.reload();
+  await banner(v.page).region.waitFor();
+  const next = await timing(v);
+  assert.ok(next.parsed < next.arrived, `the parser did not wait for the interface module: ${JSON.stringify(next)}`);
+  assert.ok(next.necessary !== null && next.necessary < next.arrived, `the necessary script ran from the plan: ${JSON.stringify(next)}`);
+  assert.deepEqual(ours(env, v), FULL);
+  assertNothingFromTracker(env, v, "on an undecided visitor's next page view");
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  assert.equal(await v.page.evaluate(() => window.ConsentGate.get().method), "accept-all");
+
+  // The decision replaced the plan: the page view after it needs the small gate alone.
+  v.requests.length = 0;
+  await v.reload();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("a visitor who has not decided, whose next page view cannot load the interface module: the plan's holds stay, no banner, the console says why", async () => {
+  const page = variant("two-modules-necessary", GATE, GATE + NECESSARY);
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await v.open(page);
+  await banner(v.page).region.waitFor();
+  await slowInterface(v, null);
+  v.problems.length = 0;
+  await v.page.reload();
+  await v.page.waitForLoadState("load");
+  // The plan holds what core holds: requests for a declared service's URLs.
+  await v.page.evaluate((tracker) => {
+    new Image().src = tracker + "/analytics.js?via=image";
+    fetch(tracker + "/analytics.js?via=fetch").catch(() => {});
+  }, env.trackerOrigin);
+  await v.page.waitForTimeout(500);
+  assert.equal(await v.page.locator("[data-consent-banner]").count(), 0, "no banner");
+  assert.notEqual((await timing(v)).necessary, null, "the plan released the necessary script");
+  assert.match(v.problems.join("\n"), /consent-gate\.ui\.js did not load: nothing is released/);
+  const refused = await v.page.evaluate(() => window.ConsentGate.acceptAll().then(() => "decided", (e) => String(e)));
+  assert.match(refused, /did not start; nothing was decided/);
+  assertNothingFromTracker(env, v, "with the interface module missing");
+  await v.close();
+});

@@ -43,7 +43,10 @@ fn a_settled_decision_gets_a_plan_that_answers_as_the_full_gate_would() {
     let config = shop_config();
     let plan = shop_plan(&value, Some(&value))
         .expect("a returning visitor with nothing to show has a plan");
-    assert_eq!(plan.keys.record, value);
+    assert_eq!(
+        plan.keys.decided.as_ref().map(|d| d.record.as_str()),
+        Some(value.as_str())
+    );
     assert_eq!(plan.grants, Grants::of(&config, &consent));
     assert_eq!(
         plan.grants
@@ -136,7 +139,7 @@ fn a_plan_is_followed_only_where_everything_it_was_made_for_holds() {
         (
             "expired",
             Seen {
-                now: plan.keys.expires,
+                now: plan.keys.decided.as_ref().expect("decided").expires,
                 ..base
             },
         ),
@@ -174,7 +177,7 @@ fn no_plan_where_the_next_page_view_must_do_more() {
         Plan::next_view(
             &config,
             &text,
-            &value,
+            Some(&value),
             Some(&value),
             &ctx,
             SHOP_ORIGIN,
@@ -204,7 +207,7 @@ fn no_plan_where_the_next_page_view_must_do_more() {
         Plan::next_view(
             &config,
             SHOP_CONFIG,
-            "garbage",
+            Some("garbage"),
             None,
             &ctx,
             SHOP_ORIGIN,
@@ -289,7 +292,7 @@ fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
     let plan = Plan::next_view(
         &config,
         &text,
-        &value,
+        Some(&value),
         None,
         &context(NOW),
         SHOP_ORIGIN,
@@ -334,7 +337,7 @@ fn a_lockdown_meta_is_put_first_by_the_plan_with_the_policy_the_decision_allows(
     let plan = Plan::next_view(
         &config,
         &text,
-        &value,
+        Some(&value),
         None,
         &context(NOW),
         SHOP_ORIGIN,
@@ -347,4 +350,126 @@ fn a_lockdown_meta_is_put_first_by_the_plan_with_the_policy_the_decision_allows(
     assert_eq!(parsed["lockdown"], policy.as_str());
     let plain = shop_plan(&value, None).expect("a plan");
     assert_eq!(plain.lockdown, None);
+}
+
+/// The shop's plan for a visitor with nothing stored, as the full gate makes it on `ctx`.
+fn undecided(ctx: &Context) -> Option<Plan> {
+    Plan::next_view(
+        &shop_config(),
+        SHOP_CONFIG,
+        None,
+        None,
+        ctx,
+        SHOP_ORIGIN,
+        None,
+    )
+}
+
+#[test]
+fn a_visitor_who_has_not_decided_gets_a_plan_that_holds_what_the_banner_holds() {
+    let config = shop_config();
+    let plan = undecided(&context(NOW)).expect("an undecided visitor has a plan");
+    assert!(plan.banner, "the banner is due");
+    assert_eq!(plan.keys.decided, None);
+    let (consent, _) = Consent::restore(&config, [None::<&str>], &context(NOW));
+    assert_eq!(plan.grants, Grants::of(&config, &consent));
+    assert_eq!(
+        plan.grants.verdict(Some("necessary"), None),
+        Verdict::Release
+    );
+    for category in ["analytics", "marketing"] {
+        assert_eq!(plan.grants.verdict(Some(category), None), Verdict::Hold);
+    }
+    assert_eq!(
+        plan.grants
+            .hold("https://www.googletagmanager.com/gtag/js?id=G-1"),
+        Some(1),
+        "google-analytics, not granted"
+    );
+    // The Consent Mode default alone: there is no decision to update it with.
+    let kinds: Vec<&Arg> = plan.calls.iter().map(|c| &c.args[1]).collect();
+    assert_eq!(kinds, [&Arg::Str("default".into())]);
+    let json: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
+    for key in ["record", "expires", "get", "mirror"] {
+        assert_eq!(json[key], serde_json::Value::Null, "{key}");
+    }
+    assert_eq!(json["banner"], true);
+    let (_, value) = stored_after(&analytics_only());
+    let decided = shop_plan(&value, None).expect("a plan");
+    assert!(!decided.banner);
+    let json: serde_json::Value = serde_json::from_str(&decided.to_json()).expect("JSON");
+    assert_eq!(json["banner"], false);
+}
+
+#[test]
+fn an_undecided_plan_is_followed_only_while_no_record_is_stored() {
+    let plan = undecided(&context(NOW)).expect("a plan");
+    let base = seen(SHOP_CONFIG, "other=1", None);
+    assert!(in_force(&plan.keys, &base));
+    assert!(
+        in_force(
+            &plan.keys,
+            &Seen {
+                now: NOW + 400 * 86_400,
+                ..base
+            }
+        ),
+        "no decision to expire"
+    );
+    let (_, value) = stored_after(&Action::RejectAll);
+    let decided = format!("other=1; consent_gate={value}");
+    for (why, seen) in [
+        (
+            "another tab decided",
+            Seen {
+                cookies: &decided,
+                ..base
+            },
+        ),
+        (
+            "a cookie that is no record",
+            Seen {
+                cookies: "consent_gate=",
+                ..base
+            },
+        ),
+        (
+            "a mirror without its cookie",
+            Seen {
+                mirror: Some(&value),
+                ..base
+            },
+        ),
+        ("the signal", Seen { gpc: true, ..base }),
+    ] {
+        assert!(!in_force(&plan.keys, &seen), "{why}");
+    }
+}
+
+#[test]
+fn no_plan_where_the_first_page_view_decides_or_a_stored_decision_must_be_asked_again() {
+    let (text, mut config) = shop_with("");
+    config.gpc.mode = crate::core::config::GpcMode::Us;
+    let ctx = Context {
+        gpc: true,
+        ..context(NOW)
+    };
+    assert!(
+        Plan::next_view(&config, &text, None, None, &ctx, SHOP_ORIGIN, None).is_none(),
+        "the signal decides and the record must be written first"
+    );
+    let (_, value) = stored_after(&analytics_only());
+    assert!(
+        Plan::next_view(
+            &shop_config(),
+            SHOP_CONFIG,
+            None,
+            Some(&value),
+            &context(NOW),
+            SHOP_ORIGIN,
+            None
+        )
+        .is_none(),
+        "a decision in the mirror alone: a plan is made for the cookie's record"
+    );
 }

@@ -100,18 +100,22 @@ pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
         host: &host,
         protocol: &protocol,
     };
-    let plan = match record::cookie_values(&header, name).as_slice() {
-        [value] => Plan::next_view(
+    let cookie = match record::cookie_values(&header, name).as_slice() {
+        [] => Ok(None),
+        [value] => Ok(Some(*value)),
+        _ => Err(()),
+    };
+    let plan = cookie.ok().and_then(|cookie| {
+        Plan::next_view(
             &this.config,
             &this.config_text,
-            value,
+            cookie,
             mirror.as_deref(),
             &ctx,
             origin,
             this.button_drawn.as_deref(),
-        ),
-        _ => None,
-    };
+        )
+    });
     // A plan that cannot be stored is no plan: the next page view loads this file again.
     let _ = match plan {
         Some(plan) => this.local.set(PLAN_KEY, &plan.to_json()),
