@@ -14,7 +14,8 @@
 // time beyond the baseline page (a CPU profile's samples in loads of their own, median;
 // `scriptClock`), long tasks, CLS; and for a returning visitor who accepted, a page view's bytes,
 // first contentful paint, the time until the consented analytics script runs, script time and
-// long tasks, for each kind of page view in RETURNING.
+// long tasks, for each kind of page view in RETURNING; and for a visitor who has not decided, the
+// next page view's bytes, first contentful paint, banner time, script time and long tasks.
 // Writes bench/results.md and prints it. Not a test: nothing here passes or fails.
 
 import { chromium } from "playwright-core";
@@ -223,7 +224,24 @@ async function load(browser, env, target, profile, { returning = false, profiled
   const url = `${env.siteOrigin}${target.path ?? `/bench/${target.page}`}`;
   const result = { files };
   try {
-    if (returning) {
+    if (returning === "undecided") {
+      // A visitor who let the banner be and went on to another page of the site, in the same tab.
+      await page.goto(url);
+      if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
+      await page.waitForTimeout(300);
+      returningFiles = new Set();
+      await clock.start();
+      await page.goto(url, { waitUntil: "load" });
+      if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
+      await page.waitForTimeout(400);
+      result.script = await clock.stop();
+      Object.assign(result, await page.evaluate(() => ({
+        bannerAt: window.__bannerAt,
+        longTasks: window.__longTasks,
+        fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+      })));
+      result.returningFiles = returningFiles;
+    } else if (returning) {
       // The baseline page has no tool and no analytics script: its page views are the same
       // navigations, so that each kind of page view has a baseline of its own kind.
       const consented = target.accept
@@ -398,7 +416,7 @@ const browser = await chromium.launch({
 const MANY_N = Math.min(N, 7);
 const many = {};
 const churn = {};
-const results = new Map(TARGETS.map((t) => [t.name, { files: new Set(), returningFiles: new Set(), runs: {}, returning: {}, errors: [] }]));
+const results = new Map(TARGETS.map((t) => [t.name, { files: new Set(), returningFiles: new Set(), undecidedFiles: new Set(), runs: {}, returning: {}, errors: [] }]));
 try {
   for (const profile of PROFILES) {
     for (const target of TARGETS) await load(browser, env, target, profile); // warm-up
@@ -412,13 +430,14 @@ try {
         if (firstProfiled.error) r.errors.push(`${profile.name} profiled: ${firstProfiled.error}`);
         first.script = firstProfiled.script;
         (r.runs[profile.name] ??= []).push(first);
-        for (const kind of returns(target) ? RETURNING : []) {
+        for (const kind of returns(target) ? [...RETURNING, "undecided"] : []) {
           const back = await load(browser, env, target, profile, { returning: kind });
           const backProfiled = await load(browser, env, target, profile, { returning: kind, profiled: true });
           if (backProfiled.error) r.errors.push(`${profile.name} returning (${kind}), profiled: ${backProfiled.error}`);
           back.script = backProfiled.script;
           if (back.error) r.errors.push(`${profile.name} returning (${kind}): ${back.error}`);
-          back.returningFiles?.forEach((f) => r.returningFiles.add(f));
+          if (kind !== "undecided") back.returningFiles?.forEach((f) => r.returningFiles.add(f));
+          else back.returningFiles?.forEach((f) => r.undecidedFiles.add(f));
           ((r.returning[kind] ??= {})[profile.name] ??= []).push(back);
         }
       }
@@ -492,6 +511,23 @@ for (const kind of RETURNING) {
     const consentedAt = (runs) => (target.accept ? ms(median(runs.map((x) => x.consentedAt))) : "—");
     const row = (runs, profile) => `${fcp(runs)} | ${consentedAt(runs)} | ${script(runs, profile, base)} | ${median(runs.map((x) => x.longTasks))}`;
     lines.push(`| ${target.name} | ${kib(sizes([...r.returningFiles]).brotli)} | ${row(fast, "loopback")} | ${row(slow, PROFILES[1].name)} |`);
+  }
+}
+lines.push(
+  "",
+  "A visitor who has not decided, on their next page view in the same tab (the banner was left alone on the page view before; the baseline row: the same navigations without a tool):",
+  "",
+  "| target | fetched brotli KiB | host page FCP ms, loopback | banner visible ms (median / p90), loopback | script ms beyond baseline, loopback | long tasks | host page FCP ms, throttled | banner visible ms (median / p90), 4x CPU + slow 4G | script ms beyond baseline, throttled | long tasks, throttled |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+);
+{
+  const base = baselineOf(results.get(TARGETS[0].name).returning.undecided);
+  for (const target of TARGETS.filter(returns)) {
+    const r = results.get(target.name);
+    const [fast, slow] = PROFILES.map((p) => (r.returning.undecided?.[p.name] ?? []).filter((x) => !x.error));
+    const cell = (runs) => (target.banner ? `${ms(median(runs.map((x) => x.bannerAt)))} / ${ms(p90(runs.map((x) => x.bannerAt)))}` : "—");
+    const row = (runs, profile) => `${fcp(runs)} | ${cell(runs)} | ${script(runs, profile, base)} | ${median(runs.map((x) => x.longTasks))}`;
+    lines.push(`| ${target.name} | ${kib(sizes([...r.undecidedFiles]).brotli)} | ${row(fast, "loopback")} | ${row(slow, PROFILES[1].name)} |`);
   }
 }
 if (Object.keys(many).length) {
