@@ -163,6 +163,16 @@ pub fn in_force(keys: &Keys, seen: &Seen<'_>) -> bool {
             .is_none_or(|stored| outbox::entries(stored).is_empty())
 }
 
+/// Where a plan is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// `localStorage`, beside the record it was made for, for as long as the record.
+    Local,
+    /// `sessionStorage`: an undecided visitor's, for the tab's session only, so that nothing
+    /// lasting is stored on the visitor's device before they decide.
+    Session,
+}
+
 /// The plan for the next page view of a visitor whose stores hold `cookie` and `mirror`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -316,6 +326,14 @@ impl Plan {
             button,
             lockdown,
         })
+    }
+
+    /// Where this plan is kept ([`Keep`]).
+    pub fn keep(&self) -> Keep {
+        match self.banner {
+            true => Keep::Session,
+            false => Keep::Local,
+        }
     }
 
     /// The plan as the JSON object the small gate reads.

@@ -651,14 +651,22 @@ function consentGateSmall(WASM, VERSION, esm) {
       gpc ? 1 : 0, plan.gpc ? 1 : 0, Date.now() / 1000, plan.expires || 0, flags
     );
   };
+  // A decision's plan is kept in localStorage; an undecided visitor's in sessionStorage, read
+  // only where the first is not in force.
   var inForce = function () {
-    plan = JSON.parse(win.localStorage.getItem("consent-gate:plan"));
-    if (!plan) return false;
-    encoder = new TextEncoder();
-    decoder = new TextDecoder();
-    // The ES module compiles it off the main thread before calling: WASM is then the module.
-    var module = typeof WASM === "string" ? new WebAssembly.Module(moduleBytes(WASM)) : WASM;
-    x = new WebAssembly.Instance(module, {}).exports;
+    for (var i = 0; i < 2; i++) {
+      plan = JSON.parse((i ? win.sessionStorage : win.localStorage).getItem("consent-gate:plan"));
+      if (!plan) continue;
+      if (!x) {
+        encoder = new TextEncoder();
+        decoder = new TextDecoder();
+        // The ES module compiles it off the main thread before calling: WASM is then the module.
+        var module = typeof WASM === "string" ? new WebAssembly.Module(moduleBytes(WASM)) : WASM;
+        x = new WebAssembly.Instance(module, {}).exports;
+      }
+      if (inForceNow()) break;
+    }
+    if (i === 2) return false;
     for (var c = 0; c < plan.categories.length; c++) ask("cg_category", [plan.categories[c][0]], plan.categories[c][1] ? 1 : 0);
     for (var s = 0; s < plan.services.length; s++) {
       var service = plan.services[s];
@@ -669,7 +677,7 @@ function consentGateSmall(WASM, VERSION, esm) {
       ask("cg_cookie", [cookie[0]].concat(cookie[1]));
     }
     for (var j = 0; j < plan.purge.storage.length; j++) ask("cg_storage", [plan.purge.storage[j]]);
-    return inForceNow();
+    return true;
   };
   var chosen = false;
   try {

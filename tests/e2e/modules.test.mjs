@@ -472,6 +472,14 @@ test("a visitor who has not decided: the next page view follows a plan that hold
   await banner(v.page).region.waitFor();
   const first = await timing(v);
   assert.ok(first.parsed > first.arrived, `a first visit writes the interface module in, and the parser waits for it: ${JSON.stringify(first)}`);
+  // The undecided visitor's plan lasts the tab's session; nothing lasting is stored before a decision.
+  const stores = () =>
+    v.page.evaluate(() => ({
+      cookies: document.cookie,
+      local: Object.keys(localStorage),
+      session: JSON.parse(sessionStorage.getItem("consent-gate:plan"))?.banner ?? null,
+    }));
+  assert.deepEqual(await stores(), { cookies: "", local: [], session: true });
 
   v.requests.length = 0;
   await v.reload();
@@ -484,6 +492,9 @@ test("a visitor who has not decided: the next page view follows a plan that hold
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   assert.equal(await v.page.evaluate(() => window.ConsentGate.get().method), "accept-all");
+  const decided = await stores();
+  assert.equal(decided.session, null, "the undecided plan is gone");
+  assert.ok(decided.local.includes("consent-gate:plan"), `the decision's plan: ${decided.local}`);
 
   // The decision replaced the plan: the page view after it needs the small gate alone.
   v.requests.length = 0;

@@ -370,6 +370,11 @@ fn a_visitor_who_has_not_decided_gets_a_plan_that_holds_what_the_banner_holds() 
     let config = shop_config();
     let plan = undecided(&context(NOW)).expect("an undecided visitor has a plan");
     assert!(plan.banner, "the banner is due");
+    assert_eq!(
+        plan.keep(),
+        Keep::Session,
+        "nothing lasting before a decision"
+    );
     assert_eq!(plan.keys.decided, None);
     let (consent, _) = Consent::restore(&config, [None::<&str>], &context(NOW));
     assert_eq!(plan.grants, Grants::of(&config, &consent));
@@ -397,6 +402,7 @@ fn a_visitor_who_has_not_decided_gets_a_plan_that_holds_what_the_banner_holds() 
     let (_, value) = stored_after(&analytics_only());
     let decided = shop_plan(&value, None).expect("a plan");
     assert!(!decided.banner);
+    assert_eq!(decided.keep(), Keep::Local);
     let json: serde_json::Value = serde_json::from_str(&decided.to_json()).expect("JSON");
     assert_eq!(json["banner"], false);
 }

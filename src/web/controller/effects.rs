@@ -7,7 +7,7 @@ use crate::core::consent::{Change, Effect, Grants, Purge};
 use crate::core::contract::{EVENT_CHANGE, EVENT_CONSENT, PLAN_KEY};
 use crate::core::cookie;
 use crate::core::lifecycle::Button;
-use crate::core::plan::{self, Origin, Plan};
+use crate::core::plan::{self, Keep, Origin, Plan};
 use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, save_each};
 use crate::core::texts::Words;
@@ -80,8 +80,9 @@ pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>
     remember(controller);
 }
 
-/// Keeps the plan for the next page view beside the record (or removes a stale one): where the
-/// decision in force has settled, the small gate follows it and this file is not loaded.
+/// Keeps the plan for the next page view where core says ([`Keep`]), and removes any other:
+/// where the decision in force has settled, or the visitor has not decided, the small gate
+/// follows it and this file is not loaded (or, undecided, not waited for).
 pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
     let this = controller.borrow();
     let name = &this.config.cookie.name;
@@ -91,36 +92,39 @@ pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
     let mirror = this.local.get(name).ok().flatten();
     let ctx = context(&this.window, &this.language);
     let location = this.window.location();
-    let (Ok(host), Ok(protocol)) = (location.hostname(), location.protocol()) else {
-        // No origin to work the purge out for: no plan.
-        let _ = this.local.remove(PLAN_KEY);
-        return;
-    };
-    let origin = Origin {
-        host: &host,
-        protocol: &protocol,
-    };
     let cookie = match record::cookie_values(&header, name).as_slice() {
         [] => Ok(None),
         [value] => Ok(Some(*value)),
         _ => Err(()),
     };
-    let plan = cookie.ok().and_then(|cookie| {
-        Plan::next_view(
+    // No origin to work the purge out for: no plan.
+    let plan = match (location.hostname(), location.protocol(), cookie) {
+        (Ok(host), Ok(protocol), Ok(cookie)) => Plan::next_view(
             &this.config,
             &this.config_text,
             cookie,
             mirror.as_deref(),
             &ctx,
-            origin,
+            Origin {
+                host: &host,
+                protocol: &protocol,
+            },
             this.button_drawn.as_deref(),
-        )
-    });
-    // A plan that cannot be stored is no plan: the next page view loads this file again.
-    let _ = match plan {
-        Some(plan) => this.local.set(PLAN_KEY, &plan.to_json()),
-        None => this.local.remove(PLAN_KEY),
+        ),
+        _ => None,
     };
+    let json = plan.as_ref().map(|plan| (plan.keep(), plan.to_json()));
+    // A plan that cannot be stored is no plan: the next page view loads this file again.
+    let _ = match &json {
+        Some((Keep::Local, json)) => this.local.set(PLAN_KEY, json),
+        _ => this.local.remove(PLAN_KEY),
+    };
+    if let Ok(Some(session)) = this.window.session_storage() {
+        let _ = match &json {
+            Some((Keep::Session, json)) => session.set_item(PLAN_KEY, json),
+            _ => session.remove_item(PLAN_KEY),
+        };
+    }
 }
 
 pub(super) fn perform_one(controller: &Rc<RefCell<Controller>>, effect: Effect) {
