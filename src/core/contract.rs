@@ -242,7 +242,8 @@ pub fn unknown_event(short: &str) -> String {
     out
 }
 
-/// The `localStorage` key of a returning visitor's plan ([`crate::core::plan`]).
+/// The storage key of a plan ([`crate::core::plan`]): in `localStorage` for a decision's, in
+/// `sessionStorage` for an undecided visitor's ([`crate::core::plan::Keep`]).
 pub const PLAN_KEY: &str = "consent-gate:plan";
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

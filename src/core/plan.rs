@@ -1,9 +1,9 @@
 //! A returning visitor's plan: what the gate does on a page view where a valid decision is stored
 //! and nothing must be shown, decided in full by core on an earlier page view and kept beside the
 //! record, so that such a page view needs only the small gate (README, "Two modules"). A visitor
-//! who has not decided yet gets one too: it holds what the banner holds, and says the banner is
-//! due, so that the small gate can hold and release in order at once and load the interface
-//! without blocking the page's parser.
+//! who has not decided yet gets one too, for the tab's session ([`Keep`]): it holds what the
+//! banner holds and says the banner is due, so that the small gate holds and releases in order at
+//! once and loads the interface without blocking the page's parser.
 //!
 //! The full gate writes the plan ([`Plan::next_view`]) whenever the decision in force settles.
 //! The small gate follows it only while [`in_force`] holds: the same config text, the same stored

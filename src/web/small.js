@@ -7,12 +7,12 @@
 // small gate follows it: it holds what the plan holds, releases what it releases, sends the same
 // Consent Mode calls, purges the same traces and answers the API's reading half; where the plan
 // is a visitor's who has not decided, it also inserts the interface module, which shows the
-// banner. Every decision is the module's; this file performs. Where no plan is in force it writes the interface module
-// (the full gate with the banner and dialog: consent-gate.ui.js beside this file, or the file
-// data-interface names) into the page as the next script, so that it runs before any later tag;
-// where the page asks for more than a plan covers (a decision, the preferences, a placeholder,
-// another tab's decision) it loads that module, whose full gate takes over this layer and decides
-// from the record the page runs under.
+// banner. Every decision is the module's; this file performs. Where no plan is in force it writes
+// the interface module (the full gate with the banner and dialog: consent-gate.ui.js beside this
+// file, or the file data-interface names) into the page as the next script, so that it runs
+// before any later tag; where the page asks for more than a plan covers (a decision, the
+// preferences, a placeholder, another tab's decision) it loads that module, whose full gate takes
+// over this layer and decides from the record the page runs under.
 //
 // In both cases the layer is in force from here: until the full gate runs (or if it never does),
 // every request to another origin is held.
