@@ -223,6 +223,20 @@ async function load(browser, env, target, profile, { returning = false, profiled
   let { context, page, clock } = await open(browser, target, profile, profiled, undefined, onRequest, uncompressed);
   const url = `${env.siteOrigin}${target.path ?? `/bench/${target.page}`}`;
   const result = { files };
+  // A measured page view where the banner is due (none on the baseline page).
+  const bannerView = async () => {
+    await clock.start();
+    await page.goto(url, { waitUntil: "load" });
+    if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
+    await page.waitForTimeout(400);
+    result.script = await clock.stop();
+    Object.assign(result, await page.evaluate(() => ({
+      bannerAt: window.__bannerAt,
+      longTasks: window.__longTasks,
+      cls: window.__cls,
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+    })));
+  };
   try {
     if (returning === "undecided") {
       // A visitor who let the banner be and went on to another page of the site, in the same tab.
@@ -230,16 +244,7 @@ async function load(browser, env, target, profile, { returning = false, profiled
       if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
       await page.waitForTimeout(300);
       returningFiles = new Set();
-      await clock.start();
-      await page.goto(url, { waitUntil: "load" });
-      if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
-      await page.waitForTimeout(400);
-      result.script = await clock.stop();
-      Object.assign(result, await page.evaluate(() => ({
-        bannerAt: window.__bannerAt,
-        longTasks: window.__longTasks,
-        fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
-      })));
+      await bannerView();
       result.returningFiles = returningFiles;
     } else if (returning) {
       // The baseline page has no tool and no analytics script: its page views are the same
@@ -277,17 +282,7 @@ async function load(browser, env, target, profile, { returning = false, profiled
       result.script = await clock.stop();
       result.returningFiles = returningFiles;
     } else {
-      await clock.start();
-      await page.goto(url, { waitUntil: "load" });
-      if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
-      await page.waitForTimeout(400);
-      result.script = await clock.stop();
-      Object.assign(result, await page.evaluate(() => ({
-        bannerAt: window.__bannerAt,
-        longTasks: window.__longTasks,
-        cls: window.__cls,
-        fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
-      })));
+      await bannerView();
     }
   } catch (error) {
     result.error = String(error.message).split("\n")[0];
