@@ -191,9 +191,6 @@ pub struct Plan {
     pub deletions: Vec<(String, Vec<String>)>,
     /// The record's JSON, as `exportRecord()` gives it (and `get()` parsed); `None` undecided.
     pub record_json: Option<String>,
-    /// The banner is due (the visitor has not decided): the small gate loads the interface at
-    /// once, after it has put the plan in force.
-    pub banner: bool,
     /// The floating settings button, where the page shows one ([`button`]).
     pub button: Option<String>,
     /// The lockdown policy to put first in `<head>` (`lockdown.meta`).
@@ -322,15 +319,20 @@ impl Plan {
                 .collect(),
             purge,
             record_json: consent.record().map(|record| record.to_json()),
-            banner,
             button,
             lockdown,
         })
     }
 
+    /// The banner is due: the plan is an undecided visitor's, and the small gate loads the
+    /// interface at once, after it has put the plan in force.
+    pub fn banner(&self) -> bool {
+        self.keys.decided.is_none()
+    }
+
     /// Where this plan is kept ([`Keep`]).
     pub fn keep(&self) -> Keep {
-        match self.banner {
+        match self.banner() {
             true => Keep::Session,
             false => Keep::Local,
         }
@@ -392,7 +394,7 @@ impl Plan {
                 .decided
                 .as_ref()
                 .map_or_else(|| "null".into(), |d| d.expires.to_string()),
-            self.banner,
+            self.banner(),
             json_string(&self.outbox),
             crate::core::join(&categories, ","),
             crate::core::join(&services, ","),

@@ -369,7 +369,7 @@ fn undecided(ctx: &Context) -> Option<Plan> {
 fn a_visitor_who_has_not_decided_gets_a_plan_that_holds_what_the_banner_holds() {
     let config = shop_config();
     let plan = undecided(&context(NOW)).expect("an undecided visitor has a plan");
-    assert!(plan.banner, "the banner is due");
+    assert!(plan.banner(), "the banner is due");
     assert_eq!(
         plan.keep(),
         Keep::Session,
@@ -401,7 +401,7 @@ fn a_visitor_who_has_not_decided_gets_a_plan_that_holds_what_the_banner_holds() 
     assert_eq!(json["banner"], true);
     let (_, value) = stored_after(&analytics_only());
     let decided = shop_plan(&value, None).expect("a plan");
-    assert!(!decided.banner);
+    assert!(!decided.banner());
     assert_eq!(decided.keep(), Keep::Local);
     let json: serde_json::Value = serde_json::from_str(&decided.to_json()).expect("JSON");
     assert_eq!(json["banner"], false);
