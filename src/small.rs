@@ -143,9 +143,10 @@ pub extern "C" fn cg_storage() {
 }
 
 /// Whether the plan may be followed ([`plan::in_force`]). Input: the plan's version, config
-/// digest, name, record and mirror; the mirror, outbox and cookies seen; the config text. `flags`:
-/// 1 the plan has a mirror, 2 one is seen, 4 an outbox is seen, 8 the plan holds a decision
-/// (its record, and `expires`).
+/// digest, name, record and mirror; the mirror, outbox and cookies seen; the config text; the
+/// plan's site and the page's. `flags`: 1 the plan has a mirror, 2 one is seen, 4 an outbox is
+/// seen, 8 the plan holds a decision (its record, and `expires`), 16 it is the one the page
+/// carries (a plan names a site only there).
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_in_force(gpc: u32, plan_gpc: u32, now: f64, expires: f64, flags: u32) -> u32 {
     let p = input();
@@ -160,6 +161,9 @@ pub extern "C" fn cg_in_force(gpc: u32, plan_gpc: u32, now: f64, expires: f64, f
             }),
             mirror: (flags & 1 != 0).then(|| part(&p, 4).to_owned()),
             gpc: plan_gpc != 0,
+            site: Some(part(&p, 9))
+                .filter(|site| !site.is_empty())
+                .map(str::to_owned),
         };
         let seen = Seen {
             mirror: (flags & 2 != 0).then(|| part(&p, 5)),
@@ -168,6 +172,8 @@ pub extern "C" fn cg_in_force(gpc: u32, plan_gpc: u32, now: f64, expires: f64, f
             config: part(&p, 8),
             gpc: gpc != 0,
             now: now as u64,
+            site: part(&p, 10),
+            carried: flags & 16 != 0,
         };
         u32::from(plan::in_force(&keys, &seen))
     }

@@ -298,3 +298,122 @@ fn presets_lists_the_catalog() {
     let catalog: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert!(catalog["presets"].as_array().is_some_and(|p| p.len() >= 22));
 }
+
+/// The text of the page's plan element, and how many plan elements the page holds.
+fn carried_plan(page: &str) -> (String, usize) {
+    let open = "<script type=\"application/json\" id=\"consent-gate-plan\">";
+    let count = page.matches("id=\"consent-gate-plan\"").count();
+    let start = page.find(open).map_or(0, |at| at + open.len());
+    let end = start + page[start..].find("</script>").unwrap_or(0);
+    (page[start..end].to_owned(), count)
+}
+
+#[test]
+fn plan_writes_a_first_visit_s_plan_after_the_config_and_replaces_its_own() {
+    // A storage key that decodes to markup: the plan's element must not end early.
+    let config = SHOP.replace(
+        "\"id\": \"youtube\",",
+        "\"id\": \"youtube\", \"storage\": [\"yt<\\/script><b>\"],",
+    );
+    let page = format!(
+        "<!doctype html><html><head>\n<script type=\"application/json\" id=\"consent-gate-config\">{config}</script>\n<script src=\"/consent-gate.js\"></script>\n</head><body><p>Shop</p></body></html>\n"
+    );
+    let path = file("plan.html", &page);
+    let out = run(&["plan", "--origin", "https://shop.example:8443/any", &path]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("plan written for https://shop.example"));
+    let written = std::fs::read_to_string(&path).expect("the page");
+    let (text, count) = carried_plan(&written);
+    assert_eq!(count, 1);
+    assert!(!text.contains('<'), "{text}");
+    assert!(
+        written.contains(&format!(
+            "{config}</script><script type=\"application/json\" id=\"consent-gate-plan\">"
+        )),
+        "right after the config element: {written}"
+    );
+    assert_eq!(
+        written.replace(
+            &format!("<script type=\"application/json\" id=\"consent-gate-plan\">{text}</script>"),
+            ""
+        ),
+        page,
+        "every other byte as it was"
+    );
+    let plan: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(plan["site"], "https://shop.example");
+    assert_eq!(
+        plan["purge"]["storage"],
+        serde_json::json!(["yt</script><b>"])
+    );
+    assert_eq!(plan["banner"], true);
+    assert_eq!(plan["record"], serde_json::Value::Null);
+    assert_eq!(plan["gpc"], false);
+    assert_eq!(
+        plan["categories"],
+        serde_json::json!([
+            ["necessary", true],
+            ["analytics", false],
+            ["marketing", false]
+        ])
+    );
+    let services: Vec<(&str, bool)> = plan["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .map(|s| (s[0].as_str().unwrap_or_default(), s[2] == true))
+        .collect();
+    assert_eq!(
+        services,
+        [
+            ("google-analytics", false),
+            ("meta-pixel", false),
+            ("youtube", false)
+        ]
+    );
+
+    // Again, for another origin: one plan, replaced.
+    let again = run(&["plan", "--origin", "http://localhost", &path]);
+    assert!(again.status.success());
+    let rewritten = std::fs::read_to_string(&path).expect("the page");
+    let (text, count) = carried_plan(&rewritten);
+    assert_eq!(count, 1);
+    let plan: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(plan["site"], "http://localhost");
+}
+
+#[test]
+fn plan_refuses_what_it_cannot_make_a_plan_for_and_writes_nothing() {
+    let invalid =
+        format!("<script type=\"application/json\" id=\"consent-gate-config\">{INVALID}</script>");
+    let path = file("plan-invalid.html", &invalid);
+    let out = run(&["plan", "--origin", "https://shop.example", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("not valid, so no plan is made"), "{said}");
+    assert!(said.contains("preselected"), "each error is named: {said}");
+    assert_eq!(std::fs::read_to_string(&path).expect("the page"), invalid);
+
+    let none = run(&[
+        "plan",
+        "--origin",
+        "https://shop.example",
+        &file("plan-none.html", "<p>no config"),
+    ]);
+    assert!(String::from_utf8_lossy(&none.stderr).contains("holds no"));
+    assert_eq!(none.status.code(), Some(1));
+
+    let valid = file(
+        "plan-valid.html",
+        &format!("<script type=\"application/json\" id=\"consent-gate-config\">{VALID}</script>"),
+    );
+    for origin in ["shop.example", "ftp://shop.example", "javascript:alert(1)"] {
+        let out = run(&["plan", "--origin", origin, &valid]);
+        assert_eq!(out.status.code(), Some(1), "{origin}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not an http: or https: origin"));
+    }
+}

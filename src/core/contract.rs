@@ -5,6 +5,9 @@
 
 /// Id of the `<script type="application/json">` element that holds the site's config.
 pub const CONFIG_ELEMENT_ID: &str = "consent-gate-config";
+/// Id of the `<script type="application/json">` element that holds the plan a page carries for
+/// a first visit (`consent-gate plan`).
+pub const PLAN_ELEMENT_ID: &str = "consent-gate-plan";
 
 /// Id of the element consent-gate adds to `<body>` to host its banner (in a shadow root).
 pub const ROOT_ELEMENT_ID: &str = "consent-gate";

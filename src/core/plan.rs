@@ -3,7 +3,9 @@
 //! record, so that such a page view needs only the small gate (README, "Two modules"). A visitor
 //! who has not decided yet gets one too, for the tab's session ([`Keep`]): it holds what the
 //! banner holds and says the banner is due, so that the small gate holds and releases in order at
-//! once and loads the interface without blocking the page's parser.
+//! once and loads the interface without blocking the page's parser. That plan is the same for
+//! every such visitor of a site, so a page can carry it for a first visit too ([`Plan::for_page`],
+//! written by `consent-gate plan`).
 //!
 //! The full gate writes the plan ([`Plan::next_view`]) whenever the decision in force settles.
 //! The small gate follows it only while [`in_force`] holds: the same config text, the same stored
@@ -22,6 +24,7 @@ use crate::core::config::Config;
 use crate::core::consent::{Consent, Context, Effect, Prompt, Purge};
 use crate::core::gate::{self, Verdict};
 use crate::core::integrations::{self, Arg, Call, Target};
+use crate::core::json::{self, Value};
 use crate::core::outbox;
 use crate::core::record::{self, json_string};
 use crate::core::texts::Words;
@@ -127,6 +130,59 @@ pub struct Keys {
     pub mirror: Option<String>,
     /// `navigator.globalPrivacyControl`.
     pub gpc: bool,
+    /// For a plan the page carries ([`Plan::for_page`]): the site it was made for, as
+    /// `protocol//hostname`, whose cookie tails its purge holds. `None` for a plan the full gate
+    /// stored on the site it ran on.
+    pub site: Option<String>,
+}
+
+impl Keys {
+    /// The keys of a plan's JSON ([`Plan::to_json`]), or `None` where they are not all there.
+    pub fn from_json(text: &str) -> Option<Keys> {
+        let Ok(Value::Object(members)) = json::parse(text) else {
+            return None;
+        };
+        let get = |key: &str| members.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        let string = |key: &str| match get(key) {
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(Value::Null) => Some(None),
+            _ => None,
+        };
+        let decided = match (string("record")?, get("expires")?) {
+            (None, Value::Null) => None,
+            (Some(record), expires) => Some(Decided {
+                record,
+                expires: u64::from(expires.as_u32()?),
+            }),
+            _ => return None,
+        };
+        Some(Keys {
+            version: string("v")??,
+            config: string("config")??,
+            name: string("name")??,
+            decided,
+            mirror: string("mirror")?,
+            gpc: matches!(get("gpc")?, Value::Bool(true)),
+            site: string("site")?,
+        })
+    }
+}
+
+/// Whether the plan a page carries (`carried`, its element's text) is followed on `site` (as
+/// [`Seen::site`]) under the config element's `config_text` by a visitor with nothing stored: one
+/// that is not was made for another config, release or site, and the console says so.
+pub fn page_plan_followed(carried: &str, config_text: &str, site: &str) -> bool {
+    let seen = Seen {
+        config: config_text,
+        cookies: "",
+        mirror: None,
+        outbox: None,
+        gpc: false,
+        now: 0,
+        site,
+        carried: true,
+    };
+    Keys::from_json(carried).is_some_and(|keys| in_force(&keys, &seen))
 }
 
 /// What the small gate sees on this page view.
@@ -144,6 +200,10 @@ pub struct Seen<'a> {
     pub gpc: bool,
     /// Unix seconds.
     pub now: u64,
+    /// `location.protocol + "//" + location.hostname`.
+    pub site: &'a str,
+    /// The plan is the one the page carries, not one from storage.
+    pub carried: bool,
 }
 
 /// Whether a plan with `keys` may be followed on a page view that sees `seen`.
@@ -161,6 +221,12 @@ pub fn in_force(keys: &Keys, seen: &Seen<'_>) -> bool {
         && seen
             .outbox
             .is_none_or(|stored| outbox::entries(stored).is_empty())
+        // A page's plan is every visitor's, so it can only be that of one who has not decided,
+        // and it names the site whose cookie domains its purge holds; a stored plan names none.
+        && match keys.site.as_deref() {
+            Some(site) => seen.carried && site == seen.site && keys.decided.is_none(),
+            None => !seen.carried,
+        }
 }
 
 /// Where a plan is kept.
@@ -304,6 +370,7 @@ impl Plan {
                     }),
                 mirror: mirror.map(str::to_owned),
                 gpc: ctx.gpc,
+                site: None,
             },
             outbox: format!("{}_outbox", config.cookie.name),
             grants: Grants::of(config, &consent),
@@ -322,6 +389,31 @@ impl Plan {
             button,
             lockdown,
         })
+    }
+
+    /// The plan a page carries for a first visit (`consent-gate plan`, README "A first visit that
+    /// does not wait"): an undecided visitor's without the privacy signal, the same for every
+    /// such visitor of `origin`, so that the small gate follows it and loads the interface
+    /// beside the parser instead of ahead of it. `None` where the config's first page view does
+    /// more than a plan covers.
+    pub fn for_page(config: &Config, config_text: &str, origin: Origin<'_>) -> Option<Plan> {
+        let ctx = Context {
+            now: 0,
+            language: String::new(),
+            gpc: false,
+            fresh_id: String::new(),
+            texts_hash: String::new(),
+        };
+        let mut plan = Plan::next_view(config, config_text, None, None, &ctx, origin, None)?;
+        plan.keys.site = Some(format!("{}//{}", origin.protocol, origin.host));
+        Some(plan)
+    }
+
+    /// The text of the page's plan element (`<script type="application/json"
+    /// id="consent-gate-plan">`): the JSON with every `<` escaped, so that no string in it can
+    /// end the element.
+    pub fn page_text(&self) -> String {
+        self.to_json().replace('<', "\\u003c")
     }
 
     /// The banner is due: the plan is an undecided visitor's, and the small gate loads the
@@ -383,13 +475,14 @@ impl Plan {
         ]
         .map(|(key, name)| format!("{}:{}", json_string(key), json_string(name)));
         format!(
-            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"expires\":{},\"banner\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{},\"lockdown\":{},\"names\":{{{}}}}}",
+            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"site\":{},\"expires\":{},\"banner\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{},\"lockdown\":{},\"names\":{{{}}}}}",
             json_string(&self.keys.version),
             json_string(&self.keys.config),
             json_string(&self.keys.name),
             optional(self.keys.decided.as_ref().map(|d| d.record.as_str())),
             optional(self.keys.mirror.as_deref()),
             self.keys.gpc,
+            optional(self.keys.site.as_deref()),
             self.keys
                 .decided
                 .as_ref()

@@ -308,3 +308,34 @@ fn an_undecided_plan_is_in_force_only_without_a_record_cookie() {
     assert_eq!(ask("other=1"), 1);
     assert_eq!(ask("other=1; consent_gate=x"), 0);
 }
+
+#[test]
+fn the_page_s_plan_is_in_force_only_as_the_page_s_and_on_its_site() {
+    let _turn = turn();
+    let plan = Plan::for_page(
+        &shop_config(),
+        SHOP_CONFIG,
+        crate::core::testing::SHOP_ORIGIN,
+    )
+    .expect("a page's plan");
+    let site = plan.keys.site.clone().unwrap_or_default();
+    let ask = |site_seen: &str, carried: bool| {
+        put(&[
+            &plan.keys.version,
+            &plan.keys.config,
+            &plan.keys.name,
+            "",
+            "",
+            "",
+            "",
+            "other=1",
+            SHOP_CONFIG,
+            &site,
+            site_seen,
+        ]);
+        cg_in_force(0, 0, NOW as f64, 0.0, if carried { 16 } else { 0 })
+    };
+    assert_eq!(ask("https://shop.example", true), 1);
+    assert_eq!(ask("https://shop.example", false), 0, "read from storage");
+    assert_eq!(ask("https://elsewhere.example", true), 0);
+}

@@ -638,24 +638,29 @@ function consentGateSmall(WASM, VERSION, esm) {
   // --- Which ----------------------------------------------------------------------------------
 
   // Whether core lets the plan be followed on what this page view sees.
+  // Whether the plan being read is the one the page carries.
+  var carried = false;
   var inForceNow = function () {
     var store = win.localStorage;
     var config = doc.getElementById("consent-gate-config");
     var mirror = store.getItem(plan.name);
     var outbox = store.getItem(plan.outbox);
     var gpc = !!navigator.globalPrivacyControl;
-    var flags = (plan.mirror !== null ? 1 : 0) | (mirror !== null ? 2 : 0) | (outbox !== null ? 4 : 0) | (plan.record !== null ? 8 : 0);
+    var flags = (plan.mirror !== null ? 1 : 0) | (mirror !== null ? 2 : 0) | (outbox !== null ? 4 : 0) | (plan.record !== null ? 8 : 0) | (carried ? 16 : 0);
     return !!config && !!ask(
       "cg_in_force",
-      [plan.v, plan.config, plan.name, plan.record || "", plan.mirror || "", mirror || "", outbox || "", doc.cookie, config.textContent],
+      [plan.v, plan.config, plan.name, plan.record || "", plan.mirror || "", mirror || "", outbox || "", doc.cookie, config.textContent,
+        plan.site || "", win.location.protocol + "//" + win.location.hostname],
       gpc ? 1 : 0, plan.gpc ? 1 : 0, Date.now() / 1000, plan.expires || 0, flags
     );
   };
   // A decision's plan is kept in localStorage; an undecided visitor's in sessionStorage, read
-  // only where the first is not in force.
+  // only where the first is not in force; then the one the page may carry for a first visit.
   var inForce = function () {
-    for (var i = 0; i < 2; i++) {
-      plan = JSON.parse((i ? win.sessionStorage : win.localStorage).getItem("consent-gate:plan"));
+    for (var i = 0; i < 3; i++) {
+      var element = doc.getElementById("consent-gate-plan");
+      carried = i > 1;
+      plan = JSON.parse(carried ? element && element.textContent : (i ? win.sessionStorage : win.localStorage).getItem("consent-gate:plan"));
       if (!plan) continue;
       if (!x) {
         encoder = new TextEncoder();
@@ -666,7 +671,7 @@ function consentGateSmall(WASM, VERSION, esm) {
       }
       if (inForceNow()) break;
     }
-    if (i === 2) return false;
+    if (i === 3) return false;
     for (var c = 0; c < plan.categories.length; c++) ask("cg_category", [plan.categories[c][0]], plan.categories[c][1] ? 1 : 0);
     for (var s = 0; s < plan.services.length; s++) {
       var service = plan.services[s];

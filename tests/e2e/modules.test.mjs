@@ -4,6 +4,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
@@ -530,4 +531,69 @@ test("a visitor who has not decided, whose next page view cannot load the interf
   assert.match(refused, /did not start; nothing was decided/);
   assertNothingFromTracker(env, v, "with the interface module missing");
   await v.close();
+});
+
+/** The page at `/generated/NAME.html` with the plan `consent-gate plan` writes for `origin`. */
+function planned(name, origin) {
+  const run = spawnSync(join(root, "target/debug/consent-gate"), ["plan", "--origin", origin, join(artifacts, `${name}.html`)], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`consent-gate plan failed: ${run.stderr || run.error}`);
+  return `/generated/${name}.html`;
+}
+
+/** A fresh visitor's first visit to `page`, the interface module held back by 1 s; console warnings kept. */
+async function firstVisit(page) {
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  const warnings = [];
+  v.page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
+  await slowInterface(v, 1000);
+  await v.open(page);
+  await banner(v.page).region.waitFor();
+  return { v, warnings, timing: await timing(v) };
+}
+
+test("a first visit to a page that carries its plan (consent-gate plan): the parser does not wait for the interface module, and nothing reaches the tracker before a decision", async () => {
+  variant("two-modules-planned", GATE, GATE + NECESSARY);
+  const { v, warnings, timing: first } = await firstVisit(planned("two-modules-planned", env.siteOrigin));
+  assert.ok(first.parsed < first.arrived, `the parser did not wait for the interface module: ${JSON.stringify(first)}`);
+  assert.ok(first.necessary !== null && first.necessary < first.arrived, `the necessary script ran from the page's plan: ${JSON.stringify(first)}`);
+  assert.deepEqual(ours(env, v), FULL);
+  assertNothingFromTracker(env, v, "on a first visit that follows the page's plan");
+  assert.deepEqual(
+    await v.page.evaluate(() => ({ cookies: document.cookie, local: Object.keys(localStorage) })),
+    { cookies: "", local: [] },
+    "nothing lasting is stored before a decision"
+  );
+  assert.deepEqual(warnings.filter((w) => w.includes("consent-gate")), []);
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  // The decision's plan, not the page's, is what the next page view follows.
+  v.requests.length = 0;
+  await v.reload();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  await v.page.waitForLoadState("load");
+  await v.page.waitForTimeout(300);
+  assert.deepEqual(ours(env, v), ["/dist/consent-gate.js"]);
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+test("a page's plan made for another site, or before the config was edited, is not followed: the parser waits for the interface module, and the console says to run consent-gate plan again", async () => {
+  variant("two-modules-elsewhere", GATE, GATE + NECESSARY);
+  const elsewhere = planned("two-modules-elsewhere", "https://other.example");
+  variant("two-modules-edited", GATE, GATE + NECESSARY);
+  planned("two-modules-edited", env.siteOrigin);
+  // The config element's text changes after the plan was made (one more space).
+  const path = join(artifacts, "two-modules-edited.html");
+  writeFileSync(path, readFileSync(path, "utf8").replace('id="consent-gate-config">', 'id="consent-gate-config"> '));
+  for (const page of [elsewhere, "/generated/two-modules-edited.html"]) {
+    const { v, warnings, timing: first } = await firstVisit(page);
+    assert.ok(first.parsed > first.arrived, `${page}: the parser waited for the interface module: ${JSON.stringify(first)}`);
+    assert.match(warnings.join("\n"), /#consent-gate-plan is not the plan for this config, this release and http:\/\/shop\.test/, page);
+    assertNothingFromTracker(env, v, `on ${page}`);
+    await banner(v.page).acceptAll.click();
+    await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+    assert.deepEqual(v.problems, []);
+    await v.close();
+  }
 });

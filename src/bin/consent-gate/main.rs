@@ -9,6 +9,9 @@
 //!   held markup, in place or into DIR, leaving every other byte as it was.
 //! - `consent-gate csp --config config.json [--cookie HEADER] [--gpc]`: the lockdown
 //!   Content-Security-Policy for the visitor who sent that `Cookie` header (README, "Lockdown").
+//! - `consent-gate plan --origin https://shop.example [--out DIR] page.html…`: writes into each
+//!   page the plan a first visit follows without waiting for the interface module (README, "A
+//!   first visit that does not wait").
 //! - `consent-gate resolve config.json`: the config with its presets written out, for the page.
 //! - `consent-gate presets`: the catalog's presets.
 //!
@@ -19,6 +22,7 @@ mod presets;
 
 use clap::{Parser, Subcommand};
 use consent_gate::core::config::Config;
+use consent_gate::core::plan::{Origin, Plan};
 use consent_gate::core::server::Visitor;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -73,6 +77,20 @@ enum Command {
         #[arg(long)]
         gpc: bool,
     },
+    /// Write into each page the plan a first visit follows, so that it does not wait for the
+    /// interface module; run it again whenever the config or consent-gate's release changes.
+    Plan {
+        /// The site's origin as visitors' browsers see it, e.g. `https://shop.example` (the
+        /// purge's cookie domains are this host's).
+        #[arg(long)]
+        origin: String,
+        /// Write the pages here (same file names) instead of in place.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// The pages, each with its consent-gate-config element.
+        #[arg(required = true)]
+        pages: Vec<std::path::PathBuf>,
+    },
     /// Print the config with every `{ "preset": … }` written out as the page needs it.
     Resolve {
         /// The config (JSON).
@@ -123,6 +141,7 @@ fn main() -> ExitCode {
             println!("{}", visitor.content_security_policy());
             ExitCode::SUCCESS
         }
+        Command::Plan { origin, out, pages } => plan(&origin, out.as_deref(), &pages),
         Command::Resolve { config, out } => resolve(&config, out.as_deref()),
         Command::Presets {
             format: Format::Json,
@@ -144,6 +163,78 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+    }
+}
+
+/// Writes a page rewritten from `path` in place, or under the same name into `out`; the file written.
+fn write_page(
+    path: &std::path::Path,
+    out: Option<&std::path::Path>,
+    text: &str,
+) -> Result<std::path::PathBuf, String> {
+    let target = match (out, path.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    };
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&target, text).map_err(|e| format!("cannot be written: {e}"))?;
+    Ok(target)
+}
+
+/// Writes each page's plan for a first visit into it (in place, or into `out`).
+fn plan(origin: &str, out: Option<&std::path::Path>, pages: &[std::path::PathBuf]) -> ExitCode {
+    let site = match url::Url::parse(origin) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => url,
+        _ => {
+            eprintln!(
+                "--origin {origin}: not an http: or https: origin, such as https://shop.example"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let protocol = format!("{}:", site.scheme());
+    let host = site.host_str().unwrap_or_default();
+    let origin = Origin {
+        host,
+        protocol: &protocol,
+    };
+    let mut failed = false;
+    for path in pages {
+        let written = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot be read: {e}"))
+            .and_then(|html| {
+                let text = pages::config_element_text(&html)?.ok_or_else(|| {
+                    format!(
+                        "holds no <script type=\"application/json\" id=\"{}\">",
+                        consent_gate::core::contract::CONFIG_ELEMENT_ID
+                    )
+                })?;
+                let config = Config::from_json(&text).map_err(|errors| {
+                    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                    format!(
+                        "its config is not valid, so no plan is made:\n{}",
+                        lines.join("\n")
+                    )
+                })?;
+                let plan = Plan::for_page(&config, &text, origin)
+                    .ok_or("its config's first page view does more than a plan covers")?;
+                let carried = pages::carry_plan(&html, &plan.page_text())?;
+                write_page(path, out, &carried)
+            });
+        match written {
+            Ok(target) => println!("{}: plan written for {protocol}//{host}", target.display()),
+            Err(message) => {
+                failed = true;
+                eprintln!("{}: {message}", path.display());
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -278,16 +369,7 @@ fn hold(
             .map_err(|e| format!("cannot be read: {e}"))
             .and_then(|html| {
                 let held = pages::hold(&config, &html)?;
-                let target = match (out, path.file_name()) {
-                    (Some(dir), Some(name)) => dir.join(name),
-                    _ => path.clone(),
-                };
-                if let Some(dir) = out {
-                    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-                }
-                let changed = held != html;
-                std::fs::write(&target, held).map_err(|e| format!("cannot be written: {e}"))?;
-                Ok((target, changed))
+                Ok((write_page(path, out, &held)?, held != html))
             });
         match written {
             Ok((target, true)) => println!("{}: held", target.display()),

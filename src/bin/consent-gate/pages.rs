@@ -6,9 +6,10 @@
 use consent_gate::core::autoblock;
 use consent_gate::core::config::{Config, Service};
 use consent_gate::core::contract::{
-    ATTR_CATEGORY, ATTR_SERVICE, ATTR_TYPE, BLOCKED_SCRIPT_TYPE, URL_ATTRIBUTES, held_attribute,
+    ATTR_CATEGORY, ATTR_SERVICE, ATTR_TYPE, BLOCKED_SCRIPT_TYPE, CONFIG_ELEMENT_ID,
+    PLAN_ELEMENT_ID, URL_ATTRIBUTES, held_attribute,
 };
-use lol_html::html_content::Element;
+use lol_html::html_content::{ContentType, Element};
 use lol_html::{RewriteStrSettings, element, rewrite_str, text};
 use std::cell::RefCell;
 
@@ -201,6 +202,54 @@ pub fn hold(config: &Config, html: &str) -> Result<String, String> {
                 }
                 Ok(())
             })],
+            ..RewriteStrSettings::new()
+        },
+    )
+    .map_err(|e| format!("cannot be rewritten: {e}"))
+}
+
+/// The text of the page's config element, as the browser's `textContent` reads it (a script's
+/// text is never decoded), or `None` if the page has none.
+pub fn config_element_text(html: &str) -> Result<Option<String>, String> {
+    let found: RefCell<Option<String>> = RefCell::new(None);
+    let selector = format!("script#{CONFIG_ELEMENT_ID}");
+    rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![text!(selector, |chunk| {
+                let mut found = found.borrow_mut();
+                found
+                    .get_or_insert_with(String::new)
+                    .push_str(chunk.as_str());
+                Ok(())
+            })],
+            ..RewriteStrSettings::new()
+        },
+    )
+    .map_err(|e| format!("cannot be read as HTML: {e}"))?;
+    Ok(found.into_inner())
+}
+
+/// The page carrying `plan` (its element's text) right after its config element, in place of any
+/// plan it carried before; every other byte as it was.
+pub fn carry_plan(html: &str, plan: &str) -> Result<String, String> {
+    let element =
+        format!("<script type=\"application/json\" id=\"{PLAN_ELEMENT_ID}\">{plan}</script>");
+    let config = format!("script#{CONFIG_ELEMENT_ID}");
+    let old = format!("script#{PLAN_ELEMENT_ID}");
+    rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![
+                element!(old, |el| {
+                    el.remove();
+                    Ok(())
+                }),
+                element!(config, |el| {
+                    el.after(&element, ContentType::Html);
+                    Ok(())
+                }),
+            ],
             ..RewriteStrSettings::new()
         },
     )

@@ -34,6 +34,8 @@ fn seen<'a>(config: &'a str, cookies: &'a str, mirror: Option<&'a str>) -> Seen<
         outbox: None,
         gpc: false,
         now: NOW + 60,
+        site: "https://shop.example",
+        carried: false,
     }
 }
 
@@ -478,4 +480,151 @@ fn no_plan_where_the_first_page_view_decides_or_a_stored_decision_must_be_asked_
         .is_none(),
         "a decision in the mirror alone: a plan is made for the cookie's record"
     );
+}
+
+#[test]
+fn a_page_carries_the_undecided_plan_for_its_own_site_only() {
+    let page = Plan::for_page(&shop_config(), SHOP_CONFIG, SHOP_ORIGIN).expect("a page's plan");
+    let stored = undecided(&context(NOW)).expect("a plan");
+    assert_eq!(page.keys.site.as_deref(), Some("https://shop.example"));
+    assert_eq!(
+        Plan {
+            keys: Keys {
+                site: None,
+                ..page.keys.clone()
+            },
+            ..page.clone()
+        },
+        stored,
+        "the same plan as the full gate keeps for a visitor who has not decided"
+    );
+    let base = Seen {
+        carried: true,
+        ..seen(SHOP_CONFIG, "other=1", None)
+    };
+    assert!(in_force(&page.keys, &base));
+    assert!(
+        !in_force(
+            &page.keys,
+            &Seen {
+                carried: false,
+                ..base
+            }
+        ),
+        "a page's plan put into storage"
+    );
+    assert!(
+        !in_force(&stored.keys, &base),
+        "a stored plan put into a page: it names no site"
+    );
+    let (_, value) = stored_after(&Action::AcceptAll);
+    let decided = format!("consent_gate={value}");
+    for (why, seen) in [
+        (
+            "another scheme",
+            Seen {
+                site: "http://shop.example",
+                ..base
+            },
+        ),
+        (
+            "another host",
+            Seen {
+                site: "https://www.shop.example",
+                ..base
+            },
+        ),
+        (
+            "a decision stored",
+            Seen {
+                cookies: &decided,
+                ..base
+            },
+        ),
+        ("the signal", Seen { gpc: true, ..base }),
+        (
+            "another config",
+            Seen {
+                config: "{}",
+                ..base
+            },
+        ),
+    ] {
+        assert!(!in_force(&page.keys, &seen), "{why}");
+    }
+    let claims = Keys {
+        decided: Some(Decided {
+            record: value.clone(),
+            expires: NOW + 86_400,
+        }),
+        ..page.keys.clone()
+    };
+    assert!(
+        !in_force(
+            &claims,
+            &Seen {
+                cookies: &decided,
+                ..base
+            }
+        ),
+        "a page's plan never stands for a decision, whatever the cookie holds"
+    );
+    let json: serde_json::Value = serde_json::from_str(&page.to_json()).expect("JSON");
+    assert_eq!(json["site"], "https://shop.example");
+    assert_eq!(json["banner"], true);
+    assert_eq!(json["record"], serde_json::Value::Null);
+    let stored: serde_json::Value = serde_json::from_str(&stored.to_json()).expect("JSON");
+    assert_eq!(stored["site"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_plan_s_keys_are_read_back_from_its_json_and_a_page_s_plan_is_checked_as_the_small_gate_follows_it()
+ {
+    let (_, value) = stored_after(&analytics_only());
+    let decided = shop_plan(&value, Some(&value)).expect("a plan");
+    let undecided = undecided(&context(NOW)).expect("a plan");
+    let page = Plan::for_page(&shop_config(), SHOP_CONFIG, SHOP_ORIGIN).expect("a page's plan");
+    for plan in [&decided, &undecided, &page] {
+        assert_eq!(Keys::from_json(&plan.to_json()).as_ref(), Some(&plan.keys));
+    }
+    for broken in [
+        "",
+        "[]",
+        "{}",
+        "{\"v\":\"x\"}",
+        &page.to_json().replace("\"config\":", "\"other\":"),
+    ] {
+        assert_eq!(Keys::from_json(broken), None, "{broken}");
+    }
+    let site = "https://shop.example";
+    assert!(page_plan_followed(&page.page_text(), SHOP_CONFIG, site));
+    assert!(page_plan_followed(
+        &format!("\n  {}\n", page.to_json()),
+        SHOP_CONFIG,
+        site
+    ));
+    assert!(!page_plan_followed(
+        &page.page_text(),
+        SHOP_CONFIG,
+        "http://shop.example"
+    ));
+    assert!(!page_plan_followed(
+        &page.page_text(),
+        &format!(" {SHOP_CONFIG}"),
+        site
+    ));
+    assert!(
+        !page_plan_followed(&undecided.to_json(), SHOP_CONFIG, site),
+        "no site named"
+    );
+    assert!(
+        !page_plan_followed(&decided.to_json(), SHOP_CONFIG, site),
+        "a decision"
+    );
+    let older = page.to_json().replace(VERSION, "0.0.0/1");
+    assert!(
+        !page_plan_followed(&older, SHOP_CONFIG, site),
+        "another release's"
+    );
+    assert!(!page_plan_followed("not JSON", SHOP_CONFIG, site));
 }

@@ -10,6 +10,7 @@ use crate::core::consent::{Action, ChoiceError, Consent, Context, Source};
 use crate::core::contract::EVENT_HIDE;
 use crate::core::i18n;
 use crate::core::lifecycle::Lifecycle;
+use crate::core::plan;
 use crate::core::record;
 use crate::core::store::{RecordStore, load_each};
 use crate::core::view::{self, Command, Control, Surface};
@@ -121,6 +122,28 @@ pub struct Controller {
 ///
 /// Returns `None`, after saying why on the console, when the page has no valid config: then
 /// nothing is shown and every held element stays held.
+/// Says so when the page carries a plan the small gate will never follow (made for another
+/// config text, release or site): each first visit then waits for this module.
+fn stale_page_plan(window: &Window, document: &Document, config_text: &str) {
+    let Some(carried) = document
+        .get_element_by_id(crate::core::contract::PLAN_ELEMENT_ID)
+        .and_then(|element| element.text_content())
+    else {
+        return;
+    };
+    let location = window.location();
+    let (Ok(host), Ok(protocol)) = (location.hostname(), location.protocol()) else {
+        return;
+    };
+    let site = format!("{protocol}//{host}");
+    if !plan::page_plan_followed(&carried, config_text, &site) {
+        report::warn(&format!(
+            "#{} is not the plan for this config, this release and {site}: a first visit waits for the interface module until `consent-gate plan` writes it again",
+            crate::core::contract::PLAN_ELEMENT_ID
+        ));
+    }
+}
+
 pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     let window = web_sys::window()?;
     let document = window.document()?;
@@ -147,6 +170,7 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         .get_element_by_id(crate::core::contract::CONFIG_ELEMENT_ID)
         .and_then(|element| element.text_content())
         .unwrap_or_default();
+    stale_page_plan(&window, &document, &config_text);
     let ctx = context(&window, &language);
     let (consent, effects, follow) = match handoff.as_ref().filter(|h| h.takeover) {
         Some(takeover) => Consent::take_over(&config, takeover.previous.to_vec(), stored, &ctx),
