@@ -107,6 +107,7 @@ screenshots: test-setup build
 	UPDATE_SCREENSHOTS=1 node --test --test-concurrency=1 tests/e2e/
 
 bench: test-setup build
+	cargo build --quiet --features cli --bin consent-gate
 	node bench/run.mjs
 
 # src/core alone, without any browser binding (bench/core-size), built and optimised as the

@@ -39,6 +39,9 @@ const TARGETS = [
   { name: "consent-gate, classic (dist/)", page: "consent-gate.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "consent-gate, classic, English interface (consent-gate.ui.en.js)", page: "consent-gate-en.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "consent-gate, ESM (pkg/)", page: "consent-gate-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
+  // The page carrying its first visit's plan (`consent-gate plan`): first visits only, since a
+  // stored decision or session plan comes before it and the other tables would repeat classic's.
+  { name: "consent-gate, classic, page plan (consent-gate plan)", page: "consent-gate.html", path: "/bench-generated/consent-gate-plan.html", firstOnly: true, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   // The demo shop's setup: the floating settings button once the visitor has decided.
   { name: "consent-gate, classic, settings button", page: "consent-gate-button.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
   { name: "vanilla-cookieconsent 3.1.0", page: "cookieconsent.html", banner: "#cc-main .cm", accept: '#cc-main .cm [data-role="all"]' },
@@ -189,7 +192,7 @@ async function scriptClock(cdp) {
 const RETURNING = ["next", "later", "session"];
 // The targets measured as a returning visitor: each tool that can be accepted, and the baseline
 // page (no banner), which gives each kind its own baseline.
-const returns = (target) => Boolean(target.accept || !target.banner);
+const returns = (target) => Boolean(!target.firstOnly && (target.accept || !target.banner));
 
 /** A fresh context and page for one load, throttled, with the probe; `storageState` carried over. */
 async function open(browser, target, profile, profiled, storageState, onRequest, uncompressed) {
@@ -381,6 +384,9 @@ if (BEFORE) {
   MANY.push([`consent-gate (${BEFORE_NAME})`, "many-before.html"]);
 }
 for (const [, file, html] of CHURN) writeFileSync(join(generated, file), html);
+// The classic page with the plan `consent-gate plan` writes for the bench's site.
+writeFileSync(join(generated, "consent-gate-plan.html"), readFileSync(join(root, "bench/pages/consent-gate.html"), "utf8"));
+execFileSync(join(root, "target/debug/consent-gate"), ["plan", "--origin", `https://${SITE}`, join(generated, "consent-gate-plan.html")], { stdio: "ignore" });
 // openssl is Debian's (the base system has it); without it the bench cannot serve HTTPS.
 try {
   execFileSync("openssl", ["version"], { stdio: "ignore" });
