@@ -311,20 +311,26 @@ pub struct Origin<'a> {
 
 impl Plan {
     /// The plan for the next page view under `config` (whose element's text is `config_text`) of
-    /// the visitor whose cookie holds `cookie` (or who has none) and mirror `mirror` at
+    /// the visitor whose `document.cookie` is `cookies` and whose mirror holds `mirror` at
     /// `origin`, where the settings button (if the page shows one) is `drawn` ([`button`]);
     /// `None` when that page view must do more than a plan covers: ask again about a decision
-    /// stored before (expired, a new revision, new services), rewrite the record, or show a
-    /// settings button not drawn yet.
+    /// stored before (expired, a new revision, new services), rewrite the record, sort out more
+    /// than one record cookie, or show a settings button not drawn yet.
     pub fn next_view(
         config: &Config,
         config_text: &str,
-        cookie: Option<&str>,
+        cookies: &str,
         mirror: Option<&str>,
         ctx: &Context,
         origin: Origin<'_>,
         drawn: Option<&str>,
     ) -> Option<Plan> {
+        // A plan stands for one copy of the record cookie, or none ([`in_force`] checks the same).
+        let cookie = match record::cookie_values(cookies, &config.cookie.name).as_slice() {
+            [] => None,
+            [value] => Some(*value),
+            _ => return None,
+        };
         let (consent, effects) = Consent::restore(config, [cookie, mirror], ctx);
         // Decided: the cookie holds the record (the plan keeps its expiry). Undecided: nothing
         // stored at all, and the banner asks for a first decision.
@@ -404,7 +410,7 @@ impl Plan {
             fresh_id: String::new(),
             texts_hash: String::new(),
         };
-        let mut plan = Plan::next_view(config, config_text, None, None, &ctx, origin, None)?;
+        let mut plan = Plan::next_view(config, config_text, "", None, &ctx, origin, None)?;
         plan.keys.site = Some(format!("{}//{}", origin.protocol, origin.host));
         Some(plan)
     }

@@ -83,12 +83,17 @@ pub const SHOP_ORIGIN: Origin<'static> = Origin {
     protocol: "https:",
 };
 
+/// `document.cookie` holding the shop's record cookie with `value`.
+pub fn cookie_header(value: &str) -> String {
+    format!("consent_gate={value}")
+}
+
 /// The shop's plan, on its origin, for the visitor whose cookie holds `value` and mirror `mirror`.
 pub fn shop_plan(value: &str, mirror: Option<&str>) -> Option<Plan> {
     Plan::next_view(
         &shop_config(),
         SHOP_CONFIG,
-        Some(value),
+        &format!("other=1; {}", cookie_header(value)),
         mirror,
         &context(NOW),
         SHOP_ORIGIN,

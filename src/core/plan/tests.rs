@@ -1,6 +1,8 @@
 use super::*;
 use crate::core::consent::{Action, Choices, Source};
-use crate::core::testing::{NOW, SHOP_CONFIG, SHOP_ORIGIN, context, shop_config, shop_plan};
+use crate::core::testing::{
+    NOW, SHOP_CONFIG, SHOP_ORIGIN, context, cookie_header, shop_config, shop_plan,
+};
 use proptest::prelude::*;
 
 /// The cookie value a visitor has after `action` on the shop.
@@ -179,7 +181,7 @@ fn no_plan_where_the_next_page_view_must_do_more() {
         Plan::next_view(
             &config,
             &text,
-            Some(&value),
+            &cookie_header(&value),
             Some(&value),
             &ctx,
             SHOP_ORIGIN,
@@ -209,13 +211,18 @@ fn no_plan_where_the_next_page_view_must_do_more() {
         Plan::next_view(
             &config,
             SHOP_CONFIG,
-            Some("garbage"),
+            "consent_gate=garbage",
             None,
             &ctx,
             SHOP_ORIGIN,
             None
         )
         .is_none()
+    );
+    let twice = format!("{}; {}", cookie_header(&value), cookie_header(&value));
+    assert!(
+        Plan::next_view(&config, SHOP_CONFIG, &twice, None, &ctx, SHOP_ORIGIN, None).is_none(),
+        "two copies of the record cookie (another path's): the full gate sorts them out"
     );
 }
 
@@ -294,7 +301,7 @@ fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
     let plan = Plan::next_view(
         &config,
         &text,
-        Some(&value),
+        &cookie_header(&value),
         None,
         &context(NOW),
         SHOP_ORIGIN,
@@ -339,7 +346,7 @@ fn a_lockdown_meta_is_put_first_by_the_plan_with_the_policy_the_decision_allows(
     let plan = Plan::next_view(
         &config,
         &text,
-        Some(&value),
+        &cookie_header(&value),
         None,
         &context(NOW),
         SHOP_ORIGIN,
@@ -359,7 +366,7 @@ fn undecided(ctx: &Context) -> Option<Plan> {
     Plan::next_view(
         &shop_config(),
         SHOP_CONFIG,
-        None,
+        "",
         None,
         ctx,
         SHOP_ORIGIN,
@@ -463,7 +470,7 @@ fn no_plan_where_the_first_page_view_decides_or_a_stored_decision_must_be_asked_
         ..context(NOW)
     };
     assert!(
-        Plan::next_view(&config, &text, None, None, &ctx, SHOP_ORIGIN, None).is_none(),
+        Plan::next_view(&config, &text, "", None, &ctx, SHOP_ORIGIN, None).is_none(),
         "the signal decides and the record must be written first"
     );
     let (_, value) = stored_after(&analytics_only());
@@ -471,7 +478,7 @@ fn no_plan_where_the_first_page_view_decides_or_a_stored_decision_must_be_asked_
         Plan::next_view(
             &shop_config(),
             SHOP_CONFIG,
-            None,
+            "",
             Some(&value),
             &context(NOW),
             SHOP_ORIGIN,

@@ -8,7 +8,6 @@ use crate::core::contract::{EVENT_CHANGE, EVENT_CONSENT, PLAN_KEY};
 use crate::core::cookie;
 use crate::core::lifecycle::Button;
 use crate::core::plan::{self, Keep, Origin, Plan};
-use crate::core::record;
 use crate::core::store::{RecordStore, StoreError, save_each};
 use crate::core::texts::Words;
 use crate::core::view;
@@ -92,17 +91,12 @@ pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
     let mirror = this.local.get(name).ok().flatten();
     let ctx = context(&this.window, &this.language);
     let location = this.window.location();
-    let cookie = match record::cookie_values(&header, name).as_slice() {
-        [] => Ok(None),
-        [value] => Ok(Some(*value)),
-        _ => Err(()),
-    };
     // No origin to work the purge out for: no plan.
-    let plan = match (location.hostname(), location.protocol(), cookie) {
-        (Ok(host), Ok(protocol), Ok(cookie)) => Plan::next_view(
+    let plan = match (location.hostname(), location.protocol()) {
+        (Ok(host), Ok(protocol)) => Plan::next_view(
             &this.config,
             &this.config_text,
-            cookie,
+            &header,
             mirror.as_deref(),
             &ctx,
             Origin {
