@@ -284,29 +284,19 @@ fn an_undecided_plan_is_in_force_only_without_a_record_cookie() {
     let plan = Plan::next_view(
         &shop_config(),
         SHOP_CONFIG,
-        None,
+        "",
         None,
         &context(NOW),
         crate::core::testing::SHOP_ORIGIN,
         None,
     )
     .expect("a plan");
-    let ask = |cookies: &str| {
-        put(&[
-            &plan.keys.version,
-            &plan.keys.config,
-            &plan.keys.name,
-            "",
-            "",
-            "",
-            "",
-            cookies,
-            SHOP_CONFIG,
-        ]);
-        cg_in_force(0, 0, NOW as f64, 0.0, 0)
-    };
-    assert_eq!(ask("other=1"), 1);
-    assert_eq!(ask("other=1; consent_gate=x"), 0);
+    let site = "https://shop.example";
+    assert_eq!(undecided_in_force(&plan.keys, "other=1", site, 0), 1);
+    assert_eq!(
+        undecided_in_force(&plan.keys, "other=1; consent_gate=x", site, 0),
+        0
+    );
 }
 
 #[test]
@@ -318,24 +308,27 @@ fn the_page_s_plan_is_in_force_only_as_the_page_s_and_on_its_site() {
         crate::core::testing::SHOP_ORIGIN,
     )
     .expect("a page's plan");
-    let site = plan.keys.site.clone().unwrap_or_default();
-    let ask = |site_seen: &str, carried: bool| {
-        put(&[
-            &plan.keys.version,
-            &plan.keys.config,
-            &plan.keys.name,
-            "",
-            "",
-            "",
-            "",
-            "other=1",
-            SHOP_CONFIG,
-            &site,
-            site_seen,
-        ]);
-        cg_in_force(0, 0, NOW as f64, 0.0, if carried { 16 } else { 0 })
-    };
-    assert_eq!(ask("https://shop.example", true), 1);
-    assert_eq!(ask("https://shop.example", false), 0, "read from storage");
-    assert_eq!(ask("https://elsewhere.example", true), 0);
+    let ask = |site: &str, flags: u32| undecided_in_force(&plan.keys, "other=1", site, flags);
+    assert_eq!(ask("https://shop.example", 16), 1);
+    assert_eq!(ask("https://shop.example", 0), 0, "read from storage");
+    assert_eq!(ask("https://elsewhere.example", 16), 0);
+}
+
+/// `cg_in_force` for an undecided visitor's plan with `keys`, on a page view that sees `cookies`
+/// on `site`, with the JS's `flags`.
+fn undecided_in_force(keys: &Keys, cookies: &str, site: &str, flags: u32) -> u32 {
+    put(&[
+        &keys.version,
+        &keys.config,
+        &keys.name,
+        "",
+        "",
+        "",
+        "",
+        cookies,
+        SHOP_CONFIG,
+        keys.site.as_deref().unwrap_or_default(),
+        site,
+    ]);
+    cg_in_force(0, 0, NOW as f64, 0.0, flags)
 }
