@@ -200,31 +200,44 @@ fn plan(origin: &str, out: Option<&std::path::Path>, pages: &[std::path::PathBuf
         host,
         protocol: &protocol,
     };
+    each_page(pages, |path, html| {
+        let text = pages::config_element_text(&html)?.ok_or_else(|| {
+            format!(
+                "holds no <script type=\"application/json\" id=\"{}\">",
+                consent_gate::core::contract::CONFIG_ELEMENT_ID
+            )
+        })?;
+        let config = Config::from_json(&text).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            format!(
+                "its config is not valid, so no plan is made:\n{}",
+                lines.join("\n")
+            )
+        })?;
+        let plan = Plan::for_page(&config, &text, origin)
+            .ok_or("its config's first page view does more than a plan covers")?;
+        let carried = pages::carry_plan(&html, &plan.page_text())?;
+        let target = write_page(path, out, &carried)?;
+        Ok(format!(
+            "{}: plan written for {protocol}//{host}",
+            target.display()
+        ))
+    })
+}
+
+/// Runs `rewrite` on each page's text and prints what it says, or the page's error; fails if any
+/// page failed.
+fn each_page(
+    pages: &[std::path::PathBuf],
+    mut rewrite: impl FnMut(&std::path::Path, String) -> Result<String, String>,
+) -> ExitCode {
     let mut failed = false;
     for path in pages {
-        let written = std::fs::read_to_string(path)
+        let done = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot be read: {e}"))
-            .and_then(|html| {
-                let text = pages::config_element_text(&html)?.ok_or_else(|| {
-                    format!(
-                        "holds no <script type=\"application/json\" id=\"{}\">",
-                        consent_gate::core::contract::CONFIG_ELEMENT_ID
-                    )
-                })?;
-                let config = Config::from_json(&text).map_err(|errors| {
-                    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                    format!(
-                        "its config is not valid, so no plan is made:\n{}",
-                        lines.join("\n")
-                    )
-                })?;
-                let plan = Plan::for_page(&config, &text, origin)
-                    .ok_or("its config's first page view does more than a plan covers")?;
-                let carried = pages::carry_plan(&html, &plan.page_text())?;
-                write_page(path, out, &carried)
-            });
-        match written {
-            Ok(target) => println!("{}: plan written for {protocol}//{host}", target.display()),
+            .and_then(|html| rewrite(path, html));
+        match done {
+            Ok(said) => println!("{said}"),
             Err(message) => {
                 failed = true;
                 eprintln!("{}: {message}", path.display());
@@ -363,28 +376,14 @@ fn hold(
     let Some(config) = config_or_report(config) else {
         return ExitCode::FAILURE;
     };
-    let mut failed = false;
-    for path in pages {
-        let written = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot be read: {e}"))
-            .and_then(|html| {
-                let held = pages::hold(&config, &html)?;
-                Ok((write_page(path, out, &held)?, held != html))
-            });
-        match written {
-            Ok((target, true)) => println!("{}: held", target.display()),
-            Ok((target, false)) => println!("{}: nothing to hold", target.display()),
-            Err(message) => {
-                failed = true;
-                eprintln!("{}: {message}", path.display());
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    each_page(pages, |path, html| {
+        let held = pages::hold(&config, &html)?;
+        let target = write_page(path, out, &held)?;
+        Ok(match held != html {
+            true => format!("{}: held", target.display()),
+            false => format!("{}: nothing to hold", target.display()),
+        })
+    })
 }
 
 /// The config's JSON: the whole file, or in a page the text of its config element.
