@@ -78,6 +78,9 @@ lint:
 	cargo fmt --check --manifest-path bench/core-size/Cargo.toml
 	cargo clippy --all-targets --all-features -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown --all-features -- -D warnings
+	# Each browser module's own feature set: an import only another feature uses is unused there.
+	cargo clippy --target wasm32-unknown-unknown --features gate -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --features small -- -D warnings
 	cargo clippy --manifest-path bench/core-size/Cargo.toml --target wasm32-unknown-unknown --target-dir target/core-size-check -- -D warnings
 	@# Doc links are how modules point at the rule they follow: a broken one is a wrong pointer.
 	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --features serde,cli
