@@ -168,10 +168,11 @@ impl Keys {
     }
 }
 
-/// Whether the plan a page carries (`carried`, its element's text) is followed on `site` (as
-/// [`Seen::site`]) under the config element's `config_text` by a visitor with nothing stored: one
-/// that is not was made for another config, release or site, and the console says so.
-pub fn page_plan_followed(carried: &str, config_text: &str, site: &str) -> bool {
+/// Whether the plan a page carries (`carried`, its element's text) is followed at `origin` under
+/// the config element's `config_text` by a visitor with nothing stored: one that is not was made
+/// for another config, release or site, and the console says so.
+pub fn page_plan_followed(carried: &str, config_text: &str, origin: Origin<'_>) -> bool {
+    let site = origin.site();
     let seen = Seen {
         config: config_text,
         cookies: "",
@@ -179,7 +180,7 @@ pub fn page_plan_followed(carried: &str, config_text: &str, site: &str) -> bool 
         outbox: None,
         gpc: false,
         now: 0,
-        site,
+        site: &site,
         carried: true,
     };
     Keys::from_json(carried).is_some_and(|keys| in_force(&keys, &seen))
@@ -309,6 +310,14 @@ pub struct Origin<'a> {
     pub protocol: &'a str,
 }
 
+impl Origin<'_> {
+    /// The site a page's plan names ([`Keys::site`]): `protocol//hostname`, as the small gate
+    /// writes it from `location`.
+    pub fn site(&self) -> String {
+        format!("{}//{}", self.protocol, self.host)
+    }
+}
+
 impl Plan {
     /// The plan for the next page view under `config` (whose element's text is `config_text`) of
     /// the visitor whose `document.cookie` is `cookies` and whose mirror holds `mirror` at
@@ -411,7 +420,7 @@ impl Plan {
             texts_hash: String::new(),
         };
         let mut plan = Plan::next_view(config, config_text, "", None, &ctx, origin, None)?;
-        plan.keys.site = Some(format!("{}//{}", origin.protocol, origin.host));
+        plan.keys.site = Some(origin.site());
         Some(plan)
     }
 

@@ -637,9 +637,9 @@ function consentGateSmall(WASM, VERSION, esm) {
 
   // --- Which ----------------------------------------------------------------------------------
 
-  // Whether core lets the plan be followed on what this page view sees.
   // Whether the plan being read is the one the page carries.
   var carried = false;
+  // Whether core lets the plan be followed on what this page view sees.
   var inForceNow = function () {
     var store = win.localStorage;
     var config = doc.getElementById("consent-gate-config");

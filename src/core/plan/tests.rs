@@ -603,18 +603,18 @@ fn a_plan_s_keys_are_read_back_from_its_json_and_a_page_s_plan_is_checked_as_the
     ] {
         assert_eq!(Keys::from_json(broken), None, "{broken}");
     }
-    let site = "https://shop.example";
+    let site = SHOP_ORIGIN;
     assert!(page_plan_followed(&page.page_text(), SHOP_CONFIG, site));
     assert!(page_plan_followed(
         &format!("\n  {}\n", page.to_json()),
         SHOP_CONFIG,
         site
     ));
-    assert!(!page_plan_followed(
-        &page.page_text(),
-        SHOP_CONFIG,
-        "http://shop.example"
-    ));
+    let http = Origin {
+        protocol: "http:",
+        ..SHOP_ORIGIN
+    };
+    assert!(!page_plan_followed(&page.page_text(), SHOP_CONFIG, http));
     assert!(!page_plan_followed(
         &page.page_text(),
         &format!(" {SHOP_CONFIG}"),

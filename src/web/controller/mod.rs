@@ -10,7 +10,7 @@ use crate::core::consent::{Action, ChoiceError, Consent, Context, Source};
 use crate::core::contract::EVENT_HIDE;
 use crate::core::i18n;
 use crate::core::lifecycle::Lifecycle;
-use crate::core::plan;
+use crate::core::plan::{self, Origin};
 use crate::core::record;
 use crate::core::store::{RecordStore, load_each};
 use crate::core::view::{self, Command, Control, Surface};
@@ -117,11 +117,6 @@ pub struct Controller {
     config_text: String,
 }
 
-/// Starts consent-gate on the current page: reads the config, restores the stored decision and
-/// carries out what core says (banner, gate).
-///
-/// Returns `None`, after saying why on the console, when the page has no valid config: then
-/// nothing is shown and every held element stays held.
 /// Says so when the page carries a plan the small gate will never follow (made for another
 /// config text, release or site): each first visit then waits for this module.
 fn stale_page_plan(window: &Window, document: &Document, config_text: &str) {
@@ -135,15 +130,24 @@ fn stale_page_plan(window: &Window, document: &Document, config_text: &str) {
     let (Ok(host), Ok(protocol)) = (location.hostname(), location.protocol()) else {
         return;
     };
-    let site = format!("{protocol}//{host}");
-    if !plan::page_plan_followed(&carried, config_text, &site) {
+    let origin = Origin {
+        host: &host,
+        protocol: &protocol,
+    };
+    if !plan::page_plan_followed(&carried, config_text, origin) {
         report::warn(&format!(
-            "#{} is not the plan for this config, this release and {site}: a first visit waits for the interface module until `consent-gate plan` writes it again",
-            crate::core::contract::PLAN_ELEMENT_ID
+            "#{} is not the plan for this config, this release and {}: a first visit waits for the interface module until `consent-gate plan` writes it again",
+            crate::core::contract::PLAN_ELEMENT_ID,
+            origin.site()
         ));
     }
 }
 
+/// Starts consent-gate on the current page: reads the config, restores the stored decision and
+/// carries out what core says (banner, gate).
+///
+/// Returns `None`, after saying why on the console, when the page has no valid config: then
+/// nothing is shown and every held element stays held.
 pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     let window = web_sys::window()?;
     let document = window.document()?;
