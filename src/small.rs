@@ -72,17 +72,22 @@ fn answer(text: &str) -> u32 {
     output.len() as u32
 }
 
-/// Writes `items` as the answer, as the input comes: each its length in bytes (four,
-/// little-endian) and its text, so no text can be read as the boundary of another.
-fn answer_items<S: AsRef<str>>(items: &[S]) -> u32 {
+/// Starts an answer of items (the input's form): each its length in bytes (four, little-endian)
+/// and its text, so no text can be read as the boundary of another.
+fn items() {
+    state().output.clear();
+}
+
+/// Adds `item` to the answer [`items`] started.
+fn item(item: &str) {
     let output = &mut state().output;
-    output.clear();
-    for item in items {
-        let item = item.as_ref().as_bytes();
-        output.extend_from_slice(&(item.len() as u32).to_le_bytes());
-        output.extend_from_slice(item);
-    }
-    output.len() as u32
+    output.extend_from_slice(&(item.len() as u32).to_le_bytes());
+    output.extend_from_slice(item.as_bytes());
+}
+
+/// The answer's length in bytes.
+fn answered() -> u32 {
+    state().output.len() as u32
 }
 
 fn part(parts: &[String], at: usize) -> &str {
@@ -220,23 +225,22 @@ fn order_code(order: Order) -> &'static str {
 /// attribute's name, its value and the held attribute to remove.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_release() -> u32 {
-    let p = input();
-    let attributes: Vec<(String, String)> = p
-        .get(1..)
-        .unwrap_or_default()
-        .chunks_exact(2)
-        .map(|pair| (pair[0].clone(), pair[1].clone()))
-        .collect();
-    let release = gate::release(part(&p, 0), &attributes);
+    let mut parts = input().into_iter();
+    let tag = parts.next().unwrap_or_default();
+    let mut attributes = Vec::new();
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        attributes.push((name, value));
+    }
+    let release = gate::release(&tag, &attributes);
     let order = order_code(release.order());
-    let mut out: Vec<String> = Vec::new();
+    items();
     match release {
         Release::Script { attributes, .. } => {
-            out.push("S".into());
-            out.push(order.into());
-            for (name, value) in attributes {
-                out.push(name);
-                out.push(value);
+            item("S");
+            item(order);
+            for (name, value) in &attributes {
+                item(name);
+                item(value);
             }
         }
         Release::InPlace {
@@ -244,32 +248,32 @@ pub extern "C" fn cg_release() -> u32 {
             remove,
             reload_media,
         } => {
-            out.push("P".into());
-            out.push(order.into());
-            out.push(if reload_media { "1" } else { "0" }.into());
+            item("P");
+            item(order);
+            item(if reload_media { "1" } else { "0" });
             // gate::release sets one real attribute for each held one it removes.
-            for ((name, value), held) in set.into_iter().zip(remove) {
-                out.push(name);
-                out.push(value);
-                out.push(held);
+            for ((name, value), held) in set.iter().zip(&remove) {
+                item(name);
+                item(value);
+                item(held);
             }
         }
     }
-    answer_items(&out)
+    answered()
 }
 
 /// [`gate::batches`] of the input's order codes: for each element, `1` where a batch starts with
 /// it, else `0`.
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_batches() -> u32 {
-    let orders: Vec<Order> = first()
-        .bytes()
-        .map(|code| match code {
+    let mut orders = Vec::new();
+    for code in first().bytes() {
+        orders.push(match code {
             b'L' => Order::Loads,
             b'R' => Order::RunsAtOnce,
             _ => Order::Free,
-        })
-        .collect();
+        });
+    }
     let mut starts = vec![b'0'; orders.len()];
     for batch in gate::batches(&orders) {
         if let Some(first) = batch.first() {
@@ -285,7 +289,11 @@ pub extern "C" fn cg_batches() -> u32 {
 pub extern "C" fn cg_purge() -> u32 {
     let header = first();
     let deletions = crate::core::cookie::deletions_by(&header, &state().cookies);
-    answer_items(&deletions)
+    items();
+    for deletion in &deletions {
+        item(deletion);
+    }
+    answered()
 }
 
 /// Of the input's `localStorage` keys, those refused services declared.
@@ -293,7 +301,11 @@ pub extern "C" fn cg_purge() -> u32 {
 pub extern "C" fn cg_keys() -> u32 {
     let keys = input();
     let matching = crate::core::cookie::matching(&keys, &state().storage);
-    answer_items(&matching)
+    items();
+    for key in matching {
+        item(key);
+    }
+    answered()
 }
 
 /// What the console says of the cookies that survived the purge (input: `document.cookie` after
@@ -301,7 +313,10 @@ pub extern "C" fn cg_keys() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn cg_survivors() -> u32 {
     let header = first();
-    let declared: Vec<&str> = state().cookies.iter().map(|c| c.0.as_str()).collect();
+    let mut declared = Vec::new();
+    for (name, _) in &state().cookies {
+        declared.push(name.as_str());
+    }
     let survivors = crate::core::cookie::survivors(&header, &declared);
     let warning = crate::core::cookie::survivors_warning(&survivors);
     answer(warning.as_deref().unwrap_or_default())
@@ -313,11 +328,16 @@ pub extern "C" fn cg_survivors() -> u32 {
 pub extern "C" fn cg_unknown(kind: u32) -> u32 {
     let id = first();
     let grants = &state().grants;
-    let ids: Vec<&str> = if kind == 0 {
-        grants.categories.iter().map(|c| c.0.as_str()).collect()
+    let mut ids = Vec::new();
+    if kind == 0 {
+        for (category, _) in &grants.categories {
+            ids.push(category.as_str());
+        }
     } else {
-        grants.services.iter().map(|s| s.0.as_str()).collect()
-    };
+        for (service, ..) in &grants.services {
+            ids.push(service.as_str());
+        }
+    }
     let (what, plural) = if kind == 0 {
         ("category", "categories")
     } else {

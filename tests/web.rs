@@ -724,7 +724,7 @@ fn withdrawing_purges_the_services_cookies_and_keys_and_reports_the_change() {
     controller::act(&controller, &Action::Withdraw, Source::Api).expect("valid");
 
     let cookies = html.cookie().expect("cookies");
-    let names: Vec<&str> = consent_gate::core::cookie::names(&cookies).collect();
+    let names: Vec<&str> = consent_gate::core::cookie::names(&cookies);
     assert!(!names.iter().any(|n| n.starts_with("_ga")), "{cookies}");
     assert!(names.contains(&"kept"), "{cookies}");
     assert_eq!(storage.get_item("ga_session").expect("get"), None);

@@ -23,10 +23,12 @@ pub fn service_for<'c>(config: &'c Config, url: &str) -> Option<&'c Service> {
 /// matches `url`: the rule of [`service_for`], for the small gate's plan too.
 pub fn first_match<'p>(services: impl Iterator<Item = &'p [String]>, url: &str) -> Option<usize> {
     let (host, path) = split(url)?;
-    services
-        .enumerate()
-        .find(|(_, urls)| urls.iter().any(|pattern| matches(pattern, &host, path)))
-        .map(|(index, _)| index)
+    for (index, urls) in services.enumerate() {
+        if urls.iter().any(|pattern| matches(pattern, &host, path)) {
+            return Some(index);
+        }
+    }
+    None
 }
 
 /// The service whose URL pattern an inline script's text names (its host, and path if any, in any

@@ -98,13 +98,17 @@ fn expired(name: &str, path: &str, domain: Option<&str>, page_protocol: &str) ->
 }
 
 /// The names of the cookies in `header` (a `document.cookie` string).
-pub fn names(header: &str) -> impl Iterator<Item = &str> {
-    crate::core::split(header, b';').filter_map(|pair| {
+pub fn names(header: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for pair in crate::core::split(header, b';') {
         let name = crate::core::split_once(pair, b'=')
             .map_or(pair, |(name, _)| name)
             .trim();
-        (!name.is_empty()).then_some(name)
-    })
+        if !name.is_empty() {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// Whether `name` matches `pattern`: equal, or starting with the part before a trailing `*`.
@@ -117,11 +121,13 @@ pub fn matches(pattern: &str, name: &str) -> bool {
 
 /// The names among `names` that one of `patterns` matches (storage keys to remove on a purge).
 pub fn matching<'a>(names: &'a [String], patterns: &[String]) -> Vec<&'a str> {
-    names
-        .iter()
-        .map(String::as_str)
-        .filter(|name| patterns.iter().any(|p| matches(p, name)))
-        .collect()
+    let mut out = Vec::new();
+    for name in names {
+        if patterns.iter().any(|p| matches(p, name)) {
+            out.push(name.as_str());
+        }
+    }
+    out
 }
 
 /// The assignments that delete, on a page at `host` loaded over `page_protocol`, every cookie in
@@ -191,9 +197,13 @@ pub fn survivors_warning(survivors: &[&str]) -> Option<String> {
 /// The names in `header` that one of `patterns` (declared cookie names or `prefix*`) matches:
 /// after [`deletions`], the survivors.
 pub fn survivors<'a, S: AsRef<str>>(header: &'a str, patterns: &[S]) -> Vec<&'a str> {
-    names(header)
-        .filter(|name| patterns.iter().any(|p| matches(p.as_ref(), name)))
-        .collect()
+    let mut out = Vec::new();
+    for name in names(header) {
+        if patterns.iter().any(|p| matches(p.as_ref(), name)) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// `host` and its parents with at least two labels (`a.shop.example.com` → itself,

@@ -166,13 +166,17 @@ pub fn release(tag: &str, attributes: &[(String, String)]) -> Release {
             .find(|(name, _)| held_url(name))
             .map(|(_, value)| ("src".to_owned(), value.clone()));
         let inline = !has_src && held_src.is_none();
-        let attributes: Vec<(String, String)> = attributes
-            .iter()
-            .filter(|(name, _)| name != "type" && name != ATTR_TYPE && !held_url(name))
-            .cloned()
-            .chain(held_src)
-            .chain(restored_type)
-            .collect();
+        // A loop, not filter/cloned/chain/collect: that chain would be the largest generic copy in
+        // the small module.
+        let mut kept = Vec::with_capacity(attributes.len() + 1);
+        for (name, value) in attributes {
+            if name != "type" && name != ATTR_TYPE && !held_url(name) {
+                kept.push((name.clone(), value.clone()));
+            }
+        }
+        kept.extend(held_src);
+        kept.extend(restored_type);
+        let attributes = kept;
         let in_order = !attributes.iter().any(|(name, _)| name == "async");
         return Release::Script {
             attributes,

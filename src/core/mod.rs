@@ -4,6 +4,10 @@
 //! element's text, the cookie header, the clock, random bytes) and gets back data to act on
 //! ([`consent::Effect`], [`gate::Release`]). The same code runs on a site's server
 //! ([`server`]).
+//!
+//! What the small gate's module runs on every page view ([`plan`], [`gate::release`], the cookie
+//! and storage purge, [`autoblock`]'s matching) collects with plain loops rather than iterator
+//! chains: each chain that ends in `collect` is its own copy of the collecting code in the module.
 
 pub mod autoblock;
 pub mod config;

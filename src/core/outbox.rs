@@ -10,9 +10,13 @@ pub const MAX_RECEIPTS: usize = 20;
 
 /// The receipts waiting in `stored`, oldest first; lines that are not JSON objects are dropped.
 pub fn entries(stored: &str) -> Vec<&str> {
-    crate::core::split(stored, b'\n')
-        .filter(|line| line.starts_with('{') && line.ends_with('}'))
-        .collect()
+    let mut out = Vec::new();
+    for line in crate::core::split(stored, b'\n') {
+        if line.starts_with('{') && line.ends_with('}') {
+            out.push(line);
+        }
+    }
+    out
 }
 
 /// `stored` with `receipt` added at the end (and the oldest dropped past the bound).

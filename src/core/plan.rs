@@ -93,14 +93,11 @@ impl Grants {
 
     /// The verdict for an element naming `category` and/or `service` ([`gate::verdict`]).
     pub fn verdict(&self, category: Option<&str>, service: Option<&str>) -> Verdict {
-        let granted = |list: &[(String, bool)], id: &str| list.iter().any(|(k, g)| k == id && *g);
-        let services: Vec<(String, bool)> =
-            self.services.iter().map(|s| (s.0.clone(), s.2)).collect();
         gate::verdict_by(
             category,
             service,
-            |id| granted(&services, id),
-            |id| granted(&self.categories, id),
+            |id| self.services.iter().any(|s| s.0 == id && s.2),
+            |id| self.categories.iter().any(|(k, g)| k == id && *g),
         )
     }
 }

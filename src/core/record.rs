@@ -379,12 +379,15 @@ fn parse_decimal<T: TryFrom<u64>>(digits: &str) -> Option<T> {
 /// Every value of the cookie `name` in `header`: a page sees one copy per `Path` and `Domain` it
 /// was set with (the deepest path first), and an older copy may come first.
 pub fn cookie_values<'a>(header: &'a str, name: &str) -> Vec<&'a str> {
-    crate::core::split(header, b';')
-        .filter_map(|pair| {
-            let (key, value) = crate::core::split_once(pair, b'=')?;
-            (key.trim() == name).then(|| value.trim())
-        })
-        .collect()
+    let mut out = Vec::new();
+    for pair in crate::core::split(header, b';') {
+        if let Some((key, value)) = crate::core::split_once(pair, b'=') {
+            if key.trim() == name {
+                out.push(value.trim());
+            }
+        }
+    }
+    out
 }
 
 /// When the decision in a stored value last changed; `None` if it does not decode.
