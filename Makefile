@@ -49,13 +49,15 @@ endef
 # 24 languages, consent-gate.ui.en.js with English words only (the language list is compiled in,
 # so each build has its own target directory). pkg/ is the small gate as an ES module, with its
 # types and copies of both interface modules, which it loads from beside itself.
+# The small module drops its target-features section as scripts/shrink.mjs does the interface's:
+# it only tells tools what the module was built with.
 build: setup
 	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features gate
 	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.ui.js)
 	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features gate --target-dir target/en
 	$(call single_file,target/en/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-en,dist/consent-gate.ui.en.js)
 	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features small --target-dir target/small
-	wasm-opt $(WASM_OPT_FLAGS) --strip-debug --strip-producers target/small/wasm32-unknown-unknown/release/consent_gate.wasm -o target/small/consent_gate_small.wasm
+	wasm-opt $(WASM_OPT_FLAGS) --strip-debug --strip-producers --strip-target-features target/small/wasm32-unknown-unknown/release/consent_gate.wasm -o target/small/consent_gate_small.wasm
 	node scripts/bundle.mjs - target/small/consent_gate_small.wasm dist/consent-gate.js --small
 	rm -rf pkg && mkdir -p pkg
 	node scripts/bundle.mjs - target/small/consent_gate_small.wasm pkg/consent_gate.js --small-esm
