@@ -40,8 +40,9 @@ static STATE: Global = Global(UnsafeCell::new(State {
 }));
 
 fn state() -> &'static mut State {
-    // SAFETY: one thread, and each export takes this once and lets go before it returns, so no
-    // two references to the state are alive at once.
+    // SAFETY: one thread, and every use lets go of what this returns before the next use takes
+    // it again (nothing read from the state is held across a call to `state`), so no two
+    // references to the state are alive at once.
     unsafe { &mut *STATE.0.get() }
 }
 
