@@ -291,10 +291,10 @@ fn an_undecided_plan_is_in_force_only_without_a_record_cookie() {
         None,
     )
     .expect("a plan");
-    let site = "https://shop.example";
-    assert_eq!(undecided_in_force(&plan.keys, "other=1", site, 0), 1);
+    let site = crate::core::testing::SHOP_ORIGIN.site();
+    assert_eq!(undecided_in_force(&plan.keys, "other=1", &site, 0), 1);
     assert_eq!(
-        undecided_in_force(&plan.keys, "other=1; consent_gate=x", site, 0),
+        undecided_in_force(&plan.keys, "other=1; consent_gate=x", &site, 0),
         0
     );
 }

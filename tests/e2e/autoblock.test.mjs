@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
+import { artifacts, assertNothingFromTracker, banner, dialog, root, start, trackerSaw, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
@@ -74,8 +74,7 @@ test("release keeps document order: an inline script after a slow library sees i
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.__sawLib !== undefined);
   assert.equal(await v.page.evaluate(() => window.__sawLib), "loaded");
-  for (let i = 0; i < 50 && !env.trackerLog.some((e) => e.url.includes("via=source")); i++) await v.page.waitForTimeout(100);
-  assert.ok(env.trackerLog.some((e) => e.url.includes("via=source")), "the <video> loaded its released <source>");
+  assert.ok(await trackerSaw(env, (url) => url.includes("via=source")), "the <video> loaded its released <source>");
   assert.deepEqual(v.problems.filter((p) => !/Failed to load resource|404/.test(p)), []);
   await v.close();
 });

@@ -169,6 +169,16 @@ export function focused(page) {
   });
 }
 
+/** Whether the tracker server receives a request whose URL `matches` within `ms`: what a page
+ * view sends after its scripts ran (an image's hit) may still be on its way. */
+export async function trackerSaw(env, matches, ms = 5000) {
+  for (let waited = 0; !env.trackerLog.some((e) => matches(e.url)); waited += 50) {
+    if (waited >= ms) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
 /** Asserts that neither the browser nor the tracker server saw a request to the tracker origin. */
 export function assertNothingFromTracker(env, v, when) {
   assert.deepEqual(v.trackerRequests(), [], `browser requests to the tracker origin ${when}`);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { artifacts, assertNothingFromTracker, banner, dialog, root, start, visitor } from "./browser.mjs";
+import { artifacts, assertNothingFromTracker, banner, dialog, root, start, trackerSaw, visitor } from "./browser.mjs";
 
 let env;
 before(async () => (env = await start()));
@@ -375,7 +375,7 @@ test("a withdrawal that reloads the page stores the plan first: the page view it
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   // The accepted page view's own hit reaches the tracker before its log is cleared.
-  for (let i = 0; i < 100 && !env.trackerLog.some((e) => e.url.startsWith("/collect")); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(await trackerSaw(env, (url) => url.startsWith("/collect")), "the accepted page view's hit");
   v.requests.length = 0;
   env.trackerLog.length = 0;
   const reloaded = v.page.waitForNavigation();

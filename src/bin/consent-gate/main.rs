@@ -379,10 +379,12 @@ fn hold(
     each_page(pages, |path, html| {
         let held = pages::hold(&config, &html)?;
         let target = write_page(path, out, &held)?;
-        Ok(match held != html {
-            true => format!("{}: held", target.display()),
-            false => format!("{}: nothing to hold", target.display()),
-        })
+        let said = if held != html {
+            "held"
+        } else {
+            "nothing to hold"
+        };
+        Ok(format!("{}: {said}", target.display()))
     })
 }
 
