@@ -14,7 +14,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { transformSync } from "esbuild";
+import { minify } from "terser";
 
 const [gluePath, wasmPath, outPath, kind] = process.argv.slice(2);
 if (!["--small", "--gate", "--small-esm"].includes(kind)) {
@@ -33,9 +33,10 @@ const module = readFileSync(wasmPath);
 // their encoding over any header or page (HTML's "decode": the BOM wins).
 const ESCAPES = { 0x0a: "\\n", 0x0d: "\\r", 0x22: '\\"', 0x3c: "\\x3c", 0x5c: "\\\\" };
 const literal = `"${Array.from(module, (byte) => ESCAPES[byte] ?? String.fromCharCode(byte)).join("")}"`;
-// Stands for the literal until esbuild has minified the rest (esbuild would escape every
-// character above U+007F).
-const WASM = '"@@consent-gate-module@@"';
+// Stands for the literal until the rest is minified: the literal's escapes are ours, not the
+// minifier's. A free variable, not a string: the minifier would fold a string's length into the
+// code that checks the module's.
+const WASM = "__consentGateModule__";
 
 // The module's bytes, checked: a file truncated, decoded in another encoding (a character above
 // U+00FF) or inlined into HTML (which turns NUL into U+FFFD) must not start half a module. Native
@@ -212,9 +213,12 @@ function holdEveryOtherSite() {
 `;
 mkdirSync(dirname(outPath), { recursive: true });
 // Minified as a whole (glue and loader share one function scope); the module stays one literal.
+// terser rather than esbuild: three compress passes fold what the first one opens up, which
+// esbuild's single pass leaves (docs/size-and-speed.md).
 const loader = { "--small": smallLoader, "--gate": gateLoader, "--small-esm": smallModule }[kind];
 const format = kind === "--small-esm" ? "esm" : undefined;
-const [before, after, ...more] = transformSync(loader, { minify: true, target: "es2020", format }).code.split(WASM);
+const { code } = await minify(loader, { ecma: 2020, module: Boolean(format), compress: { passes: 3 } });
+const [before, after, ...more] = code.split(WASM);
 if (after === undefined || more.length) throw new Error("bundle: the module's literal must appear once");
 // An ES module is always read as UTF-8 and needs no mark. Every function here runs as the page
 // loads, so Chromium's compile hint has them compiled while the file streams in, off the main
