@@ -1,0 +1,109 @@
+// Where a returning visitor's new-session page view spends its script time: the benchmark's
+// "new session" load (a fresh context carrying the decision's storage), sampled every 100 µs.
+// Prints each load's total and the self time per function, mean over PROFILE_N loads after a
+// warm-up (minified names: look them up in the built file at line:column). Playwright's own
+// evaluation (InjectedScript, UtilityScript and the Temporal getter it touches) shows up too:
+// `make bench` counts it for every tool alike, and not for the baseline page, which it never
+// waits on.
+//
+// usage: make build && node bench/profile.mjs
+//   PAGE=orejime.html ACCEPT=.orejime-Banner-saveButton node bench/profile.mjs   (a peer's page)
+
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startServers } from "../scripts/serve.mjs";
+import { root } from "../tests/e2e/browser.mjs";
+
+const SITE = "shop.test";
+const TRACKER = "tracker.test";
+const N = Number(process.env.PROFILE_N ?? 7);
+const PAGE = process.env.PAGE ?? "consent-gate.html";
+const ACCEPT = process.env.ACCEPT ?? "[data-consent-banner] [data-consent-action=accept-all]";
+const IDLE = ["(idle)", "(program)", "(root)"];
+
+// HTTPS, as in `make bench`: Chromium asks for brotli only from secure origins.
+const keys = join(root, "target/bench-profile");
+mkdirSync(keys, { recursive: true });
+execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${SITE}`,
+  "-addext", `subjectAltName=DNS:${SITE},DNS:${TRACKER}`, "-keyout", join(keys, "key.pem"), "-out", join(keys, "cert.pem")],
+  { stdio: "ignore" });
+const env = await startServers({
+  siteHost: SITE,
+  trackerHost: TRACKER,
+  tls: { key: readFileSync(join(keys, "key.pem")), cert: readFileSync(join(keys, "cert.pem")) },
+  extraMounts: [["/bench/", join(root, "bench/pages")], ["/node_modules/", join(root, "node_modules")]],
+});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run",
+    "--disable-quic", `--host-resolver-rules=MAP ${SITE} 127.0.0.1, MAP ${TRACKER} 127.0.0.1`],
+});
+const url = `${env.siteOrigin}/bench/${PAGE}`;
+const consented = (page) => page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
+
+/** The storage of a visitor who accepted everything on one page view. */
+async function decided() {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  await page.goto(url);
+  if (ACCEPT) {
+    await page.waitForTimeout(500);
+    await page.locator(ACCEPT).first().click();
+    await consented(page);
+  }
+  await page.waitForTimeout(300);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
+/** One new-session page view's CPU profile, and when its document started (µs). */
+async function profiled(storageState) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, storageState });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Page.enable");
+  const { frameTree } = await cdp.send("Page.getFrameTree");
+  let init = null;
+  cdp.on("Page.lifecycleEvent", (e) => {
+    if (e.name === "init" && e.frameId === frameTree.frame.id) init = e.timestamp * 1e6;
+  });
+  await cdp.send("Page.setLifecycleEventsEnabled", { enabled: true });
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  await cdp.send("Profiler.start");
+  await page.goto(url, { waitUntil: "load" });
+  if (ACCEPT) await consented(page);
+  await page.waitForTimeout(400);
+  const { profile } = await cdp.send("Profiler.stop");
+  await context.close();
+  return { profile, init };
+}
+
+const self = new Map();
+const loads = [];
+for (let i = 0; i <= N; i++) {
+  const { profile, init } = await profiled(await decided());
+  if (i === 0) continue; // the warm-up
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  let at = profile.startTime;
+  let busy = 0;
+  profile.samples.forEach((id, k) => {
+    at += profile.timeDeltas[k];
+    const frame = nodes.get(id);
+    if (init === null || at <= init || IDLE.includes(frame.functionName)) return;
+    const where = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber}:${frame.columnNumber}`;
+    const ms = profile.timeDeltas[k] / 1000;
+    self.set(where, (self.get(where) ?? 0) + ms);
+    busy += ms;
+  });
+  loads.push(busy.toFixed(1));
+}
+console.log(`${PAGE}, new session, script ms per load: ${loads.join(" ")}`);
+for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+  console.log(`${(ms / N).toFixed(2).padStart(7)}  ${where}`);
+}
+await browser.close();
+process.exit(0);
