@@ -15,13 +15,13 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServers } from "../scripts/serve.mjs";
 import { root } from "../tests/e2e/browser.mjs";
+import { IDLE, profiler } from "./profiler.mjs";
 
 const SITE = "shop.test";
 const TRACKER = "tracker.test";
 const N = Number(process.env.PROFILE_N ?? 7);
 const PAGE = process.env.PAGE ?? "consent-gate.html";
 const ACCEPT = process.env.ACCEPT ?? "[data-consent-banner] [data-consent-action=accept-all]";
-const IDLE = ["(idle)", "(program)", "(root)"];
 
 // HTTPS, as in `make bench`: Chromium asks for brotli only from secure origins.
 const keys = join(root, "target/bench-profile");
@@ -59,51 +59,41 @@ async function decided() {
   return state;
 }
 
-/** One new-session page view's CPU profile, and when its document started (µs). */
+/** One new-session page view's samples after its document started (`profiler`), or null. */
 async function profiled(storageState) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, storageState });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Page.enable");
-  const { frameTree } = await cdp.send("Page.getFrameTree");
-  let init = null;
-  cdp.on("Page.lifecycleEvent", (e) => {
-    if (e.name === "init" && e.frameId === frameTree.frame.id) init = e.timestamp * 1e6;
-  });
-  await cdp.send("Page.setLifecycleEventsEnabled", { enabled: true });
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
-  await cdp.send("Profiler.start");
+  const clock = await profiler(cdp, 100);
+  await clock.start();
   await page.goto(url, { waitUntil: "load" });
   if (ACCEPT) await consented(page);
   await page.waitForTimeout(400);
-  const { profile } = await cdp.send("Profiler.stop");
+  const sampled = await clock.stop();
   await context.close();
-  return { profile, init };
+  return sampled;
 }
 
 const self = new Map();
 const loads = [];
 for (let i = 0; i <= N; i++) {
-  const { profile, init } = await profiled(await decided());
-  if (i === 0) continue; // the warm-up
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
-  let at = profile.startTime;
+  const sampled = await profiled(await decided());
+  if (i === 0 || !sampled) continue; // the warm-up, or a load whose document never started
+  const frames = new Map(sampled.nodes.map((n) => [n.id, n.callFrame]));
   let busy = 0;
-  profile.samples.forEach((id, k) => {
-    at += profile.timeDeltas[k];
-    const frame = nodes.get(id);
-    if (init === null || at <= init || IDLE.includes(frame.functionName)) return;
+  for (const [node, ms] of sampled.samples) {
+    const frame = frames.get(node);
+    if (IDLE.includes(frame.functionName)) continue;
     const where = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber}:${frame.columnNumber}`;
-    const ms = profile.timeDeltas[k] / 1000;
     self.set(where, (self.get(where) ?? 0) + ms);
     busy += ms;
-  });
+  }
   loads.push(busy.toFixed(1));
 }
 console.log(`${PAGE}, new session, script ms per load: ${loads.join(" ")}`);
 for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
-  console.log(`${(ms / N).toFixed(2).padStart(7)}  ${where}`);
+  console.log(`${(ms / loads.length).toFixed(2).padStart(7)}  ${where}`);
 }
 await browser.close();
 process.exit(0);

@@ -25,6 +25,7 @@ import { join } from "node:path";
 import { cpus } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { startServers } from "../scripts/serve.mjs";
+import { IDLE, profiler } from "./profiler.mjs";
 import { root } from "../tests/e2e/browser.mjs";
 import { churnPage, manyElementsPage } from "../tests/e2e/many.mjs";
 import { mkdirSync } from "node:fs";
@@ -153,33 +154,19 @@ function watchCompression(page, uncompressed = []) {
  * ScriptDuration: it leaves out a module script's evaluation, and so flattered the ES module.
  */
 async function scriptClock(cdp) {
-  const { frameTree } = await cdp.send("Page.getFrameTree");
-  let init = null;
-  cdp.on("Page.lifecycleEvent", (e) => {
-    if (e.name === "init" && e.frameId === frameTree.frame.id) init = e.timestamp * 1e6;
-  });
-  await cdp.send("Page.setLifecycleEventsEnabled", { enabled: true });
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+  const clock = await profiler(cdp, 250);
   return {
-    start: () => cdp.send("Profiler.start"),
+    start: clock.start,
     async stop() {
-      const { profile } = await cdp.send("Profiler.stop");
+      const sampled = await clock.stop();
+      if (!sampled) return NaN;
       const parent = new Map();
-      for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+      for (const node of sampled.nodes) for (const child of node.children ?? []) parent.set(child, node);
       const probing = (node) => node && (node.callFrame.url.endsWith(PROBE_URL) || probing(parent.get(node.id)));
-      const idle = new Set(profile.nodes
-        .filter((n) => ["(idle)", "(program)", "(root)"].includes(n.callFrame.functionName) || probing(n))
-        .map((n) => n.id));
-      if (init === null) return NaN;
-      let at = profile.startTime;
+      const idle = new Set(sampled.nodes.filter((n) => IDLE.includes(n.callFrame.functionName) || probing(n)).map((n) => n.id));
       let busy = 0;
-      profile.samples.forEach((node, i) => {
-        at += profile.timeDeltas[i];
-        // A sample's delta is the time since the one before: the time spent where it was taken.
-        if (at > init && !idle.has(node)) busy += profile.timeDeltas[i];
-      });
-      return busy / 1000;
+      for (const [node, ms] of sampled.samples) if (!idle.has(node)) busy += ms;
+      return busy;
     },
   };
 }
