@@ -45,17 +45,18 @@ endef
 # Two modules from one crate (README, "Two modules"): dist/consent-gate.js, the small gate
 # (feature `small`), which every page view loads and which follows a returning visitor's plan;
 # and the interface module (feature `gate`: the full gate with the banner and dialog), which the
-# small gate loads from beside its own file for anything else: dist/consent-gate.ui.js with all
-# 24 languages, consent-gate.ui.en.js with English words only (the language list is compiled in,
-# so each build has its own target directory). pkg/ is the small gate as an ES module, with its
+# small gate loads from beside its own file for anything else: consent-gate.ui.en.js with English
+# words only, and dist/consent-gate.ui.js, the same module with the other 23 languages' words
+# beside it, written by `consent-gate interface` (only those CONSENT_GATE_LANGUAGES names, if
+# set). pkg/ is the small gate as an ES module, with its
 # types and copies of both interface modules, which it loads from beside itself.
 # The small module drops its target-features section as scripts/shrink.mjs does the interface's:
 # it only tells tools what the module was built with.
 build: setup
-	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features gate
-	$(call single_file,target/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist,dist/consent-gate.ui.js)
 	CONSENT_GATE_LANGUAGES=en $(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features gate --target-dir target/en
 	$(call single_file,target/en/wasm32-unknown-unknown/release/consent_gate.wasm,target/dist-en,dist/consent-gate.ui.en.js)
+	cargo build --quiet --features cli --bin consent-gate
+	target/debug/consent-gate interface $(if $(CONSENT_GATE_LANGUAGES),--languages $(CONSENT_GATE_LANGUAGES)) --out dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 	$(RELEASE_ENV) cargo build --quiet --release --lib --target wasm32-unknown-unknown --features small --target-dir target/small
 	wasm-opt $(WASM_OPT_FLAGS) --strip-debug --strip-producers --strip-target-features target/small/wasm32-unknown-unknown/release/consent_gate.wasm -o target/small/consent_gate_small.wasm
 	node scripts/bundle.mjs - target/small/consent_gate_small.wasm dist/consent-gate.js --small

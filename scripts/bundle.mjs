@@ -37,6 +37,11 @@ const literal = `"${Array.from(module, (byte) => ESCAPES[byte] ?? String.fromCha
 // minifier's. A free variable, not a string: the minifier would fold a string's length into the
 // code that checks the module's.
 const WASM = "__consentGateModule__";
+// Stands for the interface module's other languages' words. It becomes an empty literal on a
+// line of its own after MARK, which `consent-gate interface` finds and rewrites
+// (src/bin/consent-gate/interface.rs): the module is the same whatever words a file carries.
+const WORDS = "__consentGateWords__";
+const MARK = "(/* consent-gate words */";
 
 // The module's bytes, checked: a file truncated, decoded in another encoding (a character above
 // U+00FF) or inlined into HTML (which turns NUL into U+FFFD) must not start half a module. Native
@@ -153,6 +158,10 @@ if (typeof window.__consentGateHandoff === "function") {
 function __cgHandoff() {
   return handoff;
 }
+// The built-in words beside English that this file carries (consent-gate interface rewrites them).
+function __cgWords() {
+  return ${WORDS};
+}
 try {
   // The glue too: its top level needs what an old or stripped browser may lack (TextDecoder),
   // and whatever fails here must end in the fallback, not in a script that stopped half-way.
@@ -217,7 +226,12 @@ mkdirSync(dirname(outPath), { recursive: true });
 // esbuild's single pass leaves (docs/size-and-speed.md).
 const loader = { "--small": smallLoader, "--gate": gateLoader, "--small-esm": smallModule }[kind];
 const format = kind === "--small-esm" ? "esm" : undefined;
-const { code } = await minify(loader, { ecma: 2020, module: Boolean(format), compress: { passes: 3 } });
+let { code } = await minify(loader, { ecma: 2020, module: Boolean(format), compress: { passes: 3 } });
+if (kind === "--gate") {
+  const [head, tail, ...others] = code.split(WORDS);
+  if (tail === undefined || others.length) throw new Error("bundle: the words' placeholder must appear once");
+  code = `${head}${MARK}\n""\n)${tail}`;
+}
 const [before, after, ...more] = code.split(WASM);
 if (after === undefined || more.length) throw new Error("bundle: the module's literal must appear once");
 // An ES module is always read as UTF-8 and needs no mark. Every function here runs as the page

@@ -131,7 +131,8 @@ pub const KEYS: [&str; 21] = [
 ];
 
 /// The built-in texts: each language's 21 texts in [`Text::ALL`] order, `|`-separated. Only
-/// those in [`COMPILED`] reach the module.
+/// those in [`COMPILED`] are in the module; an interface file carries others beside it
+/// ([`words`], [`built_in`]).
 const BUILT_IN: [(&str, &str); 24] = [
     (
         "en",
@@ -332,19 +333,69 @@ const _: () = {
     }
 };
 
-/// The languages with built-in texts in this build.
-pub fn built_in_languages() -> impl Iterator<Item = &'static str> {
-    COMPILED.iter().map(|(language, _)| *language)
+/// The built-in words of `codes` (all for `None`) but English, which every module has compiled
+/// in: one line per language, the code and its 21 texts `|`-separated, the text an interface
+/// file carries. A code with no built-in words is named in the error.
+pub fn words(codes: Option<&[&str]>) -> Result<String, String> {
+    let mut lines = Vec::new();
+    for (code, texts) in BUILT_IN {
+        let wanted = codes.is_none_or(|codes| {
+            codes
+                .iter()
+                .any(|c| primary(c.trim()).eq_ignore_ascii_case(code))
+        });
+        if wanted && code != "en" {
+            lines.push(format!("{code}|{texts}"));
+        }
+    }
+    for code in codes.unwrap_or_default() {
+        if !BUILT_IN
+            .iter()
+            .any(|(l, _)| primary(code.trim()).eq_ignore_ascii_case(l))
+        {
+            return Err(format!(
+                "\"{code}\" has no built-in words: use codes from {}",
+                BUILT_IN.map(|(l, _)| l).join(", ")
+            ));
+        }
+    }
+    Ok(lines.join("\n"))
 }
 
-/// The built-in `text` in `language` (matched on its primary subtag: `pt-BR` reads `pt`), or
-/// `None` where consent-gate has no texts in that language.
-pub fn built_in(language: &str, text: Text) -> Option<&'static str> {
+/// Whether `text` is built-in words as an interface file carries them ([`words`]'s text):
+/// else the module shows only those compiled in, and the error says why.
+pub fn check_words(text: &str) -> Result<(), &'static str> {
+    let lines = crate::core::split(text, b'\n').filter(|line| !line.is_empty());
+    for line in lines {
+        if crate::core::split(line, b'|').count() != Text::ALL.len() + 1 {
+            return Err(
+                "the interface file's built-in words are damaged (make it again with consent-gate interface); other languages show the site's own words",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The built-in `text` in `language` (matched on its primary subtag: `pt-BR` reads `pt`), from
+/// those compiled in, then those `given` ([`words`]'s text), or `None` where consent-gate has no
+/// texts in that language.
+pub fn built_in<'a>(language: &str, text: Text, given: &'a str) -> Option<&'a str> {
     let primary = primary(language);
-    COMPILED
-        .iter()
-        .find(|(l, _)| l.eq_ignore_ascii_case(primary))
-        .and_then(|(_, texts)| crate::core::split(texts, b'|').nth(text as usize))
+    let given =
+        crate::core::split(given, b'\n').filter_map(|line| crate::core::split_once(line, b'|'));
+    // Loops, not `find` over a chain: one copy of the search instead of two.
+    let mut texts = None;
+    for (l, t) in COMPILED.iter().copied() {
+        if texts.is_none() && l.eq_ignore_ascii_case(primary) {
+            texts = Some(t);
+        }
+    }
+    for (l, t) in given {
+        if texts.is_none() && l.eq_ignore_ascii_case(primary) {
+            texts = Some(t);
+        }
+    }
+    crate::core::split(texts?, b'|').nth(text as usize)
 }
 
 /// Whether `language` is written right to left.
@@ -411,7 +462,7 @@ mod tests {
 
     #[test]
     fn the_24_languages_the_product_promises() {
-        let languages: Vec<&str> = built_in_languages().collect();
+        let languages: Vec<&str> = COMPILED.iter().map(|(l, _)| *l).collect();
         assert_eq!(
             languages,
             [
@@ -423,10 +474,10 @@ mod tests {
 
     #[test]
     fn reject_and_accept_differ_in_every_language() {
-        for language in built_in_languages() {
+        for language in COMPILED.iter().map(|(l, _)| *l) {
             assert_ne!(
-                built_in(language, Text::AcceptAll),
-                built_in(language, Text::RejectAll),
+                built_in(language, Text::AcceptAll, ""),
+                built_in(language, Text::RejectAll, ""),
                 "{language}"
             );
         }
@@ -434,8 +485,8 @@ mod tests {
 
     #[test]
     fn every_placeholder_message_names_the_service() {
-        for language in built_in_languages() {
-            let message = built_in(language, Text::PlaceholderMessage).unwrap_or_default();
+        for language in COMPILED.iter().map(|(l, _)| *l) {
+            let message = built_in(language, Text::PlaceholderMessage, "").unwrap_or_default();
             assert!(message.contains("{service}"), "{language}: {message}");
         }
     }
@@ -452,10 +503,47 @@ mod tests {
     }
 
     #[test]
+    fn an_interface_file_carries_the_words_of_the_languages_named() {
+        let two = words(Some(&["de", " FR", "de-AT"])).unwrap();
+        let lines: Vec<&str> = two.split('\n').collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("de|Ihre Privatsphäre"), "{}", lines[0]);
+        assert!(lines[1].starts_with("fr|"), "{}", lines[1]);
+        assert_eq!(words(Some(&["en"])).unwrap(), "");
+        let all = words(None).unwrap();
+        assert_eq!(all.split('\n').count(), BUILT_IN.len() - 1);
+        let error = words(Some(&["de", "ja"])).unwrap_err();
+        assert!(error.contains("\"ja\" has no built-in words"), "{error}");
+        // Each line is the code, then the table's texts as they are.
+        for line in all.split('\n') {
+            let (code, texts) = line.split_once('|').unwrap();
+            assert!(BUILT_IN.contains(&(code, texts)), "{code}");
+        }
+    }
+
+    #[test]
+    fn words_given_are_found_beside_those_compiled_in_and_damaged_ones_refused_whole() {
+        let xx = format!("xx|{}", ["x"; 21].join("|"));
+        assert!(check_words("xx|only two|texts").is_err());
+        assert!(check_words(&format!("{xx}\nfr|x")).is_err());
+        assert_eq!(
+            check_words(&format!("{xx}\n{}\n", words(None).unwrap())),
+            Ok(())
+        );
+        assert_eq!(check_words(""), Ok(()));
+        assert_eq!(built_in("xx", Text::Save, ""), None);
+        assert_eq!(built_in("xx-YY", Text::Save, &xx), Some("x"));
+        assert_eq!(built_in("de", Text::Save, &xx), Some("Auswahl speichern"));
+    }
+
+    #[test]
     fn texts_are_found_by_primary_subtag() {
-        assert_eq!(built_in("de-AT", Text::AcceptAll), Some("Alle akzeptieren"));
-        assert_eq!(built_in("PT-br", Text::Save), Some("Guardar escolhas"));
-        assert_eq!(built_in("ja", Text::Save), None);
+        assert_eq!(
+            built_in("de-AT", Text::AcceptAll, ""),
+            Some("Alle akzeptieren")
+        );
+        assert_eq!(built_in("PT-br", Text::Save, ""), Some("Guardar escolhas"));
+        assert_eq!(built_in("ja", Text::Save, ""), None);
     }
 
     #[test]

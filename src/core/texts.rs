@@ -36,8 +36,8 @@ impl<'a> Words<'a> {
             .map(|&text| {
                 let translated = translation.and_then(|t| site(&t.texts, text));
                 let site_own = site(&config.texts, text);
-                let built_in = i18n::built_in(language, text);
-                let english = || i18n::built_in("en", text).unwrap_or_default();
+                let built_in = i18n::built_in(language, text, &config.words);
+                let english = || i18n::built_in("en", text, "").unwrap_or_default();
                 if own {
                     translated.or(site_own).or(built_in).unwrap_or_else(english)
                 } else {

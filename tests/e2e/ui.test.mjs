@@ -5,7 +5,8 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { artifacts, banner, dialog, focused, root, start, visitor } from "./browser.mjs";
@@ -187,16 +188,19 @@ test("the language comes from <html lang>, and Arabic is laid out right to left"
   await v.close();
 });
 
-/** A German page loading `build`, whose config offers German with one word of its own. */
+/** The config of `germanPage`: it offers English and German, with one German word of its own. */
+const GERMAN_SITE = {
+  language: "en",
+  translations: { de: { rejectAll: "Nein danke" } },
+  categories: [
+    { id: "necessary", required: true, title: "Necessary" },
+    { id: "analytics", title: "Analytics" },
+  ],
+};
+
+/** A German page loading the interface module `ui` (or the default one), with `GERMAN_SITE`. */
 function germanPage(name, ui) {
-  const config = {
-    language: "en",
-    translations: { de: { rejectAll: "Nein danke" } },
-    categories: [
-      { id: "necessary", required: true, title: "Necessary" },
-      { id: "analytics", title: "Analytics" },
-    ],
-  };
+  const config = GERMAN_SITE;
   writeFileSync(
     join(artifacts, `${name}.html`),
     `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${name}</title><link rel="icon" href="data:,">
@@ -227,6 +231,62 @@ test("the English-only interface (data-interface): the site's own words, then En
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   assert.equal(paths(v)[0], "/analytics.js", "consent released the analytics script");
   assert.deepEqual(v.problems, []);
+  await v.close();
+});
+
+/** Runs `consent-gate interface` with `args`, from the English-only file, into `out` (artifacts). */
+function interfaceFile(out, ...args) {
+  const from = join(root, "dist/consent-gate.ui.en.js");
+  return spawnSync(join(root, "target/debug/consent-gate"), ["interface", ...args, "--out", join(artifacts, out), from], { encoding: "utf8" });
+}
+
+test("an interface file with only the site's languages (consent-gate interface): the same words and fingerprint as all 24", async () => {
+  writeFileSync(join(artifacts, "german-site.json"), JSON.stringify(GERMAN_SITE));
+  const made = interfaceFile("consent-gate.ui.site.js", "--config", join(artifacts, "german-site.json"));
+  assert.equal(made.status, 0, made.stderr);
+  assert.equal(interfaceFile("consent-gate.ui.fr.js", "--languages", "fr").status, 0);
+  const sizes = ["consent-gate.ui.site.js", "consent-gate.ui.fr.js"].map((f) => statSync(join(artifacts, f)).size);
+  const full = statSync(join(root, "dist/consent-gate.ui.js")).size;
+  assert.ok(sizes.every((size) => size < full - 10000), `each carries one language's words, not 23: ${sizes} against ${full}`);
+  const refused = interfaceFile("consent-gate.ui.ja.js", "--languages", "de,ja");
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /"ja" has no built-in words/);
+  assert.equal(existsSync(join(artifacts, "consent-gate.ui.ja.js")), false, "nothing written on an error");
+
+  // A decision on each: the same German words, so the same fingerprint in the record.
+  const decide = async (page) => {
+    const v = await visitor(env);
+    await v.open(page);
+    const region = v.page.locator("[data-consent-banner]");
+    assert.equal(await region.getAttribute("lang"), "de");
+    assert.ok(await region.getByRole("button", { name: "Nein danke" }).isVisible());
+    const accept = region.getByRole("button", { name: "Alle akzeptieren" });
+    await accept.click();
+    await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+    const { textsHash, language } = await v.page.evaluate(() => ConsentGate.get());
+    assert.deepEqual(v.problems, []);
+    await v.close();
+    return [language, textsHash];
+  };
+  const site = await decide(germanPage("german-site", "/generated/consent-gate.ui.site.js"));
+  assert.deepEqual(site, await decide(germanPage("german-all")));
+  assert.equal(site[0], "de");
+
+  // A file without German shows the site's word, then English.
+  const v = await visitor(env);
+  await v.open(germanPage("german-fr", "/generated/consent-gate.ui.fr.js"));
+  assert.ok(await banner(v.page).acceptAll.isVisible());
+  assert.ok(await v.page.getByRole("button", { name: "Nein danke" }).isVisible());
+  // Damaged words: the console says so, the banner shows what the module has, the gate works.
+  const damaged = readFileSync(join(artifacts, "consent-gate.ui.site.js"), "utf8").replace(/\n"de\|[^\n]*\n/, '\n"de|Alle akzeptieren"\n');
+  assert.notEqual(damaged, readFileSync(join(artifacts, "consent-gate.ui.site.js"), "utf8"));
+  writeFileSync(join(artifacts, "consent-gate.ui.damaged.js"), damaged);
+  await v.context.clearCookies();
+  await v.open(germanPage("german-damaged", "/generated/consent-gate.ui.damaged.js"));
+  assert.ok(await banner(v.page).acceptAll.isVisible());
+  assert.ok(v.problems.some((p) => p.includes("built-in words are damaged")), v.problems.join("\n"));
+  await banner(v.page).acceptAll.click();
+  await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   await v.close();
 });
 

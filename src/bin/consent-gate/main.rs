@@ -12,11 +12,15 @@
 //! - `consent-gate plan --origin https://shop.example [--out DIR] page.html…`: writes into each
 //!   page the plan a first visit follows without waiting for the interface module (README, "A
 //!   first visit that does not wait").
+//! - `consent-gate interface [--config config.json | --languages de,fr] --out FILE FROM`: an
+//!   interface module file with consent-gate's own words for those languages only (README, "The
+//!   interface's words").
 //! - `consent-gate resolve config.json`: the config with its presets written out, for the page.
 //! - `consent-gate presets`: the catalog's presets.
 //!
 //! Every command reads a config's presets (`{ "preset": "ga4" }`) as `resolve` writes them.
 
+mod interface;
 mod pages;
 mod presets;
 
@@ -91,6 +95,21 @@ enum Command {
         #[arg(required = true)]
         pages: Vec<std::path::PathBuf>,
     },
+    /// Write an interface module file with consent-gate's own words for the languages a site
+    /// offers only (all 24 without --config or --languages), from a file of the same release.
+    Interface {
+        /// The interface module file to start from (consent-gate.ui.en.js or consent-gate.ui.js).
+        from: std::path::PathBuf,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The languages, comma-separated (`de,fr`); English is always in.
+        #[arg(long, value_delimiter = ',', conflicts_with = "config")]
+        languages: Vec<String>,
+        /// The site's config: the languages it offers (`language`, every key of `translations`).
+        #[arg(long)]
+        config: Option<std::path::PathBuf>,
+    },
     /// Print the config with every `{ "preset": … }` written out as the page needs it.
     Resolve {
         /// The config (JSON).
@@ -142,6 +161,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Plan { origin, out, pages } => plan(&origin, out.as_deref(), &pages),
+        Command::Interface {
+            from,
+            out,
+            languages,
+            config,
+        } => interface_file(&from, &out, &languages, config.as_deref()),
         Command::Resolve { config, out } => resolve(&config, out.as_deref()),
         Command::Presets {
             format: Format::Json,
@@ -404,6 +429,43 @@ fn config_text<'t>(path: &std::path::Path, text: &'t str) -> Option<&'t str> {
 }
 
 /// The config at `path`; if it cannot be had, every problem with it on stderr.
+/// `consent-gate interface`: writes nothing unless every step succeeds.
+fn interface_file(
+    from: &std::path::Path,
+    out: &std::path::Path,
+    named: &[String],
+    config: Option<&std::path::Path>,
+) -> ExitCode {
+    let config = match config.map(config_or_report) {
+        Some(None) => return ExitCode::FAILURE,
+        Some(Some(config)) => Some(config),
+        None => None,
+    };
+    let made = interface::languages(named, config.as_ref().map(Config::languages)).and_then(
+        |(words, notes)| {
+            let file = std::fs::read_to_string(from)
+                .map_err(|e| format!("{}: cannot be read: {e}", from.display()))?;
+            let file = interface::with_words(&file, &words)
+                .map_err(|e| format!("{}: {e}", from.display()))?;
+            std::fs::write(out, file)
+                .map_err(|e| format!("{}: cannot be written: {e}", out.display()))?;
+            Ok(notes)
+        },
+    );
+    match made {
+        Ok(notes) => {
+            for note in notes {
+                eprintln!("{note}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn config_or_report(path: &std::path::Path) -> Option<Config> {
     read_config(path)
         .map_err(|message| eprintln!("{message}"))

@@ -381,6 +381,7 @@ impl Decoder {
                 Some((path, v)) => self.lockdown(path, v).unwrap_or_default(),
                 None => Lockdown::default(),
             },
+            words: String::new(),
         };
         self.finish(o);
         Some(config)

@@ -82,6 +82,9 @@ pub struct Config {
     pub integrations: Integrations,
     /// The Content-Security-Policy lockdown ([`crate::core::lockdown`]).
     pub lockdown: Lockdown,
+    /// Built-in words beside those compiled into the module, as the interface file carries them
+    /// ([`crate::core::i18n::words`]); never read from the config's JSON.
+    pub words: String,
 }
 
 /// What the lockdown policy allows besides the page's own origin and the consented services.

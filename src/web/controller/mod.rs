@@ -36,6 +36,9 @@ extern "C" {
     /// What the small gate handed over (the full gate's loader defines it; elsewhere it throws).
     #[wasm_bindgen(catch, js_name = __cgHandoff)]
     fn handoff_object() -> Result<JsValue, JsValue>;
+    /// The built-in words the interface file carries beside the module (its loader defines it).
+    #[wasm_bindgen(catch, js_name = __cgWords)]
+    fn words_text() -> Result<JsValue, JsValue>;
 }
 
 mod effects;
@@ -63,6 +66,21 @@ struct Handoff {
     /// The full gate's own `<script>`: an inserted one starts after its module compiled, when
     /// it is no longer `document.currentScript`.
     script: Option<web_sys::HtmlScriptElement>,
+}
+
+/// The built-in words the interface file carries beside the module's English, if they are whole.
+fn given_words() -> String {
+    let words = words_text()
+        .ok()
+        .and_then(|w| w.as_string())
+        .unwrap_or_default();
+    match i18n::check_words(&words) {
+        Ok(()) => words,
+        Err(problem) => {
+            report::error(problem);
+            String::new()
+        }
+    }
 }
 
 fn handoff() -> Option<Handoff> {
@@ -152,7 +170,7 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
     let window = web_sys::window()?;
     let document = window.document()?;
     let handoff = handoff();
-    let config = page::read_config(&document)
+    let mut config = page::read_config(&document)
         .map_err(|problems| {
             for problem in problems {
                 report::error(&problem);
@@ -160,6 +178,7 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
             report::error("every gated element stays blocked until the config is fixed");
         })
         .ok()?;
+    config.words = given_words();
     let protocol = window.location().protocol().unwrap_or_default();
     let cookie = CookieStore::new(&document, protocol, config.cookie.clone());
     let local = LocalStore::new(&window, config.cookie.name.clone());
