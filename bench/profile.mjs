@@ -9,16 +9,11 @@
 // usage: make build && node bench/profile.mjs
 //   PAGE=orejime.html ACCEPT=.orejime-Banner-saveButton node bench/profile.mjs   (a peer's page)
 
-import { chromium } from "playwright-core";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startServers } from "../scripts/serve.mjs";
 import { root } from "../tests/e2e/browser.mjs";
-import { IDLE, profiler } from "./profiler.mjs";
+import { IDLE, benchServers, profiler } from "./profiler.mjs";
 
-const SITE = "shop.test";
-const TRACKER = "tracker.test";
 const N = Number(process.env.PROFILE_N ?? 7);
 const PAGE = process.env.PAGE ?? "consent-gate.html";
 const ACCEPT = process.env.ACCEPT ?? "[data-consent-banner] [data-consent-action=accept-all]";
@@ -27,23 +22,9 @@ const ACCEPT = process.env.ACCEPT ?? "[data-consent-banner] [data-consent-action
 const NEXT = process.env.VIEW === "next";
 const CPU = Number(process.env.CPU ?? 1);
 
-// HTTPS, as in `make bench`: Chromium asks for brotli only from secure origins.
 const keys = join(root, "target/bench-profile");
 mkdirSync(keys, { recursive: true });
-execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${SITE}`,
-  "-addext", `subjectAltName=DNS:${SITE},DNS:${TRACKER}`, "-keyout", join(keys, "key.pem"), "-out", join(keys, "cert.pem")],
-  { stdio: "ignore" });
-const env = await startServers({
-  siteHost: SITE,
-  trackerHost: TRACKER,
-  tls: { key: readFileSync(join(keys, "key.pem")), cert: readFileSync(join(keys, "cert.pem")) },
-  extraMounts: [["/bench/", join(root, "bench/pages")], ["/node_modules/", join(root, "node_modules")]],
-});
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run",
-    "--disable-quic", `--host-resolver-rules=MAP ${SITE} 127.0.0.1, MAP ${TRACKER} 127.0.0.1`],
-});
+const { env, browser } = await benchServers(keys, [["/bench/", join(root, "bench/pages")], ["/node_modules/", join(root, "node_modules")]]);
 const url = `${env.siteOrigin}/bench/${PAGE}`;
 const consented = (page) => page.waitForFunction(() => window.__analyticsAt, null, { timeout: 20000 });
 

@@ -18,23 +18,18 @@
 // next page view's bytes, first contentful paint, banner time, script time and long tasks.
 // Writes bench/results.md and prints it. Not a test: nothing here passes or fails.
 
-import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus } from "node:os";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { startServers } from "../scripts/serve.mjs";
-import { IDLE, profiler } from "./profiler.mjs";
+import { IDLE, SITE, TRACKER, benchServers, profiler } from "./profiler.mjs";
 import { root } from "../tests/e2e/browser.mjs";
 import { churnPage, manyElementsPage } from "../tests/e2e/many.mjs";
 import { mkdirSync } from "node:fs";
 
 const N = Number(process.env.BENCH_N ?? 15);
 const ONLY = process.env.BENCH_ONLY;
-const SITE = "shop.test";
-const TRACKER = "tracker.test";
-
 const TARGETS = [
   { name: "none (baseline)", page: "none.html", banner: null, accept: null },
   { name: "consent-gate, classic (dist/)", page: "consent-gate.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" },
@@ -374,32 +369,12 @@ for (const [, file, html] of CHURN) writeFileSync(join(generated, file), html);
 // The classic page with the plan `consent-gate plan` writes for the bench's site.
 writeFileSync(join(generated, "consent-gate-plan.html"), readFileSync(join(root, "bench/pages/consent-gate.html"), "utf8"));
 execFileSync(join(root, "target/debug/consent-gate"), ["plan", "--origin", `https://${SITE}`, join(generated, "consent-gate-plan.html")], { stdio: "ignore" });
-// openssl is Debian's (the base system has it); without it the bench cannot serve HTTPS.
-try {
-  execFileSync("openssl", ["version"], { stdio: "ignore" });
-} catch {
-  console.error("make bench needs openssl to make its throw-away certificate: apt-get install openssl");
-  process.exit(1);
-}
-execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${SITE}`,
-  "-addext", `subjectAltName=DNS:${SITE},DNS:${TRACKER}`, "-keyout", join(generated, "key.pem"), "-out", join(generated, "cert.pem")],
-  { stdio: "ignore" });
-const env = await startServers({
-  siteHost: SITE,
-  trackerHost: TRACKER,
-  tls: { key: readFileSync(join(generated, "key.pem")), cert: readFileSync(join(generated, "cert.pem")) },
-  extraMounts: [
-    ["/bench/", join(root, "bench/pages")],
-    ["/bench-generated/", generated],
-    ["/node_modules/", join(root, "node_modules")],
-    ...(BEFORE ? [["/bench-before/", BEFORE], ["/bench-before-pkg/", BEFORE_PKG]] : []),
-  ],
-});
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run",
-    "--disable-quic", `--host-resolver-rules=MAP ${SITE} 127.0.0.1, MAP ${TRACKER} 127.0.0.1`],
-});
+const { env, browser } = await benchServers(generated, [
+  ["/bench/", join(root, "bench/pages")],
+  ["/bench-generated/", generated],
+  ["/node_modules/", join(root, "node_modules")],
+  ...(BEFORE ? [["/bench-before/", BEFORE], ["/bench-before-pkg/", BEFORE_PKG]] : []),
+]);
 
 const MANY_N = Math.min(N, 7);
 const many = {};
