@@ -48,8 +48,8 @@ endef
 # small gate loads from beside its own file for anything else: consent-gate.ui.en.js with English
 # words only, and dist/consent-gate.ui.js, the same module with the other 23 languages' words
 # beside it, written by `consent-gate interface` (only those CONSENT_GATE_LANGUAGES names, if
-# set). pkg/ is the small gate as an ES module, with its
-# types and copies of both interface modules, which it loads from beside itself.
+# set). pkg/ is the small gate as an ES module, with its types and copies of both interface
+# module files, which it loads from beside itself.
 # The small module drops its target-features section as scripts/shrink.mjs does the interface's:
 # it only tells tools what the module was built with.
 build: setup

@@ -2,10 +2,11 @@
 //   --small      dist/consent-gate.js: the small gate (src/web/small.js) with the interception
 //                layer and the small module (src/small.rs, no wasm-bindgen glue: pass - for the
 //                glue). It follows a returning visitor's plan, or writes the interface module in.
-//   --gate       dist/consent-gate.ui.js (and .ui.en.js): the interface module, the full gate
-//                with the banner and dialog (wasm-bindgen's `initSync`), which the small gate
-//                loads; it takes over the small gate's layer. Where WebAssembly cannot start,
-//                every request to another origin stays held.
+//   --gate       dist/consent-gate.ui.en.js: the interface module, the full gate with the
+//                banner and dialog (wasm-bindgen's `initSync`), which the small gate loads; it
+//                takes over the small gate's layer. Where WebAssembly cannot start, every
+//                request to another origin stays held. It carries no other language's words:
+//                `consent-gate interface` writes files that do (dist/consent-gate.ui.js).
 //   --small-esm  pkg/consent_gate.js: the small gate as an ES module (`init()` and the API as
 //                exports); it inserts consent-gate.ui.js from beside itself when it must.
 //
