@@ -8,6 +8,7 @@
 //
 // usage: make build && node bench/profile.mjs
 //   PAGE=orejime.html ACCEPT=.orejime-Banner-saveButton node bench/profile.mjs   (a peer's page)
+//   VIEW=next CPU=4 node bench/profile.mjs   (the next view in the same tab, at 4x CPU)
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

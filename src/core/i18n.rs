@@ -337,29 +337,30 @@ const _: () = {
 /// in: one line per language, the code and its 21 texts `|`-separated, the text an interface
 /// file carries. A code with no built-in words is named in the error.
 pub fn words(codes: Option<&[&str]>) -> Result<String, String> {
+    if let Some(unknown) = codes.unwrap_or_default().iter().find(|c| !has_built_in(c)) {
+        return Err(format!(
+            "\"{unknown}\" has no built-in words: use codes from {}",
+            BUILT_IN.map(|(l, _)| l).join(", ")
+        ));
+    }
     let mut lines = Vec::new();
     for (code, texts) in BUILT_IN {
-        let wanted = codes.is_none_or(|codes| {
-            codes
-                .iter()
-                .any(|c| primary(c.trim()).eq_ignore_ascii_case(code))
-        });
+        let wanted = codes.is_none_or(|codes| codes.iter().any(|c| same_language(c, code)));
         if wanted && code != "en" {
             lines.push(format!("{code}|{texts}"));
         }
     }
-    for code in codes.unwrap_or_default() {
-        if !BUILT_IN
-            .iter()
-            .any(|(l, _)| primary(code.trim()).eq_ignore_ascii_case(l))
-        {
-            return Err(format!(
-                "\"{code}\" has no built-in words: use codes from {}",
-                BUILT_IN.map(|(l, _)| l).join(", ")
-            ));
-        }
-    }
     Ok(lines.join("\n"))
+}
+
+/// Whether consent-gate has built-in words for `code` (any build can carry them).
+pub fn has_built_in(code: &str) -> bool {
+    BUILT_IN.iter().any(|(l, _)| same_language(code, l))
+}
+
+/// Whether the tag `code` (`de-AT`, ` FR`) names the built-in language `built_in` (`de`).
+fn same_language(code: &str, built_in: &str) -> bool {
+    primary(code.trim()).eq_ignore_ascii_case(built_in)
 }
 
 /// Whether `text` is built-in words as an interface file carries them ([`words`]'s text):

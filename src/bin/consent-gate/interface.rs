@@ -50,7 +50,7 @@ pub fn languages(
     if let Some(offered) = offered {
         let (known, unknown): (Vec<&str>, Vec<&str>) = offered
             .into_iter()
-            .partition(|code| i18n::words(Some(&[code])).is_ok());
+            .partition(|code| i18n::has_built_in(code));
         let notes = unknown
             .iter()
             .map(|code| format!("{code}: no built-in words; the config's own words show"))

@@ -428,7 +428,6 @@ fn config_text<'t>(path: &std::path::Path, text: &'t str) -> Option<&'t str> {
     Some(&text[open..close])
 }
 
-/// The config at `path`; if it cannot be had, every problem with it on stderr.
 /// `consent-gate interface`: writes nothing unless every step succeeds.
 fn interface_file(
     from: &std::path::Path,
@@ -466,6 +465,7 @@ fn interface_file(
     }
 }
 
+/// The config at `path`; if it cannot be had, every problem with it on stderr.
 fn config_or_report(path: &std::path::Path) -> Option<Config> {
     read_config(path)
         .map_err(|message| eprintln!("{message}"))
