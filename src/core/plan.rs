@@ -257,6 +257,8 @@ pub struct Plan {
     pub record_json: Option<String>,
     /// The floating settings button, where the page shows one ([`button`]).
     pub button: Option<String>,
+    /// The banner, for a visitor who has not decided ([`banner_drawing`]).
+    pub drawing: Option<String>,
     /// The lockdown policy to put first in `<head>` (`lockdown.meta`).
     pub lockdown: Option<String>,
 }
@@ -295,6 +297,35 @@ pub fn button(config: &Config) -> String {
             .as_deref()
             .map_or_else(|| "null".into(), json_string),
         crate::core::join(&labels, ","),
+    )
+}
+
+/// The banner as the small gate draws it from an undecided visitor's plan, as JSON: the host
+/// element's id, the interface's stylesheet, the names it finds controls by, the config's
+/// `displayLanguage`, and the banner in each language the config offers (`[code, markup]`, in
+/// the config's order, [`view::BannerView::markup`]), from which the small gate's module picks
+/// as the interface would. The visitor sees the banner while the interface module downloads;
+/// what they click on it, the interface's full gate carries out when it starts.
+pub fn banner_drawing(config: &Config) -> String {
+    let views: Vec<String> = config
+        .languages()
+        .into_iter()
+        .map(|language| {
+            let markup = view::BannerView::new(config, language).markup();
+            format!("[{},{}]", json_string(language), markup.to_json())
+        })
+        .collect();
+    format!(
+        "{{\"host\":{},\"css\":{},\"action\":{},\"banner\":{},\"forced\":{},\"views\":[{}]}}",
+        json_string(contract::ROOT_ELEMENT_ID),
+        json_string(&style::whole()),
+        json_string(contract::ATTR_ACTION),
+        json_string(contract::ATTR_BANNER),
+        config
+            .display_language
+            .as_deref()
+            .map_or_else(|| "null".into(), json_string),
+        crate::core::join(&views, ","),
     )
 }
 
@@ -399,6 +430,7 @@ impl Plan {
             purge,
             record_json: consent.record().map(|record| record.to_json()),
             button,
+            drawing: banner.then(|| banner_drawing(config)),
             lockdown,
         })
     }
@@ -487,7 +519,7 @@ impl Plan {
         ]
         .map(|(key, name)| format!("{}:{}", json_string(key), json_string(name)));
         format!(
-            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"site\":{},\"expires\":{},\"banner\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{},\"lockdown\":{},\"names\":{{{}}}}}",
+            "{{\"v\":{},\"config\":{},\"name\":{},\"record\":{},\"mirror\":{},\"gpc\":{},\"site\":{},\"expires\":{},\"banner\":{},\"outbox\":{},\"categories\":[{}],\"services\":[{}],\"calls\":[{}],\"purge\":{{\"cookies\":[{}],\"storage\":{}}},\"get\":{},\"button\":{},\"drawing\":{},\"lockdown\":{},\"names\":{{{}}}}}",
             json_string(&self.keys.version),
             json_string(&self.keys.config),
             json_string(&self.keys.name),
@@ -508,6 +540,7 @@ impl Plan {
             strings(&self.purge.storage),
             optional(self.record_json.as_deref()),
             self.button.as_deref().unwrap_or("null"),
+            self.drawing.as_deref().unwrap_or("null"),
             optional(self.lockdown.as_deref()),
             crate::core::join(&names, ","),
         )

@@ -57,6 +57,134 @@ impl<'a> BannerView<'a> {
     }
 }
 
+/// An element to build: its tag, attributes, text (set as text, never parsed as HTML) and the
+/// elements after that text. The banner is described once, here, and built by the interface and
+/// by the small gate from an undecided visitor's plan ([`crate::core::plan::banner_drawing`]), so
+/// that the two draw the same thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markup {
+    /// The element's tag.
+    pub tag: &'static str,
+    /// Its attributes, in order.
+    pub attributes: Vec<(&'static str, String)>,
+    /// Its text, before its children.
+    pub text: String,
+    /// Its children.
+    pub children: Vec<Markup>,
+}
+
+impl Markup {
+    fn new(tag: &'static str, attributes: &[(&'static str, &str)], text: &str) -> Markup {
+        Markup {
+            tag,
+            attributes: attributes
+                .iter()
+                .map(|(n, v)| (*n, (*v).to_owned()))
+                .collect(),
+            text: text.to_owned(),
+            children: Vec::new(),
+        }
+    }
+
+    /// One of consent-gate's own buttons.
+    fn button(control: Control, text: &str) -> Markup {
+        let action = control.name();
+        Markup::new(
+            "button",
+            &[
+                ("type", "button"),
+                (contract::ATTR_ACTION, action),
+                ("part", "button"),
+            ],
+            text,
+        )
+    }
+
+    /// As JSON: `[tag, [[name, value], ...], text, [children...]]`.
+    pub fn to_json(&self) -> String {
+        use crate::core::record::json_string;
+        let attributes: Vec<String> = self
+            .attributes
+            .iter()
+            .map(|(name, value)| format!("[{},{}]", json_string(name), json_string(value)))
+            .collect();
+        let children: Vec<String> = self.children.iter().map(Markup::to_json).collect();
+        format!(
+            "[{},[{}],{},[{}]]",
+            json_string(self.tag),
+            crate::core::join(&attributes, ","),
+            json_string(&self.text),
+            crate::core::join(&children, ",")
+        )
+    }
+}
+
+impl BannerView<'_> {
+    /// The banner's elements: a modal one is a `<dialog>` (opened with `showModal()`), any other
+    /// a labelled region; its title, its description with the privacy-policy link, the controls
+    /// ([`BANNER_CONTROLS`]) and the close control where the config has one.
+    pub fn markup(&self) -> Markup {
+        let words = &self.words;
+        let modal = self.layout == Layout::Modal;
+        let class = format!(
+            "cg banner {} theme-{}",
+            self.layout.name(),
+            self.theme.name()
+        );
+        let mut banner = Markup::new(
+            if modal { "dialog" } else { "section" },
+            &[
+                ("class", &class),
+                (contract::ATTR_BANNER, ""),
+                ("part", "banner"),
+            ],
+            "",
+        );
+        if !modal {
+            banner.attributes.push(("role", "region".into()));
+        }
+        banner.attributes.extend([
+            ("lang", words.language.to_owned()),
+            ("dir", if words.rtl { "rtl" } else { "ltr" }.to_owned()),
+            ("aria-labelledby", "cg-title".to_owned()),
+            ("aria-describedby", "cg-description".to_owned()),
+        ]);
+        let mut description = Markup::new(
+            "p",
+            &[("id", "cg-description")],
+            words.get(Text::Description),
+        );
+        if let Some(url) = self.privacy_policy_url {
+            description.text.push(' ');
+            description.children.push(Markup::new(
+                "a",
+                &[("href", url)],
+                words.get(Text::PrivacyPolicy),
+            ));
+        }
+        let mut actions = Markup::new("div", &[("class", "actions")], "");
+        for (control, text) in BANNER_CONTROLS {
+            actions
+                .children
+                .push(Markup::button(control, words.get(text)));
+        }
+        banner.children = vec![
+            Markup::new("h2", &[("id", "cg-title")], words.get(Text::Title)),
+            description,
+            actions,
+        ];
+        if self.close_button {
+            let mut close = Markup::button(Control::Close, "\u{d7}");
+            close.attributes.push(("class", "close".into()));
+            close
+                .attributes
+                .push(("aria-label", words.get(Text::Close).to_owned()));
+            banner.children.push(close);
+        }
+        banner
+    }
+}
+
 /// The banner's controls, in order: refusing comes first, as one click, and is drawn exactly
 /// like accepting (refusing is never harder than accepting).
 pub const BANNER_CONTROLS: [(Control, Text); 3] = [
@@ -518,6 +646,43 @@ mod tests {
     use super::*;
     use crate::core::consent::{Action, Choices, Source};
     use crate::core::testing::{NOW, context, shop_config, translated};
+
+    #[test]
+    fn the_banner_s_markup_follows_the_layout_and_keeps_every_text_as_text() {
+        let mut config = shop_config();
+        config.layout = Layout::Modal;
+        config.close_button = true;
+        config.privacy_policy_url = Some("javascript:alert(1)".into());
+        config.texts = vec![("title".into(), "<img src=x onerror=alert(1)>".into())];
+        let markup = BannerView::new(&config, "en").markup();
+        assert_eq!(markup.tag, "dialog", "a modal banner is a dialog");
+        assert!(markup.attributes.iter().all(|(name, _)| *name != "role"));
+        assert!(
+            markup
+                .attributes
+                .contains(&("class", "cg banner modal theme-auto".into()))
+        );
+        let title = &markup.children[0];
+        assert_eq!(
+            (title.tag, title.text.as_str()),
+            ("h2", "<img src=x onerror=alert(1)>")
+        );
+        assert!(
+            markup.children[1].children.is_empty(),
+            "no link where the URL is not http(s) or relative"
+        );
+        let close = &markup.children[3];
+        assert_eq!(close.tag, "button");
+        assert!(
+            close
+                .attributes
+                .contains(&(contract::ATTR_ACTION, "close".into()))
+        );
+        assert!(close.attributes.contains(&("aria-label", "Close".into())));
+        let json = markup.to_json();
+        assert!(json.starts_with("[\"dialog\",[[\"class\""), "{json}");
+        assert!(!json.contains('\n'));
+    }
 
     #[test]
     fn nothing_is_pre_ticked_before_a_decision() {

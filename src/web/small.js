@@ -150,6 +150,10 @@ function consentGateSmall(WASM, VERSION, esm) {
       dataLayer: ours || [],
       script: caller,
       later: upgrading,
+      // Read as the full gate starts: the click may come while its module compiles.
+      get clicked() {
+        return clicked;
+      },
       ran: function (started) {
         stop();
         if (ran) ran(started);
@@ -209,6 +213,9 @@ function consentGateSmall(WASM, VERSION, esm) {
     var settle = function (failed) {
       if (done) return;
       done = true;
+      // A full gate that started shows its banner (or has decided) as it announces readiness.
+      if (bannerHost && !failed && handedOff) doc.addEventListener(said("cg_event", ["ready"]), undraw, { once: true });
+      else undraw();
       settled(failed || !handedOff ? new Error("consent-gate: " + fullUrl + " did not start; nothing more is released (see the console)") : null);
       var calls = pending.splice(0);
       for (var i = 0; i < calls.length; i++) {
@@ -403,39 +410,96 @@ function consentGateSmall(WASM, VERSION, esm) {
   var embeds = function () {
     if (doc.querySelector(EMBED)) upgrade();
   };
+  // A host first in <body>, its shadow root styled with core's stylesheet, as the interface's.
+  var drawHost = function (id, css) {
+    var host = doc.createElement("div");
+    host.id = id;
+    var shadow = host.attachShadow({ mode: "open" });
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      var style = doc.createElement("style");
+      style.textContent = css;
+      shadow.appendChild(style);
+    }
+    doc.body.prepend(host);
+    return shadow;
+  };
+  // The index of the language the module picks among `codes`, as the interface would.
+  var pick = function (forced, codes) {
+    var html = doc.documentElement.getAttribute("lang");
+    return ask("cg_language", [forced || "", html || "", codes.map(function (code) { return code[0]; }).join(" ")].concat(navigator.languages || []), (forced !== null ? 1 : 0) | (html !== null ? 2 : 0));
+  };
   // The floating settings button, as the interface draws it (core gives its attributes and
   // stylesheet, and picks its language); a click loads the full gate, which opens the preferences.
   var buttonHost = null;
   var drawButton = function () {
     var button = plan.button;
     if (!button || buttonHost || !doc.body) return;
-    var html = doc.documentElement.getAttribute("lang");
-    var languages = navigator.languages || [];
-    var offered = button.labels.map(function (label) { return label[0]; }).join(" ");
-    var label = button.labels[ask("cg_language", [button.forced || "", html || "", offered].concat(languages), (button.forced !== null ? 1 : 0) | (html !== null ? 2 : 0))];
-    var host = doc.createElement("div");
-    host.id = button.host;
-    var shadow = host.attachShadow({ mode: "open" });
-    try {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(button.css);
-      shadow.adoptedStyleSheets = [sheet];
-    } catch (e) {
-      var style = doc.createElement("style");
-      style.textContent = button.css;
-      shadow.appendChild(style);
-    }
+    var label = button.labels[pick(button.forced, button.labels)];
     var element = doc.createElement("button");
     for (var i = 0; i < button.attributes.length; i++) element.setAttribute(button.attributes[i][0], button.attributes[i][1]);
     element.setAttribute("lang", label[0]);
     element.setAttribute("dir", label[2] ? "rtl" : "ltr");
     element.textContent = label[1];
     element.addEventListener("click", function () { small.showPreferences(); });
-    shadow.appendChild(element);
-    doc.body.prepend(host);
-    buttonHost = host;
+    buttonHost = drawHost(button.host, button.css).host;
+    buttonHost.shadowRoot.appendChild(element);
+  };
+  // An undecided visitor's banner, as core lays it out, shown while the interface module
+  // downloads. What the visitor clicks on it (one control, and whether the browser says they did)
+  // goes to the full gate, which carries it out as a click on its own banner.
+  var bannerHost = null;
+  var clicked = null;
+  var build = function (markup) {
+    var element = doc.createElement(markup[0]);
+    for (var i = 0; i < markup[1].length; i++) element.setAttribute(markup[1][i][0], markup[1][i][1]);
+    if (markup[2]) element.textContent = markup[2];
+    for (var j = 0; j < markup[3].length; j++) element.appendChild(build(markup[3][j]));
+    return element;
+  };
+  var drawBanner = function () {
+    var drawing = plan.drawing;
+    if (!drawing || bannerHost || done || !doc.body) return;
+    var banner = build(drawing.views[pick(drawing.forced, drawing.views)][1]);
+    var shadow = drawHost(drawing.host, drawing.css);
+    bannerHost = shadow.host;
+    shadow.addEventListener("click", function (event) {
+      var control = event.target.closest("[" + drawing.action + "]");
+      if (!control || clicked) return;
+      clicked = [control.getAttribute(drawing.action), event.isTrusted];
+      banner.setAttribute("aria-busy", "true");
+      upgrade();
+    });
+    // Escape would close a modal banner undecided.
+    shadow.addEventListener("cancel", function (event) { event.preventDefault(); }, true);
+    shadow.appendChild(banner);
+    if (banner.showModal) banner.showModal();
+  };
+  // The full gate is ready or failed: the drawn banner goes. Its own, if shown, is the same
+  // banner, so it is not brought in again, and focus moves to the same control on it.
+  var undraw = function () {
+    if (!bannerHost) return;
+    var drawing = plan.drawing;
+    var focused = bannerHost.shadowRoot.activeElement;
+    var action = focused && focused.getAttribute(drawing.action);
+    bannerHost.remove();
+    bannerHost = null;
+    var root = doc.getElementById(drawing.host);
+    var shown = root && root.shadowRoot && root.shadowRoot.querySelector("[" + drawing.banner + "]");
+    if (!shown) return;
+    if (shown.getAnimations) shown.getAnimations().forEach(function (animation) { animation.finish(); });
+    var same = action && shown.querySelector("[" + drawing.action + "=\"" + action + "\"]");
+    if (same) same.focus();
   };
   var whenParsed = function () {
+    try {
+      drawBanner();
+    } catch (e) {
+      report("warn", "the banner is shown once the interface module has loaded: " + e);
+    }
     if (handedOff) return;
     releasePass();
     embeds();

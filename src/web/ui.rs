@@ -11,7 +11,7 @@
 //! moves in (to its heading), Tab stays inside, Escape closes it, and focus goes back to where it
 //! was.
 
-use crate::core::config::{Layout, Theme};
+use crate::core::config::Theme;
 use crate::core::contract::{
     ATTR_ACTION, ATTR_BANNER, ATTR_CATEGORY_BLOCK, ATTR_DIALOG, ATTR_SERVICE_BLOCK, ATTR_TOGGLE,
     ROOT_ELEMENT_ID, SERVICE_TOGGLE_SELECTOR, TOGGLE_CATEGORY, TOGGLE_SELECTOR, TOGGLE_SERVICE,
@@ -19,7 +19,7 @@ use crate::core::contract::{
 use crate::core::i18n::Text;
 use crate::core::style;
 use crate::core::texts::Words;
-use crate::core::view::{self, BannerView, Control, PreferencesView, Surface};
+use crate::core::view::{self, BannerView, Control, Markup, PreferencesView, Surface};
 pub use crate::web::listener::Listener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -29,48 +29,6 @@ use web_sys::{
     Document, Element, Event, HtmlDialogElement, HtmlElement, HtmlInputElement, KeyboardEvent,
     Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
-
-/// The rest of the interface's stylesheet, after core's [`style::BASE`].
-const STYLE: &str = "\
-.banner{position:fixed;z-index:2147483647;margin:0;animation:cg-in .2s ease-out}\
-.box{inset-block-end:1rem;inset-inline-end:1rem;width:calc(100% - 2rem);max-width:28rem}\
-.bar,.bar-top{inset-inline:0;width:100%;max-width:none;border-radius:0}\
-.bar{inset-block-end:0}.bar-top{inset-block-start:0}\
-dialog.cg{border:0;max-width:40rem;width:calc(100% - 2rem)}\
-dialog.banner.modal{position:fixed;inset:0;margin:auto;height:fit-content;max-width:32rem}\
-dialog.cg::backdrop{background:rgba(0,0,0,.5)}\
-h2{margin:0 0 .375rem;font-size:1.125rem;line-height:1.3}\
-h3{margin:0;font-size:1rem}\
-p{margin:0 0 1rem}\
-a{color:var(--link);text-underline-offset:.15em}\
-.actions{display:flex;flex-wrap:wrap;gap:.75rem}\
-.actions button{flex:1 1 8rem;min-height:2.75rem;padding:.5rem 1rem;font:inherit;font-weight:600;\
-color:var(--btn-fg);background:var(--btn-bg);border:2px solid var(--btn-bg);\
-border-radius:var(--cg-button-radius,.5rem);cursor:pointer}\
-.actions button:hover{filter:brightness(1.15)}\
-.close{position:absolute;inset-block-start:.5rem;inset-inline-end:.5rem;width:2.75rem;height:2.75rem;\
-font:inherit;font-size:1.5rem;line-height:1;color:var(--fg);background:none;border:0;border-radius:.5rem;cursor:pointer}\
-.banner:has(.close) h2{padding-inline-end:2.5rem}\
-.head{display:flex;align-items:flex-start;justify-content:space-between;gap:1rem}\
-.head .close{position:static;flex:none;margin-block-start:-.5rem;margin-inline-end:-.5rem}\
-h2:focus{outline:none}\
-.category{border-block-start:1px solid var(--line);padding-block:.75rem}\
-.row{display:flex;align-items:center;gap:.75rem;flex-wrap:wrap}\
-.row label{font-weight:600;flex:1 1 auto}\
-input[type=checkbox]{width:1.5rem;height:1.5rem;margin:0;accent-color:var(--btn-bg);cursor:pointer}\
-input:disabled{cursor:not-allowed}\
-.always,.provider{color:var(--muted);font-size:.875rem}\
-.category p,.service p{margin:.25rem 0 .5rem;color:var(--muted)}\
-details{margin-block-start:.25rem}\
-summary{cursor:pointer;font-weight:600;min-height:2rem}\
-.service{margin-block:.5rem;padding-inline-start:1rem;border-inline-start:2px solid var(--line)}\
-.table{overflow-x:auto}\
-table{border-collapse:collapse;width:100%;font-size:.875rem;margin-block:.25rem .5rem}\
-th,td{text-align:start;padding:.25rem .5rem;border-block-end:1px solid var(--line);vertical-align:top}\
-.prefs .actions{margin-block-start:1rem}\
-@keyframes cg-in{from{opacity:0;transform:translateY(.5rem)}}\
-@media (prefers-reduced-motion:reduce){.cg,.banner{animation:none}}\
-@media (max-width:30rem){.box{inset:auto 0 0 0;width:100%;border-radius:0}}";
 
 /// Toggle states: `(id, on)`.
 pub type Switches = Vec<(String, bool)>;
@@ -167,61 +125,10 @@ impl Ui {
     /// The browser refused a DOM call; nothing half-built stays on the page.
     pub fn show_banner(&mut self, view: &BannerView) -> Result<(), JsValue> {
         self.hide_banner();
-        let d = &self.document;
-        let modal = view.layout == Layout::Modal;
-        let banner = d.create_element(if modal { "dialog" } else { "section" })?;
+        let markup = view.markup();
+        let banner = self.document.create_element(markup.tag)?;
         let built = (|| -> Result<(), JsValue> {
-            set(
-                &banner,
-                "class",
-                &format!(
-                    "cg banner {} theme-{}",
-                    view.layout.name(),
-                    view.theme.name()
-                ),
-            )?;
-            set(&banner, ATTR_BANNER, "")?;
-            set(&banner, "part", "banner")?;
-            if !modal {
-                set(&banner, "role", "region")?;
-            }
-            language(&banner, &view.words)?;
-            set(&banner, "aria-labelledby", "cg-title")?;
-            set(&banner, "aria-describedby", "cg-description")?;
-            let words = &view.words;
-            el(
-                d,
-                &banner,
-                "h2",
-                &[("id", "cg-title")],
-                words.get(Text::Title),
-            )?;
-            let description = el(
-                d,
-                &banner,
-                "p",
-                &[("id", "cg-description")],
-                words.get(Text::Description),
-            )?;
-            if let Some(url) = &view.privacy_policy_url {
-                description.append_with_str_1(" ")?;
-                el(
-                    d,
-                    &description,
-                    "a",
-                    &[("href", url)],
-                    words.get(Text::PrivacyPolicy),
-                )?;
-            }
-            let actions = el(d, &banner, "div", &[("class", "actions")], "")?;
-            for (control, text) in view::BANNER_CONTROLS {
-                button(d, &actions, control, words.get(text))?;
-            }
-            if view.close_button {
-                let close = button(d, &banner, Control::Close, "\u{d7}")?;
-                set(&close, "class", "close")?;
-                set(&close, "aria-label", words.get(Text::Close))?;
-            }
+            build(&self.document, &banner, &markup)?;
             self.shadow.append_child(&banner)?;
             if let Some(dialog) = banner.dyn_ref::<HtmlDialogElement>() {
                 dialog.show_modal()?;
@@ -627,6 +534,22 @@ fn follow_category(event: Event) {
     }
 }
 
+/// Gives `element` (made with `markup`'s tag) its attributes, text and children.
+fn build(document: &Document, element: &Element, markup: &Markup) -> Result<(), JsValue> {
+    for (name, value) in &markup.attributes {
+        element.set_attribute(name, value)?;
+    }
+    if !markup.text.is_empty() {
+        element.set_text_content(Some(&markup.text));
+    }
+    for child in &markup.children {
+        let made = document.create_element(child.tag)?;
+        build(document, &made, child)?;
+        element.append_child(&made)?;
+    }
+    Ok(())
+}
+
 fn set(element: &Element, name: &str, value: &str) -> Result<(), JsValue> {
     element.set_attribute(name, value)
 }
@@ -713,7 +636,7 @@ fn toggle(
 /// in any current browser; where that API is missing, a `<style>` element (needs `style-src`
 /// to allow it, or the interface shows unstyled but works).
 fn style(document: &Document, shadow: &ShadowRoot) -> Result<(), JsValue> {
-    let whole = String::from(style::BASE) + STYLE;
+    let whole = style::whole();
     let constructed = web_sys::CssStyleSheet::new().and_then(|sheet| {
         sheet.replace_sync(&whole)?;
         shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));

@@ -598,3 +598,65 @@ test("a page's plan made for another site, or before the config was edited, is n
     await v.close();
   }
 });
+
+/** Whether the interface module has arrived, from the page's resource timings. */
+const arrived = (v) =>
+  v.page.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/dist/consent-gate.ui.js")));
+/** The banner's markup as drawn, and the control focused in its shadow root. */
+const drawn = (v) =>
+  v.page.evaluate(() => {
+    const shadow = document.querySelector("#consent-gate").shadowRoot;
+    return { html: shadow.querySelector("[data-consent-banner]").outerHTML, focused: shadow.activeElement?.getAttribute("data-consent-action") ?? null };
+  });
+
+test("an undecided visitor's plan draws the banner while the interface module downloads: the interface's full gate puts up the same banner, focus kept, and a click made before it arrived is the visitor's decision", async () => {
+  variant("two-modules-drawn", GATE, GATE + NECESSARY);
+  const page = planned("two-modules-drawn", env.siteOrigin);
+
+  // Left alone: the interface's banner replaces the drawn one, element for element, and the
+  // control the visitor had tabbed to keeps focus. At no moment is there no banner.
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await slowInterface(v, 1500);
+  await v.page.goto(env.siteOrigin + page, { waitUntil: "commit" });
+  await banner(v.page).region.waitFor();
+  assert.equal(await arrived(v), false, "the banner came before the interface module");
+  await v.page.evaluate(() => {
+    window.bannerGaps = 0;
+    new MutationObserver(() => {
+      if (!document.querySelector("#consent-gate")?.shadowRoot?.querySelector("[data-consent-banner]")) window.bannerGaps += 1;
+    }).observe(document.body, { childList: true });
+  });
+  await banner(v.page).acceptAll.focus();
+  const before = await drawn(v);
+  assert.equal(before.focused, "accept-all");
+  await v.page.waitForFunction(() => window.ConsentGate.show !== undefined && performance.getEntriesByType("resource").some((e) => e.name.endsWith("/dist/consent-gate.ui.js")));
+  await v.page.waitForFunction(() => document.querySelector("#consent-gate")?.shadowRoot?.querySelector("[data-consent-banner]")?.getAnimations().length === 0);
+  await v.page.waitForTimeout(300);
+  const after = await drawn(v);
+  assert.equal(after.html, before.html.replace(' aria-busy="true"', ""), "the interface's banner is the drawn one");
+  assert.equal(after.focused, "accept-all", "focus stays on the same control");
+  assert.equal(await v.page.locator("#consent-gate").count(), 1);
+  assert.equal(await v.page.evaluate(() => window.bannerGaps), 0, "no moment without a banner");
+  assertNothingFromTracker(env, v, "before a decision");
+  await v.close();
+
+  // A click before the interface module arrived: the banner says it is busy, nothing is released
+  // until the full gate has decided, and the record is the visitor's (with the texts they saw).
+  env.trackerLog.length = 0;
+  const w = await visitor(env);
+  await slowInterface(w, 1500);
+  await w.page.goto(env.siteOrigin + page, { waitUntil: "commit" });
+  await banner(w.page).region.waitFor();
+  await banner(w.page).acceptAll.click();
+  assert.equal(await arrived(w), false);
+  assert.equal(await w.page.locator("[data-consent-banner][aria-busy=true]").count(), 1);
+  assertNothingFromTracker(env, w, "before the full gate has decided");
+  await w.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
+  const record = await w.page.evaluate(() => window.ConsentGate.get());
+  assert.equal(record.method, "accept-all");
+  assert.match(record.textsHash, /^[0-9a-f]{16}$/, "decided by the visitor, on the words they saw");
+  assert.equal(await w.page.locator("[data-consent-banner]").count(), 0, "the banner is gone");
+  assert.deepEqual(w.problems, []);
+  await smallGateAlone(w);
+});

@@ -635,3 +635,70 @@ fn a_plan_s_keys_are_read_back_from_its_json_and_a_page_s_plan_is_checked_as_the
     );
     assert!(!page_plan_followed("not JSON", SHOP_CONFIG, site));
 }
+
+#[test]
+fn an_undecided_plan_carries_the_banner_in_each_offered_language_as_the_interface_lays_it_out() {
+    let config = crate::core::testing::translated();
+    let plan = Plan::next_view(
+        &config,
+        SHOP_CONFIG,
+        "",
+        None,
+        &context(NOW),
+        SHOP_ORIGIN,
+        None,
+    )
+    .expect("an undecided visitor has a plan");
+    let json: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
+    let drawing = &json["drawing"];
+    assert_eq!(drawing["host"], contract::ROOT_ELEMENT_ID);
+    assert_eq!(drawing["css"], style::whole());
+    assert_eq!(drawing["action"], contract::ATTR_ACTION);
+    assert_eq!(drawing["banner"], contract::ATTR_BANNER);
+    assert_eq!(drawing["forced"], serde_json::Value::Null);
+    let views = drawing["views"].as_array().expect("a list");
+    let codes: Vec<&str> = views.iter().filter_map(|v| v[0].as_str()).collect();
+    assert_eq!(codes, ["en", "de"]);
+    for (view, title, accept) in [
+        (&views[0], "Cookies at Northwind", "Accept all"),
+        (&views[1], "Ihre Privatsphäre ist uns wichtig", "Alles klar"),
+    ] {
+        let banner = &view[1];
+        assert_eq!(banner[0], "section");
+        let attribute = |element: &serde_json::Value, name: &str| {
+            element[1]
+                .as_array()
+                .and_then(|list| list.iter().find(|pair| pair[0] == name))
+                .map(|pair| pair[1].clone())
+        };
+        assert_eq!(attribute(banner, "lang"), Some(view[0].clone()));
+        assert_eq!(attribute(banner, "role"), Some("region".into()));
+        assert_eq!(attribute(banner, contract::ATTR_BANNER), Some("".into()));
+        let children = banner[3].as_array().expect("children");
+        assert_eq!(children[0][0], "h2");
+        assert_eq!(children[0][2], title, "the site's text, as text");
+        let link = &children[1][3][0];
+        assert_eq!(link[0], "a");
+        assert_eq!(attribute(link, "href"), Some("/privacy.html".into()));
+        // Refusing first, drawn as accepting is.
+        let actions: Vec<serde_json::Value> = children[2][3]
+            .as_array()
+            .expect("the controls")
+            .iter()
+            .map(|button| attribute(button, contract::ATTR_ACTION).unwrap_or_default())
+            .collect();
+        assert_eq!(actions, ["reject-all", "accept-all", "customize"]);
+        assert_eq!(children[2][3][1][2], accept);
+    }
+    // The same banner the interface builds from its view.
+    let markup = view::BannerView::new(&config, "de").markup();
+    let expected: serde_json::Value = serde_json::from_str(&markup.to_json()).expect("JSON");
+    assert_eq!(views[1][1], expected);
+
+    let (_, value) = stored_after(&analytics_only());
+    let decided = shop_plan(&value, None).expect("a plan");
+    assert_eq!(
+        decided.drawing, None,
+        "a decided visitor's plan draws no banner"
+    );
+}

@@ -66,6 +66,9 @@ struct Handoff {
     /// The full gate's own `<script>`: an inserted one starts after its module compiled, when
     /// it is no longer `document.currentScript`.
     script: Option<web_sys::HtmlScriptElement>,
+    /// The control the visitor used on the banner the small gate drew from an undecided
+    /// visitor's plan, and whether the browser said they did (a trusted event).
+    clicked: Option<(Control, bool)>,
 }
 
 /// The built-in words the interface file carries beside the module's English, if they are whole.
@@ -101,6 +104,10 @@ fn handoff() -> Option<Handoff> {
             .map(|a| a.iter().collect())
             .unwrap_or_default(),
         script: get("script").dyn_into().ok(),
+        clicked: get("clicked").dyn_into::<Array>().ok().and_then(|c| {
+            let control = Control::from_name(&c.get(0).as_string()?)?;
+            Some((control, c.get(1).is_truthy()))
+        }),
     })
 }
 
@@ -248,9 +255,9 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         };
         this.tabs = Some(TabSync::new(&this.window, &key, on_value));
     }
-    let (layer, entries) = match handoff {
-        Some(h) => (Some(h.layer), h.data_layer),
-        None => (None, Vec::new()),
+    let (layer, entries, clicked) = match handoff {
+        Some(h) => (Some(h.layer), h.data_layer, h.clicked),
+        None => (None, Vec::new(), None),
     };
     let interceptor = {
         let asked = Rc::downgrade(&controller);
@@ -291,6 +298,14 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         adopt(&controller, current);
     }
     interface_later(&controller);
+    if let Some((control, trusted)) = clicked {
+        use_control(
+            &controller,
+            control,
+            Surface::Banner,
+            Source::of_event(trusted),
+        );
+    }
     Some(controller)
 }
 
