@@ -29,10 +29,10 @@ use crate::core::outbox;
 use crate::core::record::{self, json_string};
 use crate::core::texts::Words;
 use crate::core::view;
-use crate::core::{contract, cookie, i18n, style};
+use crate::core::{contract, cookie, style};
 
 /// The version a plan must carry: this build's package version and the plan's format.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/2");
 
 /// A digest of the config element's text (FNV-1a, 64 bits, as 16 hex digits): a plan made for
 /// one config is never followed under another.
@@ -263,62 +263,42 @@ pub struct Plan {
     pub lockdown: Option<String>,
 }
 
-/// The floating settings button as the small gate draws it from a plan, as JSON: the host
-/// element's id, the stylesheet ([`style::BASE`]), the button's attributes
-/// ([`view::settings_button_attributes`]), the config's `displayLanguage`, and its label in each
-/// language the config offers (`[code, label, right to left]`, in the config's order), from which
-/// the small gate's module picks as the interface would ([`i18n::pick_language`]). Made by the
-/// interface, which has the words and the stylesheet; the full gate puts it in the plan as it is.
+/// The floating settings button as the small gate draws it from a plan, as JSON
+/// ([`drawing`], with the base stylesheet, [`style::BASE`]). Made by the interface, which has the
+/// words; the full gate puts it in the plan as it is.
 pub fn button(config: &Config) -> String {
-    let attributes: Vec<String> = view::settings_button_attributes(config.theme)
-        .iter()
-        .map(|(name, value)| format!("[{},{}]", json_string(name), json_string(value)))
-        .collect();
-    let labels: Vec<String> = config
-        .languages()
-        .into_iter()
-        .map(|language| {
-            let words = Words::new(config, language);
-            format!(
-                "[{},{},{}]",
-                json_string(language),
-                json_string(words.get(i18n::Text::Settings)),
-                words.rtl
-            )
-        })
-        .collect();
-    format!(
-        "{{\"host\":{},\"css\":{},\"attributes\":[{}],\"forced\":{},\"labels\":[{}]}}",
-        json_string(contract::ROOT_ELEMENT_ID),
-        json_string(style::BASE),
-        crate::core::join(&attributes, ","),
-        config
-            .display_language
-            .as_deref()
-            .map_or_else(|| "null".into(), json_string),
-        crate::core::join(&labels, ","),
-    )
+    drawing(config, style::BASE, |words| {
+        view::settings_button(&words, config.theme)
+    })
 }
 
-/// The banner as the small gate draws it from an undecided visitor's plan, as JSON: the host
-/// element's id, the interface's stylesheet, the names it finds controls by, the config's
-/// `displayLanguage`, and the banner in each language the config offers (`[code, markup]`, in
-/// the config's order, [`view::BannerView::markup`]), from which the small gate's module picks
-/// as the interface would. The visitor sees the banner while the interface module downloads;
-/// what they click on it, the interface's full gate carries out when it starts.
+/// The banner as the small gate draws it from an undecided visitor's plan, as JSON ([`drawing`],
+/// with the interface's whole stylesheet). The visitor sees the banner while the interface module
+/// downloads; what they click on it, the interface's full gate carries out when it starts.
 pub fn banner_drawing(config: &Config) -> String {
+    drawing(config, &style::whole(), |words| {
+        view::BannerView::new(config, words.language).markup()
+    })
+}
+
+/// Something the small gate draws as the interface would, as JSON: the host element's id, the
+/// stylesheet, the names it finds controls by, the config's `displayLanguage`, and the element in
+/// each language the config offers (`[code, markup]`, in the config's order,
+/// [`view::Markup::to_json`]), from which the small gate's module picks as the interface would
+/// ([`crate::core::i18n::pick_language`]).
+pub fn drawing(config: &Config, css: &str, make: impl Fn(Words<'_>) -> view::Markup) -> String {
     let views: Vec<String> = config
         .languages()
         .into_iter()
         .map(|language| {
-            let markup = view::BannerView::new(config, language).markup();
+            let markup = make(Words::new(config, language));
             format!("[{},{}]", json_string(language), markup.to_json())
         })
         .collect();
     format!(
         "{{\"host\":{},\"css\":{},\"action\":{},\"banner\":{},\"forced\":{},\"views\":[{}]}}",
         json_string(contract::ROOT_ELEMENT_ID),
-        json_string(&style::whole()),
+        json_string(css),
         json_string(contract::ATTR_ACTION),
         json_string(contract::ATTR_BANNER),
         config

@@ -145,7 +145,7 @@ impl BannerView<'_> {
         }
         banner.attributes.extend([
             ("lang", words.language.to_owned()),
-            ("dir", if words.rtl { "rtl" } else { "ltr" }.to_owned()),
+            ("dir", direction(words).to_owned()),
             ("aria-labelledby", "cg-title".to_owned()),
             ("aria-describedby", "cg-description".to_owned()),
         ]);
@@ -552,19 +552,23 @@ pub fn opener_selector() -> String {
     String::from("[") + contract::ATTR_ACTION + "=\"" + Control::ShowPreferences.name() + "\"]"
 }
 
-/// The floating settings button's attributes (beside `lang` and `dir`), in the config's `theme`:
-/// the interface's button and the one the small gate draws from a plan are the same element.
-pub fn settings_button_attributes(theme: Theme) -> Vec<(&'static str, String)> {
-    vec![
-        ("type", "button".into()),
-        (
-            contract::ATTR_ACTION,
-            Control::ShowPreferences.name().into(),
-        ),
-        ("part", "button".into()),
-        ("class", format!("cg settings theme-{}", theme.name())),
+/// The floating settings button in the config's `theme`, labelled with `words`: the interface's
+/// button and the one the small gate draws from a plan are the same element.
+pub fn settings_button(words: &Words, theme: Theme) -> Markup {
+    let mut button = Markup::button(Control::ShowPreferences, words.get(Text::Settings));
+    let class = format!("cg settings theme-{}", theme.name());
+    button.attributes.extend([
+        ("class", class),
         (contract::ATTR_SETTINGS_BUTTON, String::new()),
-    ]
+        ("lang", words.language.to_owned()),
+        ("dir", direction(words).to_owned()),
+    ]);
+    button
+}
+
+/// `dir` for the words' language.
+fn direction(words: &Words) -> &'static str {
+    if words.rtl { "rtl" } else { "ltr" }
 }
 
 /// The offered language `code` names (exactly, or by primary subtag).

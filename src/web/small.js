@@ -213,8 +213,9 @@ function consentGateSmall(WASM, VERSION, esm) {
     var settle = function (failed) {
       if (done) return;
       done = true;
-      // A full gate that started shows its banner (or has decided) as it announces readiness.
-      if (bannerHost && !failed && handedOff) doc.addEventListener(said("cg_event", ["ready"]), undraw, { once: true });
+      // A full gate that started (and took the API: the config is valid) shows its banner, or
+      // has decided, as it announces readiness.
+      if (bannerHost && !failed && handedOff && win.ConsentGate !== small) doc.addEventListener(said("cg_event", ["ready"]), undraw, { once: true });
       else undraw();
       settled(failed || !handedOff ? new Error("consent-gate: " + fullUrl + " did not start; nothing more is released (see the console)") : null);
       var calls = pending.splice(0);
@@ -427,23 +428,27 @@ function consentGateSmall(WASM, VERSION, esm) {
     doc.body.prepend(host);
     return shadow;
   };
-  // The index of the language the module picks among `codes`, as the interface would.
-  var pick = function (forced, codes) {
+  // The index of the view (one per offered language) in the language the module picks, as the
+  // interface would.
+  var pick = function (forced, views) {
     var html = doc.documentElement.getAttribute("lang");
-    return ask("cg_language", [forced || "", html || "", codes.map(function (code) { return code[0]; }).join(" ")].concat(navigator.languages || []), (forced !== null ? 1 : 0) | (html !== null ? 2 : 0));
+    return ask("cg_language", [forced || "", html || "", views.map(function (view) { return view[0]; }).join(" ")].concat(navigator.languages || []), (forced !== null ? 1 : 0) | (html !== null ? 2 : 0));
   };
-  // The floating settings button, as the interface draws it (core gives its attributes and
-  // stylesheet, and picks its language); a click loads the full gate, which opens the preferences.
+  // An element as core lays it out (view::Markup): every text set as text.
+  var build = function (markup) {
+    var element = doc.createElement(markup[0]);
+    for (var i = 0; i < markup[1].length; i++) element.setAttribute(markup[1][i][0], markup[1][i][1]);
+    if (markup[2]) element.textContent = markup[2];
+    for (var j = 0; j < markup[3].length; j++) element.appendChild(build(markup[3][j]));
+    return element;
+  };
+  // The floating settings button, as the interface draws it; a click loads the full gate, which
+  // opens the preferences.
   var buttonHost = null;
   var drawButton = function () {
     var button = plan.button;
     if (!button || buttonHost || !doc.body) return;
-    var label = button.labels[pick(button.forced, button.labels)];
-    var element = doc.createElement("button");
-    for (var i = 0; i < button.attributes.length; i++) element.setAttribute(button.attributes[i][0], button.attributes[i][1]);
-    element.setAttribute("lang", label[0]);
-    element.setAttribute("dir", label[2] ? "rtl" : "ltr");
-    element.textContent = label[1];
+    var element = build(button.views[pick(button.forced, button.views)][1]);
     element.addEventListener("click", function () { small.showPreferences(); });
     buttonHost = drawHost(button.host, button.css).host;
     buttonHost.shadowRoot.appendChild(element);
@@ -453,13 +458,6 @@ function consentGateSmall(WASM, VERSION, esm) {
   // goes to the full gate, which carries it out as a click on its own banner.
   var bannerHost = null;
   var clicked = null;
-  var build = function (markup) {
-    var element = doc.createElement(markup[0]);
-    for (var i = 0; i < markup[1].length; i++) element.setAttribute(markup[1][i][0], markup[1][i][1]);
-    if (markup[2]) element.textContent = markup[2];
-    for (var j = 0; j < markup[3].length; j++) element.appendChild(build(markup[3][j]));
-    return element;
-  };
   var drawBanner = function () {
     var drawing = plan.drawing;
     if (!drawing || bannerHost || done || !doc.body) return;

@@ -392,19 +392,10 @@ impl Ui {
         if self.settings.is_some() {
             return Ok(());
         }
-        let attributes = view::settings_button_attributes(theme);
-        let attributes: Vec<(&str, &str)> = attributes
-            .iter()
-            .map(|(name, value)| (*name, value.as_str()))
-            .collect();
-        let button = el(
-            &self.document,
-            &self.shadow,
-            "button",
-            &attributes,
-            words.get(Text::Settings),
-        )?;
-        language(&button, words)?;
+        let markup = view::settings_button(words, theme);
+        let button = self.document.create_element(markup.tag)?;
+        build(&self.document, &button, &markup)?;
+        self.shadow.append_child(&button)?;
         self.settings = Some(button);
         Ok(())
     }

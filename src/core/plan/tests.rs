@@ -321,16 +321,19 @@ fn the_settings_button_is_drawn_from_the_plan_as_the_interface_draws_it() {
     assert_eq!(button["host"], contract::ROOT_ELEMENT_ID);
     assert_eq!(button["css"], style::BASE);
     assert_eq!(button["forced"], serde_json::Value::Null);
-    assert_eq!(
-        button["labels"][0],
-        serde_json::json!(["en", "Cookie settings", false])
-    );
-    let attributes = button["attributes"].as_array().expect("a list");
+    let english = &button["views"][0];
+    assert_eq!(english[0], "en");
+    let element = &english[1];
+    assert_eq!(element[0], "button");
+    assert_eq!(element[2], "Cookie settings");
+    let attributes = element[1].as_array().expect("a list");
     for wanted in [
         ["type", "button"],
         [contract::ATTR_ACTION, "show-preferences"],
         ["class", "cg settings theme-dark"],
         [contract::ATTR_SETTINGS_BUTTON, ""],
+        ["lang", "en"],
+        ["dir", "ltr"],
     ] {
         assert!(
             attributes.contains(&serde_json::json!(wanted)),
