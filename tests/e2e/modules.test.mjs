@@ -660,3 +660,47 @@ test("an undecided visitor's plan draws the banner while the interface module do
   assert.deepEqual(w.problems, []);
   await smallGateAlone(w);
 });
+
+test("a modal layout's drawn banner is a modal dialog that Escape does not close, the site's words are text on it, and its × refuses before the interface module has arrived", async () => {
+  variant(
+    "two-modules-modal",
+    GATE,
+    GATE + NECESSARY,
+    '"reloadOnWithdraw": false,',
+    '"reloadOnWithdraw": false, "layout": "modal", "closeButton": true, "privacyPolicyUrl": "/privacy.html", "texts": { "title": "<img src=x onerror=\\"window.pwned = 1\\">Cookies" },'
+  );
+  const page = planned("two-modules-modal", env.siteOrigin);
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  await slowInterface(v, 1500);
+  await v.page.goto(env.siteOrigin + page, { waitUntil: "commit" });
+  await banner(v.page).region.waitFor();
+  assert.equal(await arrived(v), false);
+  const seen = () =>
+    v.page.evaluate(() => {
+      const shadow = document.querySelector("#consent-gate").shadowRoot;
+      const element = shadow.querySelector("[data-consent-banner]");
+      return {
+        tag: element.localName,
+        modal: element.matches(":modal"),
+        title: element.querySelector("h2").textContent,
+        images: shadow.querySelectorAll("img").length,
+        link: element.querySelector("a")?.getAttribute("href") ?? null,
+        close: element.querySelector('[data-consent-action="close"]')?.getAttribute("aria-label") ?? null,
+      };
+    });
+  const expected = { tag: "dialog", modal: true, title: '<img src=x onerror="window.pwned = 1">Cookies', images: 0, link: "/privacy.html", close: "Close" };
+  assert.deepEqual(await seen(), expected);
+  await v.page.keyboard.press("Escape");
+  assert.deepEqual(await seen(), expected, "Escape leaves the modal banner open");
+  await v.page.locator('[data-consent-banner] [data-consent-action="close"]').click();
+  assert.equal(await arrived(v), false, "the × was clicked before the interface module arrived");
+  await v.page.waitForFunction(() => window.ConsentGate.get?.()?.method !== undefined && !document.querySelector("#consent-gate")?.shadowRoot?.querySelector("[data-consent-banner]"));
+  const record = await v.page.evaluate(() => window.ConsentGate.get());
+  assert.equal(record.method, "reject-all", "the × refuses");
+  assert.equal(await v.page.evaluate(() => window.pwned), undefined);
+  await v.page.waitForTimeout(300);
+  assertNothingFromTracker(env, v, "after the × refused");
+  assert.deepEqual(v.problems, []);
+  await v.close();
+});
