@@ -273,10 +273,10 @@ pub fn button(config: &Config) -> String {
 }
 
 /// The banner as the small gate draws it from an undecided visitor's plan, as JSON ([`drawing`],
-/// with the interface's whole stylesheet). The visitor sees the banner while the interface module
-/// downloads; what they click on it, the interface's full gate carries out when it starts.
+/// with [`style::banner`]). The visitor sees the banner while the interface module downloads;
+/// what they click on it, the interface's full gate carries out when it starts.
 pub fn banner_drawing(config: &Config) -> String {
-    drawing(config, &style::whole(), |words| {
+    drawing(config, &style::banner(), |words| {
         view::BannerView::new(config, words.language).markup()
     })
 }

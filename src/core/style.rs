@@ -25,8 +25,8 @@ box-shadow:0 .5rem 2rem rgba(0,0,0,.28);max-height:calc(100vh - 2rem);overflow:a
 padding:.5rem .875rem;border-radius:999px;font-weight:600;border:2px solid var(--btn-bg);cursor:pointer;\
 box-shadow:0 .25rem 1rem rgba(0,0,0,.2)}";
 
-/// The rest of the interface's stylesheet, after [`BASE`].
-const REST: &str = "\
+/// The banner's rules, after [`BASE`].
+const BANNER: &str = "\
 .banner{position:fixed;z-index:2147483647;margin:0;animation:cg-in .2s ease-out}\
 .box{inset-block-end:1rem;inset-inline-end:1rem;width:calc(100% - 2rem);max-width:28rem}\
 .bar,.bar-top{inset-inline:0;width:100%;max-width:none;border-radius:0}\
@@ -35,7 +35,6 @@ dialog.cg{border:0;max-width:40rem;width:calc(100% - 2rem)}\
 dialog.banner.modal{position:fixed;inset:0;margin:auto;height:fit-content;max-width:32rem}\
 dialog.cg::backdrop{background:rgba(0,0,0,.5)}\
 h2{margin:0 0 .375rem;font-size:1.125rem;line-height:1.3}\
-h3{margin:0;font-size:1rem}\
 p{margin:0 0 1rem}\
 a{color:var(--link);text-underline-offset:.15em}\
 .actions{display:flex;flex-wrap:wrap;gap:.75rem}\
@@ -46,6 +45,15 @@ border-radius:var(--cg-button-radius,.5rem);cursor:pointer}\
 .close{position:absolute;inset-block-start:.5rem;inset-inline-end:.5rem;width:2.75rem;height:2.75rem;\
 font:inherit;font-size:1.5rem;line-height:1;color:var(--fg);background:none;border:0;border-radius:.5rem;cursor:pointer}\
 .banner:has(.close) h2{padding-inline-end:2.5rem}\
+[aria-busy=true] button{cursor:progress}\
+.banner.seen{animation:none}\
+@keyframes cg-in{from{opacity:0;transform:translateY(.5rem)}}\
+@media (prefers-reduced-motion:reduce){.cg,.banner{animation:none}}\
+@media (max-width:30rem){.box{inset:auto 0 0 0;width:100%;border-radius:0}}";
+
+/// The preferences dialog's rules, after the banner's.
+const DIALOG: &str = "\
+h3{margin:0;font-size:1rem}\
 .head{display:flex;align-items:flex-start;justify-content:space-between;gap:1rem}\
 .head .close{position:static;flex:none;margin-block-start:-.5rem;margin-inline-end:-.5rem}\
 h2:focus{outline:none}\
@@ -62,14 +70,15 @@ summary{cursor:pointer;font-weight:600;min-height:2rem}\
 .table{overflow-x:auto}\
 table{border-collapse:collapse;width:100%;font-size:.875rem;margin-block:.25rem .5rem}\
 th,td{text-align:start;padding:.25rem .5rem;border-block-end:1px solid var(--line);vertical-align:top}\
-.prefs .actions{margin-block-start:1rem}\
-[aria-busy=true] button{cursor:progress}\
-@keyframes cg-in{from{opacity:0;transform:translateY(.5rem)}}\
-@media (prefers-reduced-motion:reduce){.cg,.banner{animation:none}}\
-@media (max-width:30rem){.box{inset:auto 0 0 0;width:100%;border-radius:0}}";
+.prefs .actions{margin-block-start:1rem}";
 
-/// The interface's whole stylesheet: the banner the small gate draws from an undecided visitor's
-/// plan is styled as the interface's own.
+/// The interface's whole stylesheet.
 pub fn whole() -> String {
-    String::from(BASE) + REST
+    String::from(BASE) + BANNER + DIALOG
+}
+
+/// The banner's stylesheet: the small gate draws an undecided visitor's banner from the plan with
+/// it, styled as the interface's own, without the dialog's rules to parse.
+pub fn banner() -> String {
+    String::from(BASE) + BANNER
 }

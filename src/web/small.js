@@ -477,7 +477,8 @@ function consentGateSmall(WASM, VERSION, esm) {
     if (banner.showModal) banner.showModal();
   };
   // The full gate is ready or failed: the drawn banner goes. Its own, if shown, is the same
-  // banner, so it is not brought in again, and focus moves to the same control on it.
+  // banner, so it does not come in again ("seen": no entrance animation), and focus moves to the
+  // same control on it.
   var undraw = function () {
     if (!bannerHost) return;
     var drawing = plan.drawing;
@@ -488,7 +489,8 @@ function consentGateSmall(WASM, VERSION, esm) {
     var root = doc.getElementById(drawing.host);
     var shown = root && root.shadowRoot && root.shadowRoot.querySelector("[" + drawing.banner + "]");
     if (!shown) return;
-    if (shown.getAnimations) shown.getAnimations().forEach(function (animation) { animation.finish(); });
+    // Before the browser next computes styles: asking for its animations would make it do so now.
+    shown.classList.add("seen");
     var same = action && shown.querySelector("[" + drawing.action + "=\"" + action + "\"]");
     if (same) same.focus();
   };

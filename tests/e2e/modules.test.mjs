@@ -606,7 +606,7 @@ const arrived = (v) =>
 const drawn = (v) =>
   v.page.evaluate(() => {
     const shadow = document.querySelector("#consent-gate").shadowRoot;
-    return { html: shadow.querySelector("[data-consent-banner]").outerHTML, focused: shadow.activeElement?.getAttribute("data-consent-action") ?? null };
+    return { html: shadow.querySelector("[data-consent-banner]").outerHTML.replace(" seen", ""), focused: shadow.activeElement?.getAttribute("data-consent-action") ?? null };
   });
 
 test("an undecided visitor's plan draws the banner while the interface module downloads: the interface's full gate puts up the same banner, focus kept, and a click made before it arrived is the visitor's decision", async () => {
@@ -630,10 +630,11 @@ test("an undecided visitor's plan draws the banner while the interface module do
   await banner(v.page).acceptAll.focus();
   const before = await drawn(v);
   assert.equal(before.focused, "accept-all");
-  await v.page.waitForFunction(() => window.ConsentGate.show !== undefined && performance.getEntriesByType("resource").some((e) => e.name.endsWith("/dist/consent-gate.ui.js")));
-  await v.page.waitForFunction(() => document.querySelector("#consent-gate")?.shadowRoot?.querySelector("[data-consent-banner]")?.getAnimations().length === 0);
-  await v.page.waitForTimeout(300);
+  await v.page.evaluate(() => (window.drawnHost = document.querySelector("#consent-gate")));
+  await v.page.waitForFunction(() => !window.drawnHost.isConnected);
   const after = await drawn(v);
+  const entrance = await v.page.evaluate(() => getComputedStyle(document.querySelector("#consent-gate").shadowRoot.querySelector("[data-consent-banner]")).animationName);
+  assert.equal(entrance, "none", "the interface's banner does not come in a second time");
   assert.equal(after.html, before.html.replace(' aria-busy="true"', ""), "the interface's banner is the drawn one");
   assert.equal(after.focused, "accept-all", "focus stays on the same control");
   assert.equal(await v.page.locator("#consent-gate").count(), 1);

@@ -655,7 +655,7 @@ fn an_undecided_plan_carries_the_banner_in_each_offered_language_as_the_interfac
     let json: serde_json::Value = serde_json::from_str(&plan.to_json()).expect("JSON");
     let drawing = &json["drawing"];
     assert_eq!(drawing["host"], contract::ROOT_ELEMENT_ID);
-    assert_eq!(drawing["css"], style::whole());
+    assert_eq!(drawing["css"], style::banner());
     assert_eq!(drawing["action"], contract::ATTR_ACTION);
     assert_eq!(drawing["banner"], contract::ATTR_BANNER);
     assert_eq!(drawing["forced"], serde_json::Value::Null);
