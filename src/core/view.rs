@@ -86,8 +86,8 @@ impl Markup {
         }
     }
 
-    /// One of consent-gate's own buttons.
-    fn button(control: Control, text: &str) -> Markup {
+    /// One of consent-gate's own buttons: the banner's, the dialog's and the settings button.
+    pub fn button(control: Control, text: &str) -> Markup {
         let action = control.name();
         Markup::new(
             "button",

@@ -570,23 +570,18 @@ fn el(
     Ok(element)
 }
 
+/// One of consent-gate's own buttons, as core lays it out ([`Markup::button`]).
 fn button(
     document: &Document,
     parent: &Node,
     control: Control,
     text: &str,
 ) -> Result<Element, JsValue> {
-    el(
-        document,
-        parent,
-        "button",
-        &[
-            ("type", "button"),
-            (ATTR_ACTION, control.name()),
-            ("part", "button"),
-        ],
-        text,
-    )
+    let markup = Markup::button(control, text);
+    let element = document.create_element(markup.tag)?;
+    build(document, &element, &markup)?;
+    parent.append_child(&element)?;
+    Ok(element)
 }
 
 /// A switch: a real checkbox with `role="switch"`, labelled by the `<label for>` after it.

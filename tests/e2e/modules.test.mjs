@@ -609,18 +609,25 @@ const drawn = (v) =>
     return { html: shadow.querySelector("[data-consent-banner]").outerHTML.replace(" seen", ""), focused: shadow.activeElement?.getAttribute("data-consent-action") ?? null };
   });
 
-test("an undecided visitor's plan draws the banner while the interface module downloads: the interface's full gate puts up the same banner, focus kept, and a click made before it arrived is the visitor's decision", async () => {
-  variant("two-modules-drawn", GATE, GATE + NECESSARY);
-  const page = planned("two-modules-drawn", env.siteOrigin);
-
-  // Left alone: the interface's banner replaces the drawn one, element for element, and the
-  // control the visitor had tabbed to keeps focus. At no moment is there no banner.
+/** A fresh visitor on `page` with the interface module held back 1.5 s: returned once the banner
+ * shows, which it does before the module has arrived. */
+async function drawnFirst(page) {
   env.trackerLog.length = 0;
   const v = await visitor(env);
   await slowInterface(v, 1500);
   await v.page.goto(env.siteOrigin + page, { waitUntil: "commit" });
   await banner(v.page).region.waitFor();
   assert.equal(await arrived(v), false, "the banner came before the interface module");
+  return v;
+}
+
+test("an undecided visitor's plan draws the banner while the interface module downloads: the interface's full gate puts up the same banner, focus kept, and a click made before it arrived is the visitor's decision", async () => {
+  variant("two-modules-drawn", GATE, GATE + NECESSARY);
+  const page = planned("two-modules-drawn", env.siteOrigin);
+
+  // Left alone: the interface's banner replaces the drawn one, element for element, and the
+  // control the visitor had tabbed to keeps focus. At no moment is there no banner.
+  const v = await drawnFirst(page);
   await v.page.evaluate(() => {
     window.bannerGaps = 0;
     new MutationObserver(() => {
@@ -644,13 +651,9 @@ test("an undecided visitor's plan draws the banner while the interface module do
 
   // A click before the interface module arrived: the banner says it is busy, nothing is released
   // until the full gate has decided, and the record is the visitor's (with the texts they saw).
-  env.trackerLog.length = 0;
-  const w = await visitor(env);
-  await slowInterface(w, 1500);
-  await w.page.goto(env.siteOrigin + page, { waitUntil: "commit" });
-  await banner(w.page).region.waitFor();
+  const w = await drawnFirst(page);
   await banner(w.page).acceptAll.click();
-  assert.equal(await arrived(w), false);
+  assert.equal(await arrived(w), false, "clicked before the interface module arrived");
   assert.equal(await w.page.locator("[data-consent-banner][aria-busy=true]").count(), 1);
   assertNothingFromTracker(env, w, "before the full gate has decided");
   await w.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
@@ -671,12 +674,7 @@ test("a modal layout's drawn banner is a modal dialog that Escape does not close
     '"reloadOnWithdraw": false, "layout": "modal", "closeButton": true, "privacyPolicyUrl": "/privacy.html", "texts": { "title": "<img src=x onerror=\\"window.pwned = 1\\">Cookies" },'
   );
   const page = planned("two-modules-modal", env.siteOrigin);
-  env.trackerLog.length = 0;
-  const v = await visitor(env);
-  await slowInterface(v, 1500);
-  await v.page.goto(env.siteOrigin + page, { waitUntil: "commit" });
-  await banner(v.page).region.waitFor();
-  assert.equal(await arrived(v), false);
+  const v = await drawnFirst(page);
   const seen = () =>
     v.page.evaluate(() => {
       const shadow = document.querySelector("#consent-gate").shadowRoot;
