@@ -9,6 +9,7 @@
 // usage: make build && node bench/profile.mjs
 //   PAGE=orejime.html ACCEPT=.orejime-Banner-saveButton node bench/profile.mjs   (a peer's page)
 //   VIEW=next CPU=4 node bench/profile.mjs   (the next view in the same tab, at 4x CPU)
+//   CALLERS='wasm-function[604]' node bench/profile.mjs   (also who calls a function, 3 frames up)
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,8 @@ const ACCEPT = process.env.ACCEPT ?? "[data-consent-banner] [data-consent-action
 // view") instead of a new session's first; CPU=4 slows the CPU as the throttled profile does.
 const NEXT = process.env.VIEW === "next";
 const CPU = Number(process.env.CPU ?? 1);
+// CALLERS names a function as the list prints it: its self time is also split by its callers.
+const CALLERS = process.env.CALLERS;
 
 const keys = join(root, "target/bench-profile");
 mkdirSync(keys, { recursive: true });
@@ -67,17 +70,26 @@ async function profiled(storageState) {
 }
 
 const self = new Map();
+const callers = new Map();
 const loads = [];
+const named = (frame) => `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber}:${frame.columnNumber}`;
 for (let i = 0; i <= N; i++) {
   const sampled = await profiled(await decided());
   if (i === 0 || !sampled) continue; // the warm-up, or a load whose document never started
   const frames = new Map(sampled.nodes.map((n) => [n.id, n.callFrame]));
+  const parents = new Map(sampled.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
   let busy = 0;
   for (const [node, ms] of sampled.samples) {
     const frame = frames.get(node);
     if (IDLE.includes(frame.functionName)) continue;
-    const where = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber}:${frame.columnNumber}`;
+    const where = named(frame);
     self.set(where, (self.get(where) ?? 0) + ms);
+    if (CALLERS && where.startsWith(`${CALLERS} `)) {
+      const chain = [];
+      for (let up = parents.get(node); up !== undefined && chain.length < 3; up = parents.get(up)) chain.push(named(frames.get(up)));
+      const key = chain.join(" < ");
+      callers.set(key, (callers.get(key) ?? 0) + ms);
+    }
     busy += ms;
   }
   loads.push(busy.toFixed(1));
@@ -85,6 +97,9 @@ for (let i = 0; i <= N; i++) {
 console.log(`${PAGE}, ${NEXT ? "next view" : "new session"}, ${CPU}x CPU, script ms per load: ${loads.join(" ")}`);
 for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
   console.log(`${(ms / loads.length).toFixed(2).padStart(7)}  ${where}`);
+}
+for (const [chain, ms] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+  console.log(`${(ms / loads.length).toFixed(2).padStart(7)}  ${CALLERS} < ${chain}`);
 }
 await browser.close();
 process.exit(0);

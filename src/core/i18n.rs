@@ -381,22 +381,35 @@ pub fn check_words(text: &str) -> Result<(), &'static str> {
 /// those compiled in, then those `given` ([`words`]'s text), or `None` where consent-gate has no
 /// texts in that language.
 pub fn built_in<'a>(language: &str, text: Text, given: &'a str) -> Option<&'a str> {
+    built_in_line(language, given)?.get(text)
+}
+
+/// consent-gate's built-in texts in one language ([`built_in`]), looked up once for all of them.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltIn<'a>(&'a str);
+
+impl<'a> BuiltIn<'a> {
+    /// One of the texts.
+    pub fn get(self, text: Text) -> Option<&'a str> {
+        crate::core::split(self.0, b'|').nth(text as usize)
+    }
+}
+
+/// The built-in texts in `language` ([`built_in`]). The search stops at the first match: the
+/// given words are 23 languages' lines, and every view's words look their language up.
+pub fn built_in_line<'a>(language: &str, given: &'a str) -> Option<BuiltIn<'a>> {
     let primary = primary(language);
-    let given =
-        crate::core::split(given, b'\n').filter_map(|line| crate::core::split_once(line, b'|'));
-    // Loops, not `find` over a chain: one copy of the search instead of two.
-    let mut texts = None;
-    for (l, t) in COMPILED.iter().copied() {
-        if texts.is_none() && l.eq_ignore_ascii_case(primary) {
-            texts = Some(t);
-        }
-    }
-    for (l, t) in given {
-        if texts.is_none() && l.eq_ignore_ascii_case(primary) {
-            texts = Some(t);
-        }
-    }
-    crate::core::split(texts?, b'|').nth(text as usize)
+    let compiled = COMPILED
+        .iter()
+        .find(|(l, _)| l.eq_ignore_ascii_case(primary));
+    let texts = match compiled {
+        Some((_, texts)) => Some(*texts),
+        None => crate::core::split(given, b'\n')
+            .filter_map(|line| crate::core::split_once(line, b'|'))
+            .find(|(l, _)| l.eq_ignore_ascii_case(primary))
+            .map(|(_, texts)| texts),
+    };
+    texts.map(BuiltIn)
 }
 
 /// Whether `language` is written right to left.

@@ -31,13 +31,15 @@ impl<'a> Words<'a> {
                 .find(|(key, _)| key == text.key())
                 .map(|(_, value)| value.as_str())
         };
+        let built_in = i18n::built_in_line(language, &config.words);
+        let english = i18n::built_in_line("en", "");
         let texts = Text::ALL
             .iter()
             .map(|&text| {
                 let translated = translation.and_then(|t| site(&t.texts, text));
                 let site_own = site(&config.texts, text);
-                let built_in = i18n::built_in(language, text, &config.words);
-                let english = || i18n::built_in("en", text, "").unwrap_or_default();
+                let built_in = built_in.and_then(|b| b.get(text));
+                let english = || english.and_then(|b| b.get(text)).unwrap_or_default();
                 if own {
                     translated.or(site_own).or(built_in).unwrap_or_else(english)
                 } else {
