@@ -227,6 +227,41 @@ pub fn in_force(keys: &Keys, seen: &Seen<'_>) -> bool {
         }
 }
 
+/// What the plan in storage was made for: the record cookie's values and the mirror's value. The
+/// full gate knows it from the plan the small gate followed, or from the plan it wrote last.
+/// While the stores hold the same, the plan [`Plan::next_view`] would make is the one kept:
+/// nothing else it is made from changes within a page view (the config, the release, the site,
+/// the privacy signal) but the settings button's drawing, whose change forgets this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    records: Vec<String>,
+    mirror: Option<String>,
+}
+
+impl Kept {
+    /// What `cookies` (`document.cookie`) under the record cookie `name`, and `mirror`, hold.
+    pub fn of(name: &str, cookies: &str, mirror: Option<&str>) -> Kept {
+        let records = record::cookie_values(cookies, name);
+        Kept {
+            records: records.into_iter().map(str::to_owned).collect(),
+            mirror: mirror.map(str::to_owned),
+        }
+    }
+
+    /// What a plan the small gate followed was made for: its record (`None` undecided) and mirror.
+    pub fn followed(record: Option<String>, mirror: Option<String>) -> Kept {
+        Kept {
+            records: record.into_iter().collect(),
+            mirror,
+        }
+    }
+
+    /// Whether the stores still hold what the kept plan was made for.
+    pub fn stands(&self, name: &str, cookies: &str, mirror: Option<&str>) -> bool {
+        record::cookie_values(cookies, name) == self.records && mirror == self.mirror.as_deref()
+    }
+}
+
 /// Where a plan is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {

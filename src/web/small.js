@@ -146,6 +146,8 @@ function consentGateSmall(WASM, VERSION, esm) {
       tt: tt,
       takeover: following,
       previous: following ? [plan.record, plan.mirror] : null,
+      // The plan came from storage: it stays there while nothing it was made for changes.
+      kept: following && !carried,
       announced: announced,
       dataLayer: ours || [],
       script: caller,

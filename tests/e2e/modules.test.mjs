@@ -484,8 +484,22 @@ test("a visitor who has not decided: the next page view follows a plan that hold
   env.trackerLog.length = 0;
   const v = await visitor(env);
   await slowInterface(v, 1000);
+  // Every write and removal of a plan, in order, from each page view's start.
+  await v.page.addInitScript(() => {
+    const log = (window.__planWrites = []);
+    for (const name of ["setItem", "removeItem"]) {
+      const original = Storage.prototype[name];
+      Storage.prototype[name] = function (key, ...rest) {
+        if (key === "consent-gate:plan") log.push(`${name} ${this === sessionStorage ? "session" : "local"}`);
+        return original.call(this, key, ...rest);
+      };
+    }
+  });
+  const writes = () => v.page.evaluate(() => window.__planWrites);
   await v.open(page);
   await banner(v.page).region.waitFor();
+  await v.page.evaluate(() => window.ConsentGate.ready());
+  assert.deepEqual(await writes(), ["removeItem local", "setItem session"], "the plan is made once a page view");
   const first = await timing(v);
   assert.ok(first.parsed > first.arrived, `a first visit writes the interface module in, and the parser waits for it: ${JSON.stringify(first)}`);
   // The undecided visitor's plan lasts the tab's session; nothing lasting is stored before a decision.
@@ -498,6 +512,7 @@ test("a visitor who has not decided: the next page view follows a plan that hold
   assert.deepEqual(await stores(), { cookies: "", local: [], session: true });
 
   v.requests.length = 0;
+  const kept = await v.page.evaluate(() => sessionStorage.getItem("consent-gate:plan"));
   await v.reload();
   await banner(v.page).region.waitFor();
   const next = await timing(v);
@@ -505,12 +520,23 @@ test("a visitor who has not decided: the next page view follows a plan that hold
   assert.ok(next.necessary !== null && next.necessary < next.arrived, `the necessary script ran from the plan: ${JSON.stringify(next)}`);
   assert.deepEqual(ours(env, v), FULL);
   assertNothingFromTracker(env, v, "on an undecided visitor's next page view");
+  // The plan followed is the one the full gate would make again: it is left as it is.
+  await v.page.evaluate(() => window.ConsentGate.ready());
+  assert.deepEqual(await writes(), []);
+  assert.equal(await v.page.evaluate(() => sessionStorage.getItem("consent-gate:plan")), kept);
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   assert.equal(await v.page.evaluate(() => window.ConsentGate.get().method), "accept-all");
   const decided = await stores();
   assert.equal(decided.session, null, "the undecided plan is gone");
   assert.ok(decided.local.includes("consent-gate:plan"), `the decision's plan: ${decided.local}`);
+  // Forgotten, the visitor is where the kept plan was made for, but the stores are not: the
+  // undecided plan is written again.
+  await v.page.evaluate(() => window.ConsentGate.forget());
+  const forgotten = await stores();
+  assert.deepEqual([forgotten.local, forgotten.session], [[], true]);
+  assert.deepEqual(await writes(), ["setItem local", "removeItem session", "removeItem local", "setItem session"]);
+  await v.page.evaluate(() => window.ConsentGate.acceptAll());
 
   // The decision replaced the plan: the page view after it needs the small gate alone.
   await smallGateAlone(v);

@@ -465,6 +465,58 @@ fn an_undecided_plan_is_followed_only_while_no_record_is_stored() {
 }
 
 #[test]
+fn a_kept_plan_stands_exactly_while_the_plan_made_now_would_be_the_same() {
+    let (_, value) = stored_after(&analytics_only());
+    let (_, other) = stored_after(&Action::RejectAll);
+    let cookie = |value: &str| format!("other=1; {}", cookie_header(value));
+    let plan = |cookies: &str, mirror: Option<&str>| {
+        let made = Plan::next_view(
+            &shop_config(),
+            SHOP_CONFIG,
+            cookies,
+            mirror,
+            &context(NOW),
+            SHOP_ORIGIN,
+            None,
+        );
+        made.map(|plan| plan.to_json())
+    };
+    let (mine, theirs) = (cookie(&value), cookie(&other));
+    let both = format!("{mine}; {}", cookie_header(&other));
+    let kept_for = [("", None), (mine.as_str(), Some(value.as_str()))];
+    let now = [
+        ("", None),
+        ("other=2", None),
+        (mine.as_str(), Some(value.as_str())),
+        (mine.as_str(), None),
+        (theirs.as_str(), Some(other.as_str())),
+        (both.as_str(), Some(value.as_str())),
+        ("", Some(value.as_str())),
+    ];
+    for (cookies, mirror) in kept_for {
+        let followed = Kept::followed(
+            (!cookies.is_empty()).then(|| value.clone()),
+            mirror.map(str::to_owned),
+        );
+        assert_eq!(followed, Kept::of("consent_gate", cookies, mirror));
+        let made = plan(cookies, mirror).expect("each kept state has a plan");
+        for (now_cookies, now_mirror) in now {
+            // Checked against the plan itself, made again from the stores as they are now.
+            let same = plan(now_cookies, now_mirror).as_ref() == Some(&made);
+            assert_eq!(
+                followed.stands("consent_gate", now_cookies, now_mirror),
+                same,
+                "kept for {cookies:?} {mirror:?}, now {now_cookies:?} {now_mirror:?}"
+            );
+        }
+        // Where no plan is made, none stays made while the stores hold the same.
+        let none = Kept::of("consent_gate", &both, Some(&value));
+        assert_eq!(plan(&both, Some(&value)), None);
+        assert!(none.stands("consent_gate", &both, Some(&value)));
+    }
+}
+
+#[test]
 fn no_plan_where_the_first_page_view_decides_or_a_stored_decision_must_be_asked_again() {
     let (text, mut config) = shop_with("");
     config.gpc.mode = crate::core::config::GpcMode::Us;

@@ -7,7 +7,7 @@ use crate::core::consent::{Change, Effect, Grants, Purge};
 use crate::core::contract::{EVENT_CHANGE, EVENT_CONSENT, PLAN_KEY};
 use crate::core::cookie;
 use crate::core::lifecycle::Button;
-use crate::core::plan::{self, Keep, Origin, Plan};
+use crate::core::plan::{self, Keep, Kept, Origin, Plan};
 use crate::core::store::{RecordStore, StoreError, save_each};
 use crate::core::texts::Words;
 use crate::core::view;
@@ -63,7 +63,12 @@ pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>
             match drawn {
                 // For the plan: the small gate draws this button on later page views.
                 Ok(()) if visible => {
-                    controller.borrow_mut().button_drawn = Some(plan::button(&config))
+                    let drawn = Some(plan::button(&config));
+                    let mut this = controller.borrow_mut();
+                    if this.button_drawn != drawn {
+                        this.button_drawn = drawn;
+                        this.kept = None;
+                    }
                 }
                 Ok(()) => {}
                 Err(e) => report::warn(&format!(
@@ -89,6 +94,12 @@ pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
         return;
     };
     let mirror = this.local.get(name).ok().flatten();
+    // Made again, it would be the plan kept: an undecided visitor's page views, and each effect
+    // that leaves the stores as they were, skip making it.
+    if (this.kept.as_ref()).is_some_and(|kept| kept.stands(name, &header, mirror.as_deref())) {
+        return;
+    }
+    let kept = Kept::of(name, &header, mirror.as_deref());
     let ctx = context(&this.window, &this.language);
     let location = this.window.location();
     // No origin to work the purge out for: no plan.
@@ -119,6 +130,8 @@ pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
             _ => session.remove_item(PLAN_KEY),
         };
     }
+    drop(this);
+    controller.borrow_mut().kept = Some(kept);
 }
 
 pub(super) fn perform_one(controller: &Rc<RefCell<Controller>>, effect: Effect) {

@@ -10,7 +10,7 @@ use crate::core::consent::{Action, ChoiceError, Consent, Context, Source};
 use crate::core::contract::EVENT_HIDE;
 use crate::core::i18n;
 use crate::core::lifecycle::Lifecycle;
-use crate::core::plan::{self, Origin};
+use crate::core::plan::{self, Kept, Origin};
 use crate::core::record;
 use crate::core::store::{RecordStore, load_each};
 use crate::core::view::{self, Command, Control, Surface};
@@ -60,6 +60,8 @@ struct Handoff {
     takeover: bool,
     /// The cookie and mirror values the plan was made for.
     previous: [Option<String>; 2],
+    /// The plan followed came from storage, not from the page.
+    kept: bool,
     announced: bool,
     /// The Consent Mode entries the small gate pushed to `dataLayer`.
     data_layer: Vec<JsValue>,
@@ -98,6 +100,7 @@ fn handoff() -> Option<Handoff> {
         layer: get("layer"),
         takeover: get("takeover").is_truthy(),
         previous,
+        kept: get("kept").is_truthy(),
         announced: get("announced").is_truthy(),
         data_layer: get("dataLayer")
             .dyn_into::<Array>()
@@ -128,6 +131,8 @@ pub struct Controller {
     life: Lifecycle,
     /// How the small gate draws the settings button, from the interface, for the plan.
     button_drawn: Option<String>,
+    /// What the plan in storage was made for, where this page view knows.
+    kept: Option<Kept>,
     /// The page's `data-consent-action="show-preferences"` elements.
     opener: Option<Listener>,
     nonce: String,
@@ -228,6 +233,10 @@ pub fn boot() -> Option<Rc<RefCell<Controller>>> {
         ui: None,
         life: Lifecycle::new(handoff.as_ref().is_some_and(|h| h.announced)),
         button_drawn: None,
+        kept: handoff
+            .as_ref()
+            .filter(|h| h.takeover && h.kept)
+            .map(|h| Kept::followed(h.previous[0].clone(), h.previous[1].clone())),
         opener: None,
         nonce,
         on_visible: None,
