@@ -9,7 +9,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM_PACK := wasm-pack --log-level warn
 PORT ?= 8080
 
-.PHONY: setup test-setup build release demo test lint unit web-test e2e types size-check screenshots size size-budget bench core-size fuzz clean
+.PHONY: setup test-setup build cli-npm release demo test lint unit web-test e2e types size-check screenshots size size-budget bench core-size fuzz clean
 
 # The build's tools; test-setup adds the browser the test layers drive.
 setup:
@@ -65,9 +65,18 @@ build: setup
 	cp src/web/consent_gate.d.ts dist/consent-gate.ui.js dist/consent-gate.ui.en.js pkg/
 	@node scripts/size.mjs pkg/consent_gate.js dist/consent-gate.js dist/consent-gate.ui.js dist/consent-gate.ui.en.js
 
+# The consent-gate command for the npm package: the same Rust built to WebAssembly (feature
+# `node`), run by src/bin/consent-gate/consent-gate.mjs. Not for pages: the standard allocator,
+# and wasm-opt only to make the package smaller.
+cli-npm: setup
+	cargo build --quiet --release --target wasm32-unknown-unknown --features node --bin consent-gate --target-dir target/cli-wasm
+	wasm-bindgen --target web --no-typescript --out-dir target/npm-cli --out-name consent-gate-cli target/cli-wasm/wasm32-unknown-unknown/release/consent-gate.wasm
+	wasm-opt -Oz --strip-debug target/npm-cli/consent-gate-cli_bg.wasm -o target/npm-cli/consent-gate-cli_bg.wasm
+
 # One npm package (target/npm/consent-gate-<version>.tgz): the ES module with its types, the
-# classic gate and interfaces, the config's schema, licences, changelog, an installer's README.
-release: build
+# classic gate and interfaces, the consent-gate command, the config's schema, licences,
+# changelog, an installer's README.
+release: build cli-npm
 	node scripts/release.mjs
 
 demo: build

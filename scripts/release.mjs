@@ -1,4 +1,4 @@
-// `make release`: one npm package, from the built pkg/ and dist/, in target/npm/consent-gate/,
+// `make release`: one npm package, from the built pkg/, dist/ and target/npm-cli/, in target/npm/consent-gate/,
 // packed as target/npm/consent-gate-<version>.tgz (npm pack) and checked with
 // `npm publish --dry-run`. The package's README is docs/npm-readme.md (written for installers;
 // the repository's README has relative image links).
@@ -28,9 +28,13 @@ const files = {
   "LICENSE-APACHE": "LICENSE-APACHE",
   "CHANGELOG.md": "CHANGELOG.md",
   "README.md": "docs/npm-readme.md",
+  // The consent-gate command (`npx consent-gate`), built by `make cli-npm`.
+  "cli/consent-gate.mjs": "src/bin/consent-gate/consent-gate.mjs",
+  "cli/consent-gate-cli.js": "target/npm-cli/consent-gate-cli.js",
+  "cli/consent-gate-cli_bg.wasm": "target/npm-cli/consent-gate-cli_bg.wasm",
 };
 rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+mkdirSync(join(out, "cli"), { recursive: true });
 for (const [name, from] of Object.entries(files)) {
   const path = join(root, from);
   if (!existsSync(path)) throw new Error(`release: ${from} is missing (run make build first)`);
@@ -47,6 +51,7 @@ const manifest = {
   main: "./consent_gate.js",
   module: "./consent_gate.js",
   types: "./consent_gate.d.ts",
+  bin: { "consent-gate": "./cli/consent-gate.mjs" },
   exports: {
     ".": { types: "./consent_gate.d.ts", default: "./consent_gate.js" },
     "./classic": "./consent-gate.js",

@@ -19,7 +19,8 @@ pub mod small;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
 
-#[cfg(target_arch = "wasm32")]
+// The command's npm build (feature `cli`) keeps the standard allocator: it is not sent to pages.
+#[cfg(all(target_arch = "wasm32", not(feature = "cli")))]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     // SAFETY: wasm32-unknown-unknown without atomics runs on one thread.

@@ -1,11 +1,12 @@
 // The npm package as a new user gets it: `make release`'s tarball installed into an empty app,
 // bundled with esbuild and with Vite following the README's recipes, type-checked under --strict,
-// and run in Chromium, where the gate holds a tracker and releases it after consent.
+// and run in Chromium, where the gate holds a tracker and releases it after consent; and its
+// consent-gate command, run by Node, against the native one.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { build as vite } from "vite";
@@ -110,4 +111,56 @@ test("the release tarball, installed and bundled with Vite, holds then releases 
   writeFileSync(join(dir, "index.html"), page('<script type="module" src="/main.ts"></script>'));
   await vite({ root: dir, base: "./", logLevel: "error", configFile: false, build: { target: "es2022", outDir: "dist" } });
   await holdsThenReleases("/generated/app-vite/dist/index.html");
+});
+
+/** `consent-gate ARGS` in `cwd`: the package's command (`npx`), or the native one built from
+ * this repository. Its exit status and what it printed. */
+function command(kind, args, cwd) {
+  const [file, first] = kind === "npm" ? [process.execPath, [join(cwd, "node_modules/.bin/consent-gate")]] : [join(root, "target/debug/consent-gate"), []];
+  const run = spawnSync(file, [...first, ...args], { cwd, encoding: "utf8" });
+  if (run.error) throw run.error;
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+test("the release tarball's consent-gate command runs without Rust and does what the native command does: a page's plan, a site's interface file, a config's errors", async () => {
+  const dir = app("app-command");
+  const gate = '<script src="/generated/app-command/node_modules/consent-gate/consent-gate.js"></script>';
+  const origin = new URL(env.siteOrigin);
+  for (const kind of ["npm", "native"]) {
+    mkdirSync(join(dir, kind));
+    writeFileSync(join(dir, kind, "index.html"), page(gate));
+    const planned = command(kind, ["plan", "--origin", `${origin.protocol}//${origin.hostname}`, `${kind}/index.html`], dir);
+    assert.deepEqual([planned.status, planned.stderr], [0, ""], `${kind} plan`);
+    const words = command(kind, ["interface", "--languages", "de", "--out", `${kind}/ui.de.js`, "node_modules/consent-gate/consent-gate.ui.en.js"], dir);
+    assert.equal(words.status, 0, `${kind} interface: ${words.stderr}`);
+    writeFileSync(join(dir, kind, "bad.json"), '{ "categories": [{ "id": "analytics", "titel": "Analytics" }] }');
+  }
+  for (const file of ["index.html", "ui.de.js"]) {
+    assert.equal(readFileSync(join(dir, "npm", file), "utf8"), readFileSync(join(dir, "native", file), "utf8"), `${file} as the native command writes it`);
+  }
+  assert.match(readFileSync(join(dir, "npm/index.html"), "utf8"), /<script type="application\/json" id="consent-gate-plan">/);
+  assert.match(readFileSync(join(dir, "npm/ui.de.js"), "utf8"), /Alle akzeptieren/);
+  const [npm, native] = ["npm", "native"].map((kind) => command(kind, ["check", `${kind}/bad.json`], dir));
+  assert.equal(npm.status, 1, "a bad config fails the check");
+  assert.equal(npm.stdout.replaceAll("npm/", ""), native.stdout.replaceAll("native/", ""));
+  assert.match(npm.stdout, /titel/);
+  assert.equal(command("npm", ["--version"], dir).stdout, command("native", ["--version"], dir).stdout);
+  const unknown = command("npm", ["plan"], dir);
+  assert.equal(unknown.status, 2, "a usage error");
+  assert.match(unknown.stderr, /--origin/);
+
+  // The page with the plan the npm command wrote: a first visit follows it, and nothing reaches
+  // the tracker before a decision.
+  env.trackerLog.length = 0;
+  const v = await visitor(env);
+  const warnings = [];
+  v.page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
+  await v.page.goto(`${env.siteOrigin}/generated/app-command/npm/index.html`);
+  await v.page.locator("[data-consent-banner]").first().waitFor();
+  await v.page.evaluate(() => window.ConsentGate.ready());
+  // The full gate names a page's plan that the small gate could not follow.
+  assert.deepEqual(warnings.filter((w) => /plan/.test(w)), [], "the plan is the page's own");
+  assert.deepEqual(env.trackerLog, [], "nothing reaches the tracker before consent");
+  assert.deepEqual(v.problems, []);
+  await v.close();
 });

@@ -20,6 +20,7 @@
 //!
 //! Every command reads a config's presets (`{ "preset": "ga4" }`) as `resolve` writes them.
 
+mod host;
 mod interface;
 mod pages;
 mod presets;
@@ -28,8 +29,8 @@ use clap::{Parser, Subcommand};
 use consent_gate::core::config::Config;
 use consent_gate::core::plan::{Origin, Plan};
 use consent_gate::core::server::Visitor;
+use host::{errln, outln};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Parser)]
 #[command(
@@ -132,8 +133,38 @@ enum Format {
     Json,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    run(Cli::parse().command)
+}
+
+/// The npm package's build has no `main`: its Node script calls [`node_run`].
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+/// `consent-gate` with `args` (the command's name first), for the npm package's Node script:
+/// its exit status. Help, the version and argument errors print as the native command's do.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = run)]
+pub fn node_run(args: Vec<String>) -> u8 {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => match run(cli.command) == ExitCode::SUCCESS {
+            true => 0,
+            false => 1,
+        },
+        Err(e) => {
+            let text = e.render().to_string();
+            match e.use_stderr() {
+                true => host::err(&text),
+                false => host::out(&text),
+            }
+            u8::try_from(e.exit_code()).unwrap_or(2)
+        }
+    }
+}
+
+fn run(command: Command) -> ExitCode {
+    match command {
         Command::Check {
             files,
             format,
@@ -153,11 +184,8 @@ fn main() -> ExitCode {
             let Some(config) = config_or_report(&config) else {
                 return ExitCode::FAILURE;
             };
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            let visitor = Visitor::from_request(&config, cookie.as_deref(), gpc, now);
-            println!("{}", visitor.content_security_policy());
+            let visitor = Visitor::from_request(&config, cookie.as_deref(), gpc, host::now());
+            outln!("{}", visitor.content_security_policy());
             ExitCode::SUCCESS
         }
         Command::Plan { origin, out, pages } => plan(&origin, out.as_deref(), &pages),
@@ -171,7 +199,7 @@ fn main() -> ExitCode {
         Command::Presets {
             format: Format::Json,
         } => {
-            print!("{}", presets::CATALOG);
+            host::out(presets::CATALOG);
             ExitCode::SUCCESS
         }
         Command::Presets {
@@ -179,7 +207,7 @@ fn main() -> ExitCode {
         } => {
             for preset in presets::catalog() {
                 let category = preset.service.get("category").and_then(|c| c.as_str());
-                println!(
+                outln!(
                     "{:<18} {:<10} {}",
                     preset.id,
                     category.unwrap_or_default(),
@@ -202,9 +230,9 @@ fn write_page(
         _ => path.to_path_buf(),
     };
     if let Some(dir) = out {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        host::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    std::fs::write(&target, text).map_err(|e| format!("cannot be written: {e}"))?;
+    host::write(&target, text).map_err(|e| format!("cannot be written: {e}"))?;
     Ok(target)
 }
 
@@ -213,7 +241,7 @@ fn plan(origin: &str, out: Option<&std::path::Path>, pages: &[std::path::PathBuf
     let site = match url::Url::parse(origin) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => url,
         _ => {
-            eprintln!(
+            errln!(
                 "--origin {origin}: not an http: or https: origin, such as https://shop.example"
             );
             return ExitCode::FAILURE;
@@ -258,14 +286,14 @@ fn each_page(
 ) -> ExitCode {
     let mut failed = false;
     for path in pages {
-        let done = std::fs::read_to_string(path)
+        let done = host::read(path)
             .map_err(|e| format!("cannot be read: {e}"))
             .and_then(|html| rewrite(path, html));
         match done {
-            Ok(said) => println!("{said}"),
+            Ok(said) => outln!("{said}"),
             Err(message) => {
                 failed = true;
-                eprintln!("{}: {message}", path.display());
+                errln!("{}: {message}", path.display());
             }
         }
     }
@@ -278,21 +306,21 @@ fn each_page(
 
 /// Writes the config with its presets resolved, once it is valid (to stdout, or to `out`).
 fn resolve(path: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
-    let resolved = std::fs::read_to_string(path)
+    let resolved = host::read(path)
         .map_err(|e| format!("{}: cannot be read: {e}", path.display()))
         .and_then(|text| resolved_config(path, &text).map(|(text, _)| text));
     let written = resolved.and_then(|text| match out {
-        Some(out) => std::fs::write(out, text + "\n")
+        Some(out) => host::write(out, &(text + "\n"))
             .map_err(|e| format!("{}: cannot be written: {e}", out.display())),
         None => {
-            println!("{text}");
+            outln!("{text}");
             Ok(())
         }
     });
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            errln!("{message}");
             ExitCode::FAILURE
         }
     }
@@ -303,7 +331,7 @@ fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
     let mut failed = false;
     let mut report = Vec::new();
     for path in files {
-        let problems: Vec<(String, String, String)> = match std::fs::read_to_string(path) {
+        let problems: Vec<(String, String, String)> = match host::read(path) {
             Err(e) => vec![(String::new(), String::new(), format!("cannot be read: {e}"))],
             Ok(text) => match config_text(path, &text) {
                 None => vec![(
@@ -324,7 +352,7 @@ fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
         };
         failed |= !problems.is_empty();
         match format {
-            Format::Text if problems.is_empty() => println!("{}: ok", path.display()),
+            Format::Text if problems.is_empty() => outln!("{}: ok", path.display()),
             Format::Text => {
                 for (field, value, fix) in &problems {
                     let error = consent_gate::core::config::ConfigError {
@@ -332,7 +360,7 @@ fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
                         value: value.clone(),
                         fix: fix.clone(),
                     };
-                    println!("{}: {error}", path.display());
+                    outln!("{}: {error}", path.display());
                 }
             }
             Format::Json => report.push(serde_json::json!({
@@ -350,7 +378,7 @@ fn check(files: &[std::path::PathBuf], format: Format) -> ExitCode {
 /// Prints the JSON report (with `--format json`); exit status 1 if anything `failed`.
 fn finish(format: Format, report: Vec<serde_json::Value>, failed: bool) -> ExitCode {
     if format == Format::Json {
-        println!("{}", serde_json::Value::Array(report));
+        outln!("{}", serde_json::Value::Array(report));
     }
     if failed {
         ExitCode::FAILURE
@@ -367,7 +395,7 @@ fn check_pages(config: &std::path::Path, pages: &[std::path::PathBuf], format: F
     let mut failed = false;
     let mut report = Vec::new();
     for path in pages {
-        let findings = std::fs::read_to_string(path)
+        let findings = host::read(path)
             .map_err(|e| format!("cannot be read: {e}"))
             .and_then(|html| pages::check(&config, &html));
         let findings = match findings {
@@ -376,10 +404,10 @@ fn check_pages(config: &std::path::Path, pages: &[std::path::PathBuf], format: F
         };
         failed |= !findings.is_empty();
         match format {
-            Format::Text if findings.is_empty() => println!("{}: ok", path.display()),
+            Format::Text if findings.is_empty() => outln!("{}: ok", path.display()),
             Format::Text => {
                 for finding in &findings {
-                    println!("{}:{}: {}", path.display(), finding.line, finding.message);
+                    outln!("{}:{}: {}", path.display(), finding.line, finding.message);
                 }
             }
             Format::Json => report.push(serde_json::json!({
@@ -442,11 +470,11 @@ fn interface_file(
     };
     let made = interface::languages(named, config.as_ref().map(Config::languages)).and_then(
         |(words, notes)| {
-            let file = std::fs::read_to_string(from)
-                .map_err(|e| format!("{}: cannot be read: {e}", from.display()))?;
+            let file =
+                host::read(from).map_err(|e| format!("{}: cannot be read: {e}", from.display()))?;
             let file = interface::with_words(&file, &words)
                 .map_err(|e| format!("{}: {e}", from.display()))?;
-            std::fs::write(out, file)
+            host::write(out, &file)
                 .map_err(|e| format!("{}: cannot be written: {e}", out.display()))?;
             Ok(notes)
         },
@@ -454,12 +482,12 @@ fn interface_file(
     match made {
         Ok(notes) => {
             for note in notes {
-                eprintln!("{note}");
+                errln!("{note}");
             }
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("{message}");
+            errln!("{message}");
             ExitCode::FAILURE
         }
     }
@@ -468,14 +496,13 @@ fn interface_file(
 /// The config at `path`; if it cannot be had, every problem with it on stderr.
 fn config_or_report(path: &std::path::Path) -> Option<Config> {
     read_config(path)
-        .map_err(|message| eprintln!("{message}"))
+        .map_err(|message| errln!("{message}"))
         .ok()
 }
 
 /// The config at `path`, or every problem with it, one per line.
 fn read_config(path: &std::path::Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
+    let text = host::read(path).map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
     resolved_config(path, &text).map(|(_, config)| config)
 }
 
