@@ -675,7 +675,11 @@ function consentGateSmall(WASM, VERSION, esm) {
     perform(0, update);
     purge();
     perform(update, plan.calls.length);
-    releasePass();
+    // The ES module runs after the parser: its release goes in a task of its own at the highest
+    // priority, so that following the plan and releasing are not one long task, and no task the
+    // page queued runs between them.
+    var soon = esm && win.scheduler && win.scheduler.postTask;
+    if (!soon) releasePass();
     api();
     listen(doc, "click", function (event) {
       var target = event.target;
@@ -695,7 +699,8 @@ function consentGateSmall(WASM, VERSION, esm) {
     listen(doc, "visibilitychange", function () {
       if (!doc.hidden && !inForceNow()) upgrade();
     });
-    if (doc.readyState !== "loading") setTimeout(whenParsed, 0);
+    if (soon) win.scheduler.postTask(whenParsed, { priority: "user-blocking" });
+    else if (doc.readyState !== "loading") setTimeout(whenParsed, 0);
     // A visitor who has not decided: the plan holds what the banner holds, and the interface
     // loads beside the page's parser instead of ahead of it.
     if (plan.banner) upgrade();
