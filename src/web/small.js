@@ -678,7 +678,7 @@ function consentGateSmall(WASM, VERSION, esm) {
     // The ES module runs after the parser: its release goes in a task of its own at the highest
     // priority, so that following the plan and releasing are not one long task, and no task the
     // page queued runs between them.
-    var soon = esm && win.scheduler && win.scheduler.postTask;
+    var soon = esm && doc.readyState !== "loading" && win.scheduler && win.scheduler.postTask;
     if (!soon) releasePass();
     api();
     listen(doc, "click", function (event) {

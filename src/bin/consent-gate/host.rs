@@ -1,7 +1,7 @@
 //! Where the command reads, writes and prints: natively the file system and the terminal; in the
-//! npm package's build (WebAssembly, feature `node`), the functions its Node script
-//! (`npm/consent-gate.mjs`) lends it as `globalThis.consentGateHost`. Errors come back as the
-//! host words them.
+//! npm package's build (WebAssembly, feature `node`), the functions its Node script lends it as
+//! `globalThis.consentGateHost` (`consent-gate.mjs` beside this file; `cli/` in the package).
+//! Errors come back as the host words them.
 
 use std::path::Path;
 
