@@ -227,38 +227,52 @@ pub fn in_force(keys: &Keys, seen: &Seen<'_>) -> bool {
         }
 }
 
-/// What the plan in storage was made for: the record cookie's values and the mirror's value. The
-/// full gate knows it from the plan the small gate followed, or from the plan it wrote last.
-/// While the stores hold the same, the plan [`Plan::next_view`] would make is the one kept:
+/// What the plan in storage was made for: the record cookie's values, the mirror's value and
+/// the settings button's drawing ([`button`]) as the interface drew it on this page view, if it
+/// did. The full gate knows it from the plan the small gate followed, or from the plan it wrote
+/// last. While they are the same, the plan [`Plan::next_view`] would make is the one kept:
 /// nothing else it is made from changes within a page view (the config, the release, the site,
-/// the privacy signal) but the settings button's drawing, whose change forgets this.
+/// the privacy signal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kept {
     records: Vec<String>,
     mirror: Option<String>,
+    drawn: Option<String>,
 }
 
 impl Kept {
-    /// What `cookies` (`document.cookie`) under the record cookie `name`, and `mirror`, hold.
-    pub fn of(name: &str, cookies: &str, mirror: Option<&str>) -> Kept {
+    /// What `cookies` (`document.cookie`) under the record cookie `name`, `mirror` and the
+    /// button `drawn` are.
+    pub fn of(name: &str, cookies: &str, mirror: Option<&str>, drawn: Option<&str>) -> Kept {
         let records = record::cookie_values(cookies, name);
         Kept {
             records: records.into_iter().map(str::to_owned).collect(),
             mirror: mirror.map(str::to_owned),
+            drawn: drawn.map(str::to_owned),
         }
     }
 
-    /// What a plan the small gate followed was made for: its record (`None` undecided) and mirror.
+    /// What a plan the small gate followed was made for: its record (`None` undecided) and
+    /// mirror, before the interface has drawn anything on this page view.
     pub fn followed(record: Option<String>, mirror: Option<String>) -> Kept {
         Kept {
             records: record.into_iter().collect(),
             mirror,
+            drawn: None,
         }
     }
 
-    /// Whether the stores still hold what the kept plan was made for.
-    pub fn stands(&self, name: &str, cookies: &str, mirror: Option<&str>) -> bool {
-        record::cookie_values(cookies, name) == self.records && mirror == self.mirror.as_deref()
+    /// Whether the stores and the button still are what the kept plan was made for.
+    pub fn stands(
+        &self,
+        name: &str,
+        cookies: &str,
+        mirror: Option<&str>,
+        drawn: Option<&str>,
+    ) -> bool {
+        record::cookie_values(cookies, name) == self.records
+            && mirror == self.mirror.as_deref()
+            && drawn == self.drawn.as_deref()
     }
 }
 

@@ -498,21 +498,48 @@ fn a_kept_plan_stands_exactly_while_the_plan_made_now_would_be_the_same() {
             (!cookies.is_empty()).then(|| value.clone()),
             mirror.map(str::to_owned),
         );
-        assert_eq!(followed, Kept::of("consent_gate", cookies, mirror));
+        assert_eq!(followed, Kept::of("consent_gate", cookies, mirror, None));
         let made = plan(cookies, mirror).expect("each kept state has a plan");
         for (now_cookies, now_mirror) in now {
             // Checked against the plan itself, made again from the stores as they are now.
             let same = plan(now_cookies, now_mirror).as_ref() == Some(&made);
             assert_eq!(
-                followed.stands("consent_gate", now_cookies, now_mirror),
+                followed.stands("consent_gate", now_cookies, now_mirror, None),
                 same,
                 "kept for {cookies:?} {mirror:?}, now {now_cookies:?} {now_mirror:?}"
             );
         }
         // Where no plan is made, none stays made while the stores hold the same.
-        let none = Kept::of("consent_gate", &both, Some(&value));
+        let none = Kept::of("consent_gate", &both, Some(&value), None);
         assert_eq!(plan(&both, Some(&value)), None);
-        assert!(none.stands("consent_gate", &both, Some(&value)));
+        assert!(none.stands("consent_gate", &both, Some(&value), None));
+    }
+    // With the settings button, the drawing the interface made is part of what a plan is made
+    // for: none until it has drawn it.
+    let (text, config) = shop_with("\"preferencesButton\": true,");
+    let drawing = button(&config);
+    let with_button = |drawn: Option<&str>| {
+        let made = Plan::next_view(
+            &config,
+            &text,
+            &mine,
+            Some(&value),
+            &context(NOW),
+            SHOP_ORIGIN,
+            drawn,
+        );
+        made.map(|plan| plan.to_json())
+    };
+    assert!(with_button(Some(&drawing)).is_some() && with_button(None).is_none());
+    for kept_drawn in [None, Some(drawing.as_str())] {
+        let kept = Kept::of("consent_gate", &mine, Some(&value), kept_drawn);
+        for drawn in [None, Some(drawing.as_str())] {
+            assert_eq!(
+                kept.stands("consent_gate", &mine, Some(&value), drawn),
+                with_button(drawn) == with_button(kept_drawn),
+                "kept for {kept_drawn:?}, drawn {drawn:?}"
+            );
+        }
     }
 }
 

@@ -63,12 +63,7 @@ pub(super) fn perform(controller: &Rc<RefCell<Controller>>, effects: Vec<Effect>
             match drawn {
                 // For the plan: the small gate draws this button on later page views.
                 Ok(()) if visible => {
-                    let drawn = Some(plan::button(&config));
-                    let mut this = controller.borrow_mut();
-                    if this.button_drawn != drawn {
-                        this.button_drawn = drawn;
-                        this.kept = None;
-                    }
+                    controller.borrow_mut().button_drawn = Some(plan::button(&config))
                 }
                 Ok(()) => {}
                 Err(e) => report::warn(&format!(
@@ -94,12 +89,14 @@ pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
         return;
     };
     let mirror = this.local.get(name).ok().flatten();
+    let drawn = this.button_drawn.as_deref();
     // Made again, it would be the plan kept: an undecided visitor's page views, and each effect
     // that leaves the stores as they were, skip making it.
-    if (this.kept.as_ref()).is_some_and(|kept| kept.stands(name, &header, mirror.as_deref())) {
+    let stands = |kept: &Kept| kept.stands(name, &header, mirror.as_deref(), drawn);
+    if this.kept.as_ref().is_some_and(stands) {
         return;
     }
-    let kept = Kept::of(name, &header, mirror.as_deref());
+    let kept = Kept::of(name, &header, mirror.as_deref(), drawn);
     let ctx = context(&this.window, &this.language);
     let location = this.window.location();
     // No origin to work the purge out for: no plan.
@@ -114,7 +111,7 @@ pub(super) fn remember(controller: &Rc<RefCell<Controller>>) {
                 host: &host,
                 protocol: &protocol,
             },
-            this.button_drawn.as_deref(),
+            drawn,
         ),
         _ => None,
     };
