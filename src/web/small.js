@@ -303,7 +303,7 @@ function consentGateSmall(WASM, VERSION, esm) {
   };
   var waiting = [];
   var announce = function () {
-    if (announced || upgrading) return;
+    if (announced || upgrading || painting) return;
     announced = true;
     var detail = readiness();
     doc.dispatchEvent(new CustomEvent(said("cg_event", ["ready"]), { detail: detail }));
@@ -496,11 +496,25 @@ function consentGateSmall(WASM, VERSION, esm) {
     var same = action && shown.querySelector("[" + drawing.action + "=\"" + action + "\"]");
     if (same) same.focus();
   };
+  // The banner drawn, the interface module starts once the browser has painted it: started
+  // earlier, it runs while the page parses and holds the page's first paint back. A hidden page
+  // paints nothing, so it starts at once there.
+  var painting = false;
+  var afterPaint = function () {
+    if (painting || upgrading) return;
+    painting = true;
+    if (doc.hidden) return upgrade();
+    requestAnimationFrame(function () { setTimeout(upgrade, 0); });
+  };
   var whenParsed = function () {
     try {
       drawBanner();
     } catch (e) {
       report("warn", "the banner is shown once the interface module has loaded: " + e);
+    }
+    if (plan.banner && doc.body) {
+      if (bannerHost) afterPaint();
+      else upgrade();
     }
     if (handedOff) return;
     releasePass();
@@ -702,8 +716,18 @@ function consentGateSmall(WASM, VERSION, esm) {
     if (soon) win.scheduler.postTask(whenParsed, { priority: "user-blocking" });
     else if (doc.readyState !== "loading") setTimeout(whenParsed, 0);
     // A visitor who has not decided: the plan holds what the banner holds, and the interface
-    // loads beside the page's parser instead of ahead of it.
-    if (plan.banner) upgrade();
+    // loads beside the page's parser instead of ahead of it. Where this gate will draw the banner
+    // as the page parses, the module downloads now and runs once the banner is painted.
+    if (plan.banner && plan.drawing && doc.readyState === "loading") {
+      if (fullUrl) {
+        var link = doc.createElement("link");
+        link.rel = "preload";
+        link.as = "script";
+        link.href = fullUrl;
+        link.nonce = nonce;
+        (doc.head || doc.documentElement).appendChild(link);
+      }
+    } else if (plan.banner) upgrade();
   };
 
   // --- Which ----------------------------------------------------------------------------------

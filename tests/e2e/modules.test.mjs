@@ -581,6 +581,19 @@ async function firstVisit(page) {
   const warnings = [];
   v.page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
   await slowInterface(v, 1000);
+  // When the banner was drawn, the frame after it, when the interface module's script went in,
+  // and each readiness announced.
+  await v.page.addInitScript(() => {
+    const seen = (window.__interfaceStart = { drawn: null, frame: null, inserted: null, readies: 0 });
+    document.addEventListener("consentgate:ready", () => (seen.readies += 1));
+    new MutationObserver(() => {
+      if (seen.drawn === null && document.getElementById("consent-gate")) {
+        seen.drawn = performance.now();
+        requestAnimationFrame(() => (seen.frame = performance.now()));
+      }
+      if (seen.inserted === null && document.querySelector('script[src$="/dist/consent-gate.ui.js"]')) seen.inserted = performance.now();
+    }).observe(document, { childList: true, subtree: true });
+  });
   await v.open(page);
   await banner(v.page).region.waitFor();
   return { v, warnings, timing: await timing(v) };
@@ -591,7 +604,18 @@ test("a first visit to a page that carries its plan (consent-gate plan): the par
   const { v, warnings, timing: first } = await firstVisit(planned("two-modules-planned", env.siteOrigin));
   assert.ok(first.parsed < first.arrived, `the parser did not wait for the interface module: ${JSON.stringify(first)}`);
   assert.ok(first.necessary !== null && first.necessary < first.arrived, `the necessary script ran from the page's plan: ${JSON.stringify(first)}`);
+  // The interface module downloads from the start (a preload the script then uses: one request)
+  // and runs only after the frame that painted the drawn banner, so it does not hold the first
+  // paint back; readiness is announced once, by the full gate.
+  await v.page.evaluate(() => window.ConsentGate.ready());
+  const start = await v.page.evaluate(() => ({
+    ...window.__interfaceStart,
+    requested: performance.getEntriesByType("resource").find((e) => e.name.endsWith("/dist/consent-gate.ui.js")).startTime,
+  }));
+  assert.ok(start.requested < first.parsed, `the interface module was requested while the page parsed: ${JSON.stringify({ ...start, ...first })}`);
+  assert.ok(start.frame !== null && start.inserted > start.frame, `its script went in after the banner's frame: ${JSON.stringify(start)}`);
   assert.deepEqual(ours(env, v), FULL);
+  assert.equal(start.readies, 1);
   assertNothingFromTracker(env, v, "on a first visit that follows the page's plan");
   assert.deepEqual(
     await v.page.evaluate(() => ({ cookies: document.cookie, local: Object.keys(localStorage) })),
