@@ -302,6 +302,9 @@ function consentGateSmall(WASM, VERSION, esm) {
     return { protections: { complete: layer.refused.length === 0, refused: layer.refused.slice() } };
   };
   var waiting = [];
+  // Whether the interface module waits for the drawn banner's paint (afterPaint): its full gate
+  // announces readiness then, as when it has been inserted.
+  var painting = false;
   var announce = function () {
     if (announced || upgrading || painting) return;
     announced = true;
@@ -499,7 +502,6 @@ function consentGateSmall(WASM, VERSION, esm) {
   // The banner drawn, the interface module starts once the browser has painted it: started
   // earlier, it runs while the page parses and holds the page's first paint back. A hidden page
   // paints nothing, so it starts at once there.
-  var painting = false;
   var afterPaint = function () {
     if (painting || upgrading) return;
     painting = true;

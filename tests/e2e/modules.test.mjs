@@ -574,13 +574,20 @@ function planned(name, origin) {
   return `/generated/${name}.html`;
 }
 
-/** A fresh visitor's first visit to `page`, the interface module held back by 1 s; console warnings kept. */
-async function firstVisit(page) {
+/** A fresh visitor's first visit to `page`, the interface module held back by 1 s; console
+ * warnings kept. `hidden`: the page says it is hidden (a tab opened in the background). */
+async function firstVisit(page, { hidden = false } = {}) {
   env.trackerLog.length = 0;
   const v = await visitor(env);
   const warnings = [];
   v.page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
   await slowInterface(v, 1000);
+  if (hidden) {
+    await v.page.addInitScript(() => {
+      Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => true });
+      Object.defineProperty(Document.prototype, "visibilityState", { configurable: true, get: () => "hidden" });
+    });
+  }
   // When the banner was drawn, the frame after it, when the interface module's script went in,
   // and each readiness announced.
   await v.page.addInitScript(() => {
@@ -627,6 +634,19 @@ test("a first visit to a page that carries its plan (consent-gate plan): the par
   await v.page.waitForFunction(() => window.demoAnalytics?.loaded === true);
   // The decision's plan, not the page's, is what the next page view follows.
   await smallGateAlone(v);
+});
+
+test("a first visit with the page's plan in a hidden tab: the interface module starts as the banner is drawn, since a hidden page paints nothing", async () => {
+  variant("two-modules-planned-hidden", GATE, GATE + NECESSARY);
+  const { v } = await firstVisit(planned("two-modules-planned-hidden", env.siteOrigin), { hidden: true });
+  await v.page.evaluate(() => window.ConsentGate.ready());
+  const start = await v.page.evaluate(() => window.__interfaceStart);
+  assert.ok(start.frame !== null && start.inserted < start.frame, `its script went in before the next frame: ${JSON.stringify(start)}`);
+  assert.deepEqual(ours(env, v), FULL);
+  assert.equal(start.readies, 1);
+  assertNothingFromTracker(env, v, "before a decision");
+  assert.deepEqual(v.problems, []);
+  await v.close();
 });
 
 test("a page's plan made for another site, or before the config was edited, is not followed: the parser waits for the interface module, and the console says to run consent-gate plan again", async () => {
