@@ -29,6 +29,7 @@ import { churnPage, manyElementsPage } from "../tests/e2e/many.mjs";
 import { mkdirSync } from "node:fs";
 
 const N = Number(process.env.BENCH_N ?? 15);
+// BENCH_ONLY=<part of a target's name>|<another>…: those targets (and the baseline) only.
 const ONLY = process.env.BENCH_ONLY;
 const TARGETS = [
   { name: "none (baseline)", page: "none.html", banner: null, accept: null },
@@ -55,16 +56,21 @@ const BEFORE = process.env.BENCH_BEFORE;
 const BEFORE_NAME = process.env.BENCH_BEFORE_NAME ?? "BENCH_BEFORE";
 const BEFORE_PKG = BEFORE && join(BEFORE, "../pkg");
 const BEFORE_ESM = BEFORE && join(BEFORE, "../bench/pages/consent-gate-esm.html");
+const BEFORE_COMMAND = BEFORE && join(BEFORE, "../target/debug/consent-gate");
 if (BEFORE) {
   for (const [name, page] of [["classic", "consent-gate.html"], ["classic, settings button", "consent-gate-button.html"]]) {
     TARGETS.push({ name: `consent-gate ${BEFORE_NAME}, ${name}`, page, path: `/bench-generated/before-${page}`, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
+  }
+  // Its page plan, written by that checkout's own command (the plan's format is the release's).
+  if (existsSync(BEFORE_COMMAND)) {
+    TARGETS.push({ name: `consent-gate ${BEFORE_NAME}, classic, page plan`, page: "consent-gate.html", path: "/bench-generated/before-consent-gate-plan.html", firstOnly: true, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
   }
   if (existsSync(BEFORE_ESM) && existsSync(BEFORE_PKG)) {
     TARGETS.push({ name: `consent-gate ${BEFORE_NAME}, ESM`, page: "consent-gate-esm.html", path: "/bench-generated/before-esm.html", banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
   }
 }
 if (process.env.BENCH_EXTRA) TARGETS.push({ name: process.env.BENCH_EXTRA, page: process.env.BENCH_EXTRA, banner: "cg", accept: "[data-consent-banner] [data-consent-action=accept-all]" });
-if (ONLY) TARGETS.splice(0, TARGETS.length, ...TARGETS.filter((t, i) => i === 0 || ONLY.split(",").some((o) => t.name.includes(o))));
+if (ONLY) TARGETS.splice(0, TARGETS.length, ...TARGETS.filter((t, i) => i === 0 || ONLY.split("|").some((o) => t.name.includes(o))));
 
 const PROFILES = [
   { name: "loopback", cpu: 1, network: null },
@@ -213,6 +219,10 @@ async function load(browser, env, target, profile, { returning = false, profiled
     await clock.start();
     await page.goto(url, { waitUntil: "load" });
     if (target.banner) await page.waitForFunction(() => window.__bannerAt, null, { timeout: 20000 });
+    // consent-gate's banner can show before its interface module has started (drawn from the
+    // plan), and that module may start after the page's load event: the profile runs until it
+    // is up, as a peer's is once its banner shows.
+    if (target.banner === "cg") await page.evaluate(() => window.ConsentGate.ready());
     await page.waitForTimeout(400);
     result.script = await clock.stop();
     Object.assign(result, await page.evaluate(() => ({
@@ -359,6 +369,10 @@ if (BEFORE) {
   for (const target of TARGETS.filter((t) => t.path?.startsWith("/bench-generated/before-consent-gate"))) {
     const page = readFileSync(join(root, "bench/pages", target.page), "utf8");
     writeFileSync(join(generated, `before-${target.page}`), page.replaceAll('src="/dist/', 'src="/bench-before/'));
+  }
+  if (existsSync(BEFORE_COMMAND)) {
+    writeFileSync(join(generated, "before-consent-gate-plan.html"), readFileSync(join(root, "bench/pages/consent-gate.html"), "utf8").replaceAll('src="/dist/', 'src="/bench-before/'));
+    execFileSync(BEFORE_COMMAND, ["plan", "--origin", `https://${SITE}`, join(generated, "before-consent-gate-plan.html")], { stdio: "ignore" });
   }
   if (existsSync(BEFORE_ESM)) writeFileSync(join(generated, "before-esm.html"), readFileSync(BEFORE_ESM, "utf8").replaceAll("/pkg/", "/bench-before-pkg/"));
   writeFileSync(join(generated, "many-before.html"), manyElementsPage({ images: 1500, scripts: 500, gate: "/bench-before/consent-gate.js" }));
