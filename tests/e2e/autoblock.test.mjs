@@ -83,6 +83,16 @@ test("strict CSP with a nonce and 'strict-dynamic': released scripts get the pag
   const v = await visitor(env);
   await v.page.goto(env.siteOrigin + "/fixtures/csp-nonce.html");
   await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  // The banner left alone, the next page view follows the visitor's plan: the interface module is
+  // preloaded with the tag's nonce and inserted once the drawn banner is painted.
+  v.requests.length = 0;
+  await v.page.reload();
+  await v.page.waitForFunction(() => window.__consentGateReady > 0);
+  assert.deepEqual(
+    await v.page.evaluate(() => [...document.querySelectorAll('link[rel="preload"]')].map((link) => [link.as, link.nonce, new URL(link.href).pathname])),
+    [["script", "n0nce", "/dist/consent-gate.ui.js"]]
+  );
+  assert.equal(v.requests.filter((url) => url.endsWith("/dist/consent-gate.ui.js")).length, 1, "one request serves the preload and the script");
   await banner(v.page).acceptAll.click();
   await v.page.waitForFunction(() => window.__inlineRan === true && window.demoLib?.loaded === true);
   assert.equal(await v.page.evaluate(() => window.__violations), undefined);
