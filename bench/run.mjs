@@ -222,7 +222,12 @@ async function load(browser, env, target, profile, { returning = false, profiled
     // consent-gate's banner can show before its interface module has started (drawn from the
     // plan), and that module may start after the page's load event: the profile runs until it
     // is up, as a peer's is once its banner shows.
-    if (target.banner === "cg") await page.evaluate(() => window.ConsentGate.ready());
+    if (target.banner === "cg") {
+      await page.evaluate(() => Promise.race([
+        window.ConsentGate.ready(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("ConsentGate.ready() did not resolve in 20 s")), 20000)),
+      ]));
+    }
     await page.waitForTimeout(400);
     result.script = await clock.stop();
     Object.assign(result, await page.evaluate(() => ({
@@ -365,24 +370,25 @@ const CHURN = [
   ["consent-gate (this build)", "churn.html", churnPage({})],
 ];
 const MANY = [["consent-gate (this build)", "many.html"]];
+/** The classic page, its gate's files from `gate`, with the plan `command` (a consent-gate
+ * command) writes for the bench's site, as `file` in the generated folder. */
+function plannedPage(file, command, gate) {
+  writeFileSync(join(generated, file), readFileSync(join(root, "bench/pages/consent-gate.html"), "utf8").replaceAll('src="/dist/', `src="${gate}`));
+  execFileSync(command, ["plan", "--origin", `https://${SITE}`, join(generated, file)], { stdio: "ignore" });
+}
 if (BEFORE) {
-  for (const target of TARGETS.filter((t) => t.path?.startsWith("/bench-generated/before-consent-gate"))) {
+  for (const target of TARGETS.filter((t) => t.path?.startsWith("/bench-generated/before-consent-gate") && !t.firstOnly)) {
     const page = readFileSync(join(root, "bench/pages", target.page), "utf8");
     writeFileSync(join(generated, `before-${target.page}`), page.replaceAll('src="/dist/', 'src="/bench-before/'));
   }
-  if (existsSync(BEFORE_COMMAND)) {
-    writeFileSync(join(generated, "before-consent-gate-plan.html"), readFileSync(join(root, "bench/pages/consent-gate.html"), "utf8").replaceAll('src="/dist/', 'src="/bench-before/'));
-    execFileSync(BEFORE_COMMAND, ["plan", "--origin", `https://${SITE}`, join(generated, "before-consent-gate-plan.html")], { stdio: "ignore" });
-  }
+  if (existsSync(BEFORE_COMMAND)) plannedPage("before-consent-gate-plan.html", BEFORE_COMMAND, "/bench-before/");
   if (existsSync(BEFORE_ESM)) writeFileSync(join(generated, "before-esm.html"), readFileSync(BEFORE_ESM, "utf8").replaceAll("/pkg/", "/bench-before-pkg/"));
   writeFileSync(join(generated, "many-before.html"), manyElementsPage({ images: 1500, scripts: 500, gate: "/bench-before/consent-gate.js" }));
   CHURN.push([`consent-gate (${BEFORE_NAME})`, "churn-before.html", churnPage({ gate: "/bench-before/consent-gate.js" })]);
   MANY.push([`consent-gate (${BEFORE_NAME})`, "many-before.html"]);
 }
 for (const [, file, html] of CHURN) writeFileSync(join(generated, file), html);
-// The classic page with the plan `consent-gate plan` writes for the bench's site.
-writeFileSync(join(generated, "consent-gate-plan.html"), readFileSync(join(root, "bench/pages/consent-gate.html"), "utf8"));
-execFileSync(join(root, "target/debug/consent-gate"), ["plan", "--origin", `https://${SITE}`, join(generated, "consent-gate-plan.html")], { stdio: "ignore" });
+plannedPage("consent-gate-plan.html", join(root, "target/debug/consent-gate"), "/dist/");
 const { env, browser } = await benchServers(generated, [
   ["/bench/", join(root, "bench/pages")],
   ["/bench-generated/", generated],
